@@ -1,0 +1,74 @@
+// The one interface every provider adapter implements (one file per provider beside this one).
+// Adapters speak the provider's wire protocol through the shared HTTP client and return the common
+// shapes below; they never touch the store, the chat platforms or the command registry.
+import type { Offer } from '../../src/domain/offer.ts';
+import type { Instance } from '../../src/domain/instance.ts';
+
+export type ProviderName = 'vast' | 'runpod' | 'lambda' | 'tensordock';
+export const PROVIDERS: readonly ProviderName[] = ['vast', 'runpod', 'lambda', 'tensordock'];
+
+export type Capability = 'stop' | 'start' | 'restart' | 'interruptible' | 'customImage' | 'gpuMetrics' | 'balance';
+
+/**
+ * What a provider can do. A missing capability carries the human reason and the alternative, so
+ * callers never guess (e.g. Lambda cannot stop: "destroy it instead; Lambda bills until terminated").
+ */
+export type Capabilities = Record<Capability, true | { reason: string; alternative?: string }>;
+
+export interface Account {
+  /** The account the key belongs to (email, user name or id), for `provider list`. */
+  id: string;
+  name?: string;
+}
+
+export interface Balance {
+  /** Credit left in USD, when the provider reports it. */
+  creditUsd: number;
+  /** Spend so far this billing period, when reported. */
+  spentUsd?: number;
+}
+
+export interface OfferQuery {
+  /** Canonical GPU names (from data/gpus.json) to restrict the search to, when the provider can filter server-side. */
+  gpus?: string[];
+  gpuCount?: number;
+  interruptible?: boolean;
+  /** Disk to price the offer for, in GB (Vast dph_total and TensorDock storage depend on it). */
+  diskGb?: number;
+}
+
+/** What to run: produced from a template by the fleet service, translated per provider by the adapter. */
+export interface LaunchSpec {
+  /** The offer to rent (Offer.offerId from listOffers). */
+  offerId: string;
+  /** Our label, carried in the provider-side name so a restarted bot can adopt the instance. */
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  /** Container ports to expose, e.g. [22, 8888]. */
+  ports: { port: number; protocol: 'tcp' | 'http' }[];
+  /** Shell script run at start (Vast onstart, RunPod docker args, VM cloud-init). */
+  startScript?: string;
+  diskGb: number;
+  gpuCount: number;
+  /** Interruptible bid in USD per hour (Vast); absent means on-demand. */
+  bidPerHour?: number;
+  /** Public SSH key to install, where the provider needs one (Lambda, TensorDock). */
+  sshPublicKey?: string;
+}
+
+export interface ProviderAdapter {
+  readonly name: ProviderName;
+  readonly capabilities: Capabilities;
+  verifyKey(): Promise<Account>;
+  listOffers(query?: OfferQuery): Promise<Offer[]>;
+  listInstances(): Promise<Instance[]>;
+  getInstance(providerInstanceId: string): Promise<Instance | undefined>;
+  create(spec: LaunchSpec): Promise<Instance>;
+  start(providerInstanceId: string): Promise<void>;
+  stop(providerInstanceId: string): Promise<void>;
+  restart(providerInstanceId: string): Promise<void>;
+  /** Idempotent: an instance that is already gone counts as destroyed. */
+  destroy(providerInstanceId: string): Promise<void>;
+  balance(): Promise<Balance>;
+}

@@ -1,0 +1,154 @@
+// Every environment variable ComputeHub reads, validated once. `.env.example` documents the same list.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const httpOrigin = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((value) => /^https?:\/\/[^\s/]+(\/.*)?$/.test(value), {
+      message: 'expected an http(s) URL such as https://example.com',
+    })
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const positiveInt = (fallback: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .refine((value) => /^\d+$/.test(value) && Number(value) > 0, { message: `expected ${what}` })
+    .transform(Number);
+
+const base64Key = z
+  .string()
+  .trim()
+  .refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(value), {
+    message: 'expected 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+  });
+
+const adminList = z
+  .string()
+  .trim()
+  .default('')
+  .transform((value, ctx) => {
+    const admins: { platform: string; userId: string }[] = [];
+    for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const match = /^(telegram|discord|slack|console):(\S+)$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${entry}' is not platform:userId (platform is telegram, discord, slack or console), e.g. telegram:12345`,
+        });
+        continue;
+      }
+      admins.push({ platform: match[1]!, userId: match[2]! });
+    }
+    return admins;
+  });
+
+export const configSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  LOG_FILE: optionalText,
+  COMPUTEHUB_DATA_DIR: z.string().trim().min(1).default('./data'),
+  COMPUTEHUB_SECRET_KEY: base64Key.optional().or(z.literal('').transform(() => undefined)),
+  COMPUTEHUB_LICENCE_KEY: optionalText,
+  COMPUTEHUB_ADMINS: adminList,
+  COMPUTEHUB_CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
+  SYNC_INTERVAL_SECONDS: positiveInt(60, 'a whole number of seconds, e.g. 60'),
+  HTTP_TIMEOUT_MS: positiveInt(15_000, 'a whole number of milliseconds, e.g. 15000'),
+  PRICES_TTL_SECONDS: positiveInt(300, 'a whole number of seconds, e.g. 300'),
+  PRICES_DEADLINE_MS: positiveInt(3_000, 'a whole number of milliseconds, e.g. 3000'),
+  QUICKCHART_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\//, 'expected an http(s) URL such as https://quickchart.io')
+      .optional(),
+  ),
+
+  VAST_API_URL: httpOrigin('https://console.vast.ai'),
+  VAST_API_KEY: optionalText,
+  RUNPOD_API_URL: httpOrigin('https://api.runpod.io'),
+  RUNPOD_API_KEY: optionalText,
+  LAMBDA_API_URL: httpOrigin('https://cloud.lambda.ai'),
+  LAMBDA_API_KEY: optionalText,
+  TENSORDOCK_API_URL: httpOrigin('https://dashboard.tensordock.com'),
+  TENSORDOCK_API_TOKEN: optionalText,
+
+  TELEGRAM_BOT_TOKEN: optionalText,
+  TELEGRAM_API_ROOT: optionalText,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_API_URL: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_PORT: positiveInt(3000, 'a TCP port number, e.g. 3000'),
+  SLACK_API_URL: optionalText,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** The variables whose values are secrets: never logged, never echoed. */
+export const SECRET_VARIABLES = [
+  'COMPUTEHUB_SECRET_KEY',
+  'COMPUTEHUB_LICENCE_KEY',
+  'VAST_API_KEY',
+  'RUNPOD_API_KEY',
+  'LAMBDA_API_KEY',
+  'TENSORDOCK_API_TOKEN',
+  'TELEGRAM_BOT_TOKEN',
+  'DISCORD_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+] as const satisfies readonly (keyof Config)[];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `ComputeHub cannot start: the configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nFix them in the environment or in .env (see .env.example), then start again.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads `.env` from the working directory (values already in the environment win), validates
+ * everything, and reports every problem at once.
+ */
+export function loadConfig(
+  environment: NodeJS.ProcessEnv = process.env,
+  envFile = path.resolve('.env'),
+): Config {
+  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const [name, value] of Object.entries(environment)) if (value !== undefined) merged[name] = value;
+
+  const result = configSchema.safeParse(merged);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'configuration');
+    const secret = (SECRET_VARIABLES as readonly string[]).includes(name);
+    const got = merged[name];
+    const shown = got === undefined || secret ? '' : ` (got '${got}')`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Secret values present in the configuration, for the log redactor. */
+export function configSecrets(config: Config): string[] {
+  return SECRET_VARIABLES.map((name) => config[name]).filter((value): value is string => typeof value === 'string');
+}

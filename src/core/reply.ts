@@ -1,0 +1,62 @@
+// The platform-neutral answer every command handler returns. Platforms render it natively; the
+// CLI prints `data` for `--json`. Keep it plain data so it can be stored, edited and re-rendered.
+
+export type ReplyKind = 'info' | 'success' | 'warning' | 'error' | 'confirm';
+
+export interface Button {
+  label: string;
+  /** The command line run when the button is pressed, as the person who pressed it. */
+  command: string;
+  style?: 'primary' | 'danger' | 'secondary';
+}
+
+export interface TableColumn {
+  header: string;
+  align?: 'left' | 'right';
+}
+
+export interface Table {
+  columns: TableColumn[];
+  rows: string[][];
+}
+
+export interface Field {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+export interface ReplyImage {
+  png: Uint8Array;
+  alt: string;
+  filename: string;
+}
+
+export interface Reply {
+  kind: ReplyKind;
+  title?: string;
+  /** Plain text; platforms escape it for their markup. */
+  text?: string;
+  /** A monospace block (an SSH command, a JSON snippet). */
+  code?: string;
+  fields?: Field[];
+  table?: Table;
+  buttons?: Button[];
+  image?: ReplyImage;
+  /** A short line shown last, e.g. data age or "simulated". */
+  footer?: string;
+  /** Shown only to the person who asked, where the platform can. */
+  ephemeral?: boolean;
+  /** Machine-readable result, printed by `--json`. */
+  data?: unknown;
+}
+
+export const reply = {
+  info: (text: string, extra: Partial<Reply> = {}): Reply => ({ kind: 'info', text, ...extra }),
+  success: (text: string, extra: Partial<Reply> = {}): Reply => ({ kind: 'success', text, ...extra }),
+  warning: (text: string, extra: Partial<Reply> = {}): Reply => ({ kind: 'warning', text, ...extra }),
+  error: (text: string, extra: Partial<Reply> = {}): Reply => ({ kind: 'error', text, ...extra }),
+};
+
+/** Sink for long work: each call replaces the message shown so far (edit, not a new message). */
+export type ProgressSink = (update: Reply) => Promise<void>;

@@ -1,0 +1,48 @@
+// One pino logger for the process. Secrets are scrubbed twice: by field name (pino's redact paths)
+// and by value (every registered secret string is replaced in the final line), so a key that slips
+// into an error message or URL still never reaches the log.
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+const secretValues = new Set<string>();
+const MIN_SECRET_LENGTH = 6;
+
+/** Registers a value that must never appear in a log line (provider keys, tokens, licence keys). */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= MIN_SECRET_LENGTH) secretValues.add(value);
+}
+
+/** Replaces every registered secret in text. Also used for error messages shown to users. */
+export function scrubSecrets(text: string): string {
+  let scrubbed = text;
+  for (const secret of secretValues) if (scrubbed.includes(secret)) scrubbed = scrubbed.replaceAll(secret, '[REDACTED]');
+  return scrubbed;
+}
+
+const REDACT_PATHS = [
+  '*.apiKey', '*.api_key', '*.token', '*.password', '*.secret', '*.key', '*.authorization', '*.Authorization',
+  'headers.authorization', '*.headers.authorization', 'req.headers.authorization', 'config.*KEY', 'config.*TOKEN',
+];
+
+export interface LogOptions {
+  level: string;
+  format: 'auto' | 'json' | 'pretty';
+  /** Append JSON lines to this file instead of writing to stderr. */
+  file?: string | undefined;
+}
+
+export function createLogger(options: LogOptions): Logger {
+  const base = {
+    level: options.level,
+    base: { app: 'computehub' },
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    hooks: { streamWrite: scrubSecrets },
+  };
+  if (options.file) return pino(base, pino.destination({ dest: options.file, append: true, sync: true, mkdir: true }));
+  const usePretty = options.format === 'pretty' || (options.format === 'auto' && process.stderr.isTTY);
+  // Logs go to stderr so stdout stays clean for the terminal chat and for `--json` output.
+  if (usePretty) return pino(base, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY }));
+  return pino(base, pino.destination({ dest: 2, sync: true }));
+}

@@ -1,0 +1,25 @@
+// What every chat platform adapter is given and what it provides. A platform turns its updates into
+// Invocations for the registry and renders Replies natively; it never imports a provider or a service.
+import type { CompletionSource } from '../../src/core/command.ts';
+import type { Actor, Channel } from '../../src/core/command.ts';
+import type { CommandRegistry } from '../../src/core/registry.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import type { Logger } from '../../src/log.ts';
+
+export type PlatformName = 'telegram' | 'discord' | 'slack';
+
+export interface PlatformDeps {
+  registry: CommandRegistry;
+  log: Logger;
+  /** Suggestions while typing (Discord autocomplete): GPU names, templates, instance ids. */
+  complete?: (source: CompletionSource, prefix: string, who: { actor: Actor; channel: Channel }) => Promise<string[]>;
+}
+
+export interface ChatPlatform {
+  readonly name: PlatformName;
+  /** Connects and starts receiving. Resolves once the platform accepted the credentials. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Posts a Reply to a channel unprompted (alerts, scheduled reports). */
+  post(channelId: string, message: Reply): Promise<void>;
+}

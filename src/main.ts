@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createApp, providerModes, type App } from './app.ts';
 import type { Config } from './config.ts';
 import { ConsolePlatform } from '../adapters/platforms/console.ts';
+import { createLogger } from './log.ts';
 
 function describeProviders(config: Config): string {
   return Object.entries(providerModes(config))
@@ -17,10 +18,12 @@ function consoleWanted(config: Config, chatPlatforms: string[]): boolean {
 }
 
 export async function startBot(config: Config): Promise<App> {
-  const app = await createApp(config);
-  const { services } = app;
   const chatPlatforms: string[] = [];
   const withConsole = consoleWanted(config, chatPlatforms);
+  // In an interactive terminal the chat owns the screen, so the log goes to a file beside the data.
+  const logFile = config.LOG_FILE ?? (withConsole && process.stdin.isTTY ? path.resolve(config.COMPUTEHUB_DATA_DIR, 'computehub.log') : undefined);
+  const app = await createApp(config, { log: createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile }) });
+  const { services } = app;
   const platforms = [...(withConsole ? ['terminal'] : []), ...chatPlatforms];
   const licence = services.licence.status();
   const banner = [
@@ -29,6 +32,7 @@ export async function startBot(config: Config): Promise<App> {
     `  Providers: ${describeProviders(config)}`,
     `  Licence:   ${licence.pro ? (licence.source === 'licence' ? `Pro (${licence.licence.licensee})` : 'Pro unlocked for the simulator') : 'Free edition'}`,
     `  Data:      ${path.join(services.dataDir, 'db.json')}`,
+    ...(logFile ? [`  Log:       ${logFile}`] : []),
   ].join('\n');
   services.log.info({ platforms, providers: providerModes(config) }, 'started');
 

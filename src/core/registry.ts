@@ -7,7 +7,7 @@ import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, C
 import { DeniedError, UsageError, UserError } from './errors.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
 import { nearest } from './suggest.ts';
-import { hasRole } from '../domain/roles.ts';
+import { hasRole, type Role } from '../domain/roles.ts';
 import type { Services } from '../app.ts';
 import { PRO_FEATURES } from '../services/licence.ts';
 import { scrubSecrets } from '../log.ts';
@@ -26,6 +26,8 @@ export interface Execution {
   outcome: Outcome;
   /** The command's full name, once known. */
   command?: string;
+  /** The message carried a secret into a shared channel: the platform should delete it where it can. */
+  deleteMessage?: boolean;
 }
 
 /** Switches understood on every command. `--json` is for the CLI; chat platforms show JSON as code. */
@@ -150,32 +152,34 @@ export class CommandRegistry {
     if (!access && !definition.public) {
       return this.deny(name, 'You are not a member of any ComputeHub org here. Ask an admin to add you (member add), or to bind this channel (org bind).');
     }
-    const options = this.bind(definition, parsed);
+    if (definition.directOnly && invocation.channel.kind !== 'direct') {
+      // Checked before the options are read: the message may carry a secret, and none of it is kept.
+      if (definition.mutating && access) {
+        await services.identity.audit({ orgId: access.orgId, actor: invocation.actor, command: name, args: name, result: 'refused', message: 'not in a direct message' });
+      }
+      return {
+        ...this.deny(name, `'${name}' carries a secret, so it only works in a direct message with the bot. Send it to me privately; nothing was saved.`),
+        deleteMessage: true,
+      };
+    }
     const orgId = access?.orgId ?? '';
+    const role = access?.role ?? 'viewer';
+    // Refusals come before option errors: "you may not" helps more than "you typed it wrong".
+    const refusal = access ? this.refusal(definition, role) : undefined;
+    let options: Record<string, unknown>;
+    try {
+      options = this.bind(definition, parsed);
+    } catch (error) {
+      if (!refusal) throw error;
+      options = {};
+    }
     const audit = (result: 'ok' | 'refused' | 'error', message?: string) =>
       definition.mutating && access ? services.identity.audit({ orgId, actor: invocation.actor, command: name, args: this.describe(definition, options), result, message }) : Promise.resolve();
-
-    if (definition.directOnly && invocation.channel.kind !== 'direct') {
-      await audit('refused', 'not in a direct message');
-      return this.deny(name, `'${name}' carries a secret, so it only works in a direct message with the bot. Send it to me privately; nothing was saved.`);
+    if (refusal) {
+      await audit('refused', refusal.audit);
+      return this.deny(name, refusal.message);
     }
-    const role = access?.role ?? 'viewer';
-    if (access && ((definition.mutating && role === 'viewer') || !hasRole(role, definition.role))) {
-      const needed = definition.mutating && definition.role === 'viewer' ? 'dev' : definition.role;
-      await audit('refused', `role ${role}`);
-      return this.deny(name, `'${name}' needs the ${needed} role; you are ${role === 'admin' ? 'an' : 'a'} ${role}. Ask an admin of this org for access (member role).`);
-    }
-    if (definition.tier === 'pro') {
-      const status = services.licence.status();
-      if (!status.pro) {
-        await audit('refused', 'no Pro licence');
-        return this.deny(
-          name,
-          `'${name}' is a Pro feature. ${status.reason}\nPro adds: ${PRO_FEATURES.join('; ')}.\nActivate a licence with: licence activate <key>`,
-        );
-      }
-    }
-    if (!this.takeToken(`${invocation.actor.platform}:${invocation.actor.userId}`)) {
+    if (invocation.actor.platform !== 'console' && !this.takeToken(`${invocation.actor.platform}:${invocation.actor.userId}`)) {
       return this.deny(name, 'You are sending commands faster than I can take them. Wait a few seconds and try again.');
     }
     const context: CommandContext = {
@@ -215,6 +219,28 @@ export class CommandRegistry {
       await audit('error', error instanceof UserError ? error.message : 'internal error');
       throw error;
     }
+  }
+
+  /** Why this role (or this edition) may not run the command, if it may not. */
+  private refusal(definition: AnyDefinition, role: Role): { message: string; audit: string } | undefined {
+    const name = definition.name;
+    if ((definition.mutating && role === 'viewer') || !hasRole(role, definition.role)) {
+      const needed = definition.mutating && definition.role === 'viewer' ? 'dev' : definition.role;
+      return {
+        audit: `role ${role}`,
+        message: `'${name}' needs the ${needed} role; you are ${role === 'admin' ? 'an' : 'a'} ${role}. Ask an admin of this org for access (member role).`,
+      };
+    }
+    if (definition.tier === 'pro') {
+      const status = this.services.licence.status();
+      if (!status.pro) {
+        return {
+          audit: 'no Pro licence',
+          message: `'${name}' is a Pro feature. ${status.reason}\nPro adds: ${PRO_FEATURES.join('; ')}.\nActivate a licence with: licence activate <key>`,
+        };
+      }
+    }
+    return undefined;
   }
 
   private deny(command: string, message: string): Execution {

@@ -8,7 +8,9 @@ import { createLogger, registerSecret, type Logger } from './log.ts';
 import { openDatabase, type Db } from './store/db.ts';
 import { Vault } from './store/vault.ts';
 import { IdentityService } from './services/identity.ts';
+import { ClaimService } from './services/claim.ts';
 import { LicenceService, SHIPPED_LICENCE_PUBLIC_KEY } from './services/licence.ts';
+import { createChartRenderer, type ChartRenderer } from './services/charts/index.ts';
 import { COMMANDS, GROUPS } from '../commands/index.ts';
 
 export const PROVIDER_NAMES = ['vast', 'runpod', 'lambda', 'tensordock'] as const;
@@ -31,7 +33,10 @@ export interface Services {
   db: Db;
   vault: Vault;
   identity: IdentityService;
+  claim: ClaimService;
   licence: LicenceService;
+  /** Renders chart.js configs to PNG: QuickChart when QUICKCHART_URL answers, offline otherwise. */
+  charts: ChartRenderer;
   commands: CommandRegistry;
   dataDir: string;
   now: () => Date;
@@ -42,8 +47,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Tests sign licences with their own key pair. */
   licencePublicKey?: string;
-  /** Tests may add commands of their own. */
-  commands?: readonly CommandDefinition<OptionSpecs>[];
+  /** Tests may add commands of their own (each with its own option types, hence `any`). */
+  commands?: readonly CommandDefinition<any>[];
   groups?: readonly CommandGroup[];
 }
 
@@ -69,7 +74,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     environmentKey: config.COMPUTEHUB_LICENCE_KEY,
     now,
   });
-  const services = { config, log, db, vault, identity, licence, dataDir, now } as Services;
+  const claim = new ClaimService(db, now);
+  const charts = createChartRenderer({ quickchartUrl: config.QUICKCHART_URL, log: log.child({ service: 'charts' }) });
+  const services = { config, log, db, vault, identity, claim, licence, charts, dataDir, now } as Services;
   services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services);
   return {
     services,

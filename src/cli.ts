@@ -7,7 +7,9 @@ import { StoreLoadError } from './store/db.ts';
 import { LOCAL_ACTOR, LOCAL_CHANNEL } from './services/identity.ts';
 import { renderText } from '../adapters/platforms/text.ts';
 import { saveImage } from '../adapters/platforms/console.ts';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { HEARTBEAT_FILE, HEARTBEAT_STALE_SECONDS } from './scheduler.ts';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 
@@ -57,8 +59,26 @@ async function runCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** For Docker's HEALTHCHECK: healthy while the running bot keeps its heartbeat file fresh. */
+async function checkHealth(): Promise<number> {
+  const config = loadConfig();
+  const file = path.resolve(config.COMPUTEHUB_DATA_DIR, HEARTBEAT_FILE);
+  try {
+    const ageSeconds = (Date.now() - (await stat(file)).mtimeMs) / 1000;
+    if (ageSeconds <= HEARTBEAT_STALE_SECONDS) {
+      process.stdout.write(`healthy: heartbeat ${Math.round(ageSeconds)} s ago\n`);
+      return EXIT.ok;
+    }
+    process.stderr.write(`unhealthy: the last heartbeat was ${Math.round(ageSeconds)} s ago (${file}); the bot is stuck or stopped.\n`);
+  } catch {
+    process.stderr.write(`unhealthy: no heartbeat at ${file}; is the bot running with this COMPUTEHUB_DATA_DIR?\n`);
+  }
+  return EXIT.failed;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  if (first === 'health') return checkHealth();
   if (first === 'start') {
     const { startBot } = await import('./main.ts');
     await startBot(loadConfig());

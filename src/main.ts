@@ -20,8 +20,10 @@ function consoleWanted(config: Config, chatPlatforms: string[]): boolean {
 export async function startBot(config: Config): Promise<App> {
   const chatPlatforms: string[] = [];
   const withConsole = consoleWanted(config, chatPlatforms);
-  // In an interactive terminal the chat owns the screen, so the log goes to a file beside the data.
-  const logFile = config.LOG_FILE ?? (withConsole && process.stdin.isTTY ? path.resolve(config.COMPUTEHUB_DATA_DIR, 'computehub.log') : undefined);
+  // When the terminal chat is all there is and a person is typing, the chat owns the screen, so the
+  // log goes to a file beside the data; otherwise (a server) it stays on stderr for `docker logs`.
+  const chatOwnsScreen = withConsole && chatPlatforms.length === 0 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const logFile = config.LOG_FILE ?? (chatOwnsScreen ? path.resolve(config.COMPUTEHUB_DATA_DIR, 'computehub.log') : undefined);
   const app = await createApp(config, { log: createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile }) });
   const { services } = app;
   const platforms = [...(withConsole ? ['terminal'] : []), ...chatPlatforms];

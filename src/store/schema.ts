@@ -2,6 +2,7 @@
 // change would not load an older file; sections added with a default need no migration.
 import { z } from 'zod';
 import { ROLES } from '../domain/roles.ts';
+import { instanceRecordSchema, ledgerEntrySchema, metricSampleSchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -57,6 +58,19 @@ export const licenceRecordSchema = z.object({
   activatedBy: z.string(),
 });
 
+export const providerKeySchema = z.object({
+  orgId: z.string(),
+  provider: z.enum(['vast', 'runpod', 'lambda', 'tensordock']),
+  /** The API key, sealed by the vault (never stored in clear). */
+  keySealed: z.string(),
+  /** The last four characters, to tell keys apart in `provider list`. */
+  keyHint: z.string(),
+  account: z.string().optional(),
+  addedBy: z.string(),
+  addedAt: isoTime,
+  lastVerifiedAt: isoTime.optional(),
+});
+
 export const dbSchema = z.object({
   version: z.literal(SCHEMA_VERSION),
   orgs: z.array(orgSchema),
@@ -65,6 +79,14 @@ export const dbSchema = z.object({
   channels: z.array(channelBindingSchema).default([]),
   audit: z.array(auditEntrySchema).default([]),
   licence: licenceRecordSchema.nullable().default(null),
+  providerKeys: z.array(providerKeySchema).default([]),
+  instances: z.array(instanceRecordSchema).default([]),
+  /** Next short instance number per org (i1, i2, ...); numbers are never reused. */
+  instanceCounters: z.record(z.string(), z.number().int()).default({}),
+  ledger: z.array(ledgerEntrySchema).default([]),
+  metrics: z.array(metricSampleSchema).default([]),
+  templates: z.array(orgTemplateSchema).default([]),
+  projectChoices: z.array(projectChoiceSchema).default([]),
 });
 
 export type Database = z.infer<typeof dbSchema>;
@@ -73,6 +95,7 @@ export type Project = z.infer<typeof projectSchema>;
 export type Member = z.infer<typeof memberSchema>;
 export type ChannelBinding = z.infer<typeof channelBindingSchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type ProviderKey = z.infer<typeof providerKeySchema>;
 
 export const DEFAULT_ORG_ID = 'default';
 export const DEFAULT_PROJECT_ID = 'default';
@@ -87,5 +110,12 @@ export function emptyDatabase(now: Date): Database {
     channels: [],
     audit: [],
     licence: null,
+    providerKeys: [],
+    instances: [],
+    instanceCounters: {},
+    ledger: [],
+    metrics: [],
+    templates: [],
+    projectChoices: [],
   };
 }

@@ -1,0 +1,134 @@
+// Deploy templates: what to run (image, ports, env, start script) and what it needs (VRAM, disk).
+// Pure: the shipped catalogue is read from data/templates/*.json once at import; an org's own
+// templates come from the store and pass through the same schema.
+import { readdirSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Placeholder in env values and app URL paths, replaced by a per-deploy random secret. */
+export const SECRET_PLACEHOLDER = '{{secret}}';
+
+const portSchema = z.object({
+  port: z.number().int().min(1).max(65535),
+  protocol: z.enum(['tcp', 'http']),
+  /** The app served on this port, e.g. "Jupyter"; absent for plain ports. */
+  app: z.string().min(1).max(40).optional(),
+  /** Path (and query) appended to the app URL, e.g. "/lab?token={{secret}}". */
+  path: z.string().max(200).optional(),
+});
+
+export const templateSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'expected a short lower-case id such as my-llm (letters, digits, dashes)'),
+    name: z.string().min(1).max(60),
+    tier: z.enum(['free', 'pro']),
+    description: z.string().min(1).max(300),
+    /** Docker image with a pinned tag; null means the user names one at deploy time (image=). */
+    image: z
+      .string()
+      .regex(/^[\w.\-/:@]+:[\w.\-]+$|^[\w.\-/:]+@sha256:[a-f0-9]{64}$/, 'expected an image with a pinned tag, e.g. pytorch/pytorch:2.4.1-cuda12.4-cudnn9-runtime')
+      .refine((image) => !image.endsWith(':latest'), 'pin a version tag instead of :latest so every deploy runs the same thing')
+      .nullable(),
+    ports: z.array(portSchema).max(10),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(256)).default({}),
+    /** Runs inside the container after SSH is set up; should not return while the app runs. */
+    startScript: z.string().max(3500).optional(),
+    minVramGb: z.number().min(0).max(640),
+    minDiskGb: z.number().int().min(10).max(4000),
+  })
+  .refine((template) => new Set(template.ports.map((port) => port.port)).size === template.ports.length, { message: 'each port may be listed once' })
+  .refine((template) => !template.ports.some((port) => port.port === 22), { message: 'port 22 is always exposed for SSH; do not list it' });
+
+export type Template = z.infer<typeof templateSchema>;
+export type TemplatePort = Template['ports'][number];
+
+/** Reads and validates one template JSON; the message names the file and what is wrong. */
+export function parseTemplate(json: unknown, source: string): Template {
+  const result = templateSchema.safeParse(json);
+  if (!result.success) throw new Error(`Template ${source} is invalid: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+function loadShipped(): Template[] {
+  const folder = new URL('../../data/templates/', import.meta.url);
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => parseTemplate(JSON.parse(readFileSync(new URL(file, folder), 'utf8')), `data/templates/${file}`));
+}
+
+export const SHIPPED_TEMPLATES: readonly Template[] = loadShipped();
+
+/** Shipped templates first, then the org's own; an org template never shadows a shipped id. */
+export function templateCatalogue(custom: readonly Template[]): Template[] {
+  const shippedIds = new Set(SHIPPED_TEMPLATES.map((template) => template.id));
+  return [...SHIPPED_TEMPLATES, ...custom.filter((template) => !shippedIds.has(template.id))];
+}
+
+export function isShipped(id: string): boolean {
+  return SHIPPED_TEMPLATES.some((template) => template.id === id);
+}
+
+// Makes sure an SSH server runs in any image, with the key the provider passes in (RunPod PUBLIC_KEY,
+// Vast and VM hosts inject their own). Images that already run sshd are left alone.
+const SSH_BOOTSTRAP = [
+  'mkdir -p /root/.ssh /run/sshd && chmod 700 /root/.ssh',
+  'if [ -n "$PUBLIC_KEY" ]; then echo "$PUBLIC_KEY" >> /root/.ssh/authorized_keys; fi',
+  'if ! command -v sshd >/dev/null 2>&1; then (apt-get update -qq && apt-get install -y -qq openssh-server) >/dev/null 2>&1 || true; fi',
+  'pgrep -x sshd >/dev/null 2>&1 || /usr/sbin/sshd 2>/dev/null || true',
+].join('\n');
+
+const KEEP_ALIVE = 'sleep infinity';
+
+/** What the template runs on a given deploy: placeholders filled, SSH always exposed. */
+export interface RenderedTemplate {
+  image: string;
+  env: Record<string, string>;
+  ports: { port: number; protocol: 'tcp' | 'http' }[];
+  startScript: string;
+}
+
+export function renderTemplate(template: Template, values: { image?: string | undefined; secret: string }): RenderedTemplate {
+  const image = values.image ?? template.image;
+  if (!image) throw new Error(`Template ${template.id} needs an image`);
+  const env = Object.fromEntries(Object.entries(template.env).map(([key, value]) => [key, value.replaceAll(SECRET_PLACEHOLDER, values.secret)]));
+  const body = template.startScript?.trim() || KEEP_ALIVE;
+  return {
+    image,
+    env,
+    ports: [{ port: 22, protocol: 'tcp' }, ...template.ports.map(({ port, protocol }) => ({ port, protocol }))],
+    startScript: `#!/bin/bash\n${SSH_BOOTSTRAP}\n${body}\n`,
+  };
+}
+
+/** The public URL of each app port, once the provider has mapped it. */
+export interface AppLink {
+  app: string;
+  url: string;
+}
+
+export function appLinks(
+  template: Template | undefined,
+  ports: readonly { containerPort: number; host: string; hostPort: number; url?: string | undefined }[],
+  secret: string | undefined,
+): AppLink[] {
+  if (!template) return [];
+  const links: AppLink[] = [];
+  for (const port of template.ports) {
+    if (!port.app) continue;
+    const mapped = ports.find((candidate) => candidate.containerPort === port.port);
+    if (!mapped) continue;
+    const base = (mapped.url ?? `http://${mapped.host}:${mapped.hostPort}`).replace(/\/+$/, '');
+    const suffix = (port.path ?? '/').replaceAll(SECRET_PLACEHOLDER, secret ?? '');
+    links.push({ app: port.app, url: `${base}${suffix.startsWith('/') ? suffix : `/${suffix}`}` });
+  }
+  return links;
+}
+
+/** Why a template cannot run on an offer, or undefined when it fits. */
+export function templateMisfit(template: Template, offer: { vramGb: number; gpuCount: number }, diskGb: number): string | undefined {
+  if (offer.vramGb * offer.gpuCount < template.minVramGb) {
+    return `${template.name} needs at least ${template.minVramGb} GB of GPU memory; this offer has ${offer.vramGb * offer.gpuCount} GB`;
+  }
+  if (diskGb < template.minDiskGb) return `${template.name} needs at least ${template.minDiskGb} GB of disk; disk=${diskGb} was asked for`;
+  return undefined;
+}

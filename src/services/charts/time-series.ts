@@ -1,0 +1,96 @@
+// Line chart of one or more series over time: price history (min / p10 / median per provider over
+// days), GPU utilisation and VRAM over hours, cost trend.
+import type { ChartConfiguration } from 'chart.js';
+import { baseOptions, categoryScale, valueScale, type AxisSpec, type ChartText } from './layout.ts';
+import { bucketOf, timeGrid, typicalStep, utcLabels } from './time-axis.ts';
+import { colourAssigner, DASHES, type LineStyle } from './theme.ts';
+
+export interface TimePoint {
+  /** A Date or epoch milliseconds (UTC). */
+  t: Date | number;
+  value: number | null;
+}
+
+export interface TimeSeries {
+  label: string;
+  points: TimePoint[];
+  /** Series with the same key share a colour (e.g. one provider's min/p10/median); defaults to the label. */
+  colourKey?: string;
+  /** Tells series of one colour apart; defaults to solid (dashed once the palette runs out). */
+  style?: LineStyle;
+  /** Plot against the right-hand axis (`y2`), e.g. VRAM (GB) next to utilisation (%). */
+  axis?: 'left' | 'right';
+}
+
+export interface TimeSeriesChart extends ChartText {
+  series: TimeSeries[];
+  y: AxisSpec;
+  y2?: AxisSpec;
+  /** Bucket width; defaults to the data's typical spacing. Points in one bucket are averaged. */
+  stepMs?: number;
+}
+
+/** Below this many points a series also shows its points, so sparse data stays visible. */
+const MAX_POINTS_WITH_MARKERS = 40;
+/** A hole longer than this many of a series' own sampling steps is drawn as a gap (missing data). */
+const GAP_TOLERANCE_STEPS = 2.5;
+
+/**
+ * A flat box is stroked out and back along the same line; at this width both passes put their
+ * dashes in the same places for every pattern in DASHES, so the legend shows the pattern.
+ */
+const LEGEND_LINE_WIDTH = 34;
+
+const epoch = (t: Date | number) => (typeof t === 'number' ? t : t.getTime());
+
+function bucketed(series: TimeSeries, grid: ReturnType<typeof timeGrid>): (number | null)[] {
+  const sums = new Array<number>(grid.count).fill(0);
+  const counts = new Array<number>(grid.count).fill(0);
+  for (const point of series.points) {
+    if (point.value === null || !Number.isFinite(point.value)) continue;
+    const bucket = bucketOf(grid, epoch(point.t));
+    sums[bucket]! += point.value;
+    counts[bucket]! += 1;
+  }
+  return sums.map((sum, i) => (counts[i] ? sum / counts[i]! : null));
+}
+
+export function timeSeriesChart(spec: TimeSeriesChart): ChartConfiguration<'line'> {
+  const grid = timeGrid(spec.series.flatMap((s) => s.points.map((p) => epoch(p.t))), spec.stepMs);
+  const { labels, axisTitle } = utcLabels(grid);
+  const colourFor = colourAssigner();
+  const datasets = spec.series.map((series) => {
+    const { colour, cycle } = colourFor(series.colourKey ?? series.label);
+    const style = series.style ?? (cycle > 0 ? 'dashed' : 'solid');
+    const ownStep = typicalStep(series.points.map((p) => epoch(p.t))) ?? grid.stepMs;
+    const values = series.points.filter((p) => p.value !== null).length;
+    return {
+      label: series.label,
+      data: bucketed(series, grid),
+      borderColor: colour,
+      backgroundColor: colour,
+      borderWidth: 2,
+      borderDash: [...DASHES[style]],
+      pointRadius: values <= MAX_POINTS_WITH_MARKERS ? 3 : 0,
+      tension: 0,
+      fill: false,
+      spanGaps: Math.max(1, Math.ceil((GAP_TOLERANCE_STEPS * ownStep) / grid.stepMs)),
+      yAxisID: series.axis === 'right' ? 'y2' : 'y',
+    };
+  });
+  const options = baseOptions(spec, spec.series.length > 1);
+  // A flat legend box is stroked as a short line in the series' dash pattern, not just its colour.
+  Object.assign(options.plugins.legend.labels, { boxWidth: LEGEND_LINE_WIDTH, boxHeight: 0 });
+  return {
+    type: 'line',
+    data: { labels, datasets },
+    options: {
+      ...options,
+      scales: {
+        x: categoryScale(axisTitle),
+        y: valueScale(spec.y, { position: 'left' }),
+        ...(spec.y2 && { y2: valueScale(spec.y2, { position: 'right', grid: { drawOnChartArea: false } }) }),
+      },
+    },
+  } as ChartConfiguration<'line'>;
+}

@@ -18,7 +18,11 @@ export default function setup(project: TestProject) {
       for (const secret of ALL_TEST_SECRETS) if (text.includes(secret)) leaks.push(`${file} contains the test secret ${secret.slice(0, 6)}…`);
     }
     rmSync(logDir, { recursive: true, force: true });
-    if (leaks.length) throw new Error(`Secrets leaked into the logs written during the suite (${lines} lines checked):\n${leaks.join('\n')}`);
+    if (leaks.length) {
+      // vitest only reports an error thrown here; the exit code must say it too, or CI would pass.
+      process.exitCode = 1;
+      throw new Error(`Secrets leaked into the logs written during the suite (${lines} lines checked):\n${leaks.join('\n')}`);
+    }
   };
 }
 

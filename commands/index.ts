@@ -6,8 +6,20 @@ import { claim } from './claim.ts';
 import { help } from './help.ts';
 import { licenceActivate, licenceGroup, licenceStatus } from './licence.ts';
 import { orgBind, orgGroup, orgInfo, orgUnbind } from './org.ts';
+import { providerAdd, providerGroup, providerList, providerRemove, providerTest } from './provider.ts';
 import { whoami } from './whoami.ts';
+import { templateAdd, templateGroup, templateList, templateRemove, templateShow } from './template.ts';
+import { deploy } from './deploy.ts';
+import { instances } from './instances.ts';
+import { ssh } from './ssh.ts';
+import { destroy, restart, start, stop } from './lifecycle.ts';
+import { cost } from './cost.ts';
+import { projectCreate, projectGroup, projectList, projectUse } from './project.ts';
+import { memberAdd, memberGroup, memberList, memberRemove, memberRole } from './member.ts';
+import { batchApplyTemplate, batchDestroy, batchGroup, batchRestart, batchStart, batchStop } from './batch.ts';
+import { pricesGroup, pricesHistory, pricesSearch } from './prices.ts';
+import { gpus } from './gpus.ts';
 
-export const GROUPS: readonly CommandGroup[] = [licenceGroup, orgGroup];
+export const GROUPS: readonly CommandGroup[] = [licenceGroup, orgGroup, providerGroup, templateGroup, projectGroup, memberGroup, batchGroup, pricesGroup];
 
-export const COMMANDS = [help, whoami, claim, orgInfo, orgBind, orgUnbind, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];
+export const COMMANDS = [help, whoami, claim, orgInfo, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];

@@ -11,21 +11,13 @@ import { IdentityService } from './services/identity.ts';
 import { ClaimService } from './services/claim.ts';
 import { LicenceService, SHIPPED_LICENCE_PUBLIC_KEY } from './services/licence.ts';
 import { createChartRenderer, type ChartRenderer } from './services/charts/index.ts';
+import { createFleetService, type BoundProvider, type FleetService, type ProvidersFor } from './services/fleet/index.ts';
+import type { FleetTiming } from './services/fleet/context.ts';
+import { createMarketService, type MarketService } from './services/market/index.ts';
+import { ProviderService } from './services/providers.ts';
+import { createProviderAdapter, type AdapterOptions } from '../adapters/providers/index.ts';
+import type { ProviderName } from '../adapters/providers/types.ts';
 import { COMMANDS, GROUPS } from '../commands/index.ts';
-
-export const PROVIDER_NAMES = ['vast', 'runpod', 'lambda', 'tensordock'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
-
-/** Which providers talk to the real service (a key is configured) and which to the simulator. */
-export function providerModes(config: Config): Record<ProviderName, 'real' | 'simulated'> {
-  const mode = (key: string | undefined) => (key ? 'real' : 'simulated');
-  return {
-    vast: mode(config.VAST_API_KEY),
-    runpod: mode(config.RUNPOD_API_KEY),
-    lambda: mode(config.LAMBDA_API_KEY),
-    tensordock: mode(config.TENSORDOCK_API_TOKEN),
-  };
-}
 
 export interface Services {
   config: Config;
@@ -35,8 +27,14 @@ export interface Services {
   identity: IdentityService;
   claim: ClaimService;
   licence: LicenceService;
+  /** Which provider adapters each org uses (keys from chat or .env, or the simulator). */
+  providers: ProviderService;
   /** Renders chart.js configs to PNG: QuickChart when QUICKCHART_URL answers, offline otherwise. */
   charts: ChartRenderer;
+  /** Deploy, sync and lifecycle of instances across providers. */
+  fleet: FleetService;
+  /** Live offers across providers (cached, ranked) and price history. */
+  market: MarketService;
   commands: CommandRegistry;
   dataDir: string;
   now: () => Date;
@@ -50,6 +48,14 @@ export interface AppOptions {
   /** Tests may add commands of their own (each with its own option types, hence `any`). */
   commands?: readonly CommandDefinition<any>[];
   groups?: readonly CommandGroup[];
+  /** Base URLs of a running marketplace simulator: orgs without a real key use it. */
+  simulatorUrls?: Record<ProviderName, string>;
+  /** Tests shrink the providers' pacing and retry waits. */
+  providerTuning?: Partial<AdapterOptions>;
+  /** Tests bind adapters aimed at the simulator instead of services.providers. */
+  providersFor?: ProvidersFor;
+  /** Tests poll deploys faster. */
+  fleetTiming?: Partial<FleetTiming>;
 }
 
 export interface App {
@@ -66,22 +72,49 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const vault = await Vault.open({ secretKey: config.COMPUTEHUB_SECRET_KEY, dataDir });
   const identity = new IdentityService(db, now);
   await identity.ensureAdmins(config.COMPUTEHUB_ADMINS);
-  const modes = providerModes(config);
+  const providers = new ProviderService({
+    config,
+    db,
+    vault,
+    log: log.child({ service: 'providers' }),
+    createAdapter: (name, adapterOptions) => createProviderAdapter(name, { ...adapterOptions, ...options.providerTuning }),
+    simulatorUrls: options.simulatorUrls,
+    now,
+  });
   const licence = new LicenceService({
     db,
     publicKey: options.licencePublicKey ?? SHIPPED_LICENCE_PUBLIC_KEY,
-    simulatorOnly: () => Object.values(modes).every((mode) => mode === 'simulated'),
+    simulatorOnly: () => providers.simulatorOnly(),
     environmentKey: config.COMPUTEHUB_LICENCE_KEY,
     now,
   });
   const claim = new ClaimService(db, now);
   const charts = createChartRenderer({ quickchartUrl: config.QUICKCHART_URL, log: log.child({ service: 'charts' }) });
-  const services = { config, log, db, vault, identity, claim, licence, charts, dataDir, now } as Services;
+  const services = { config, log, db, vault, identity, claim, licence, providers, charts, dataDir, now } as Services;
+  services.fleet = createFleetService({
+    db,
+    log: log.child({ service: 'fleet' }),
+    now,
+    licence,
+    providersFor: options.providersFor ?? ((orgId) => providers.forOrg(orgId)),
+    sshPublicKey: config.SSH_PUBLIC_KEY,
+    // The market is built just below; by the time anyone deploys it is there.
+    cachedOffer: (reference) => services.market.findOffer(reference),
+    timing: { deployTimeoutMs: config.DEPLOY_TIMEOUT_SECONDS * 1000, ...options.fleetTiming },
+  });
+  services.market = await createMarketService({
+    config,
+    dataDir,
+    log: log.child({ service: 'market' }),
+    providers: options.providersFor ?? ((orgId) => providers.forOrg(orgId)),
+    now: () => now().getTime(),
+  });
   services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services);
   return {
     services,
     async close() {
-      await db.flush();
+      services.fleet.close();
+      await Promise.all([db.flush(), services.market.history.flush()]);
     },
   };
 }

@@ -65,6 +65,14 @@ export const configSchema = z.object({
   COMPUTEHUB_ADMINS: adminList,
   COMPUTEHUB_CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
   SYNC_INTERVAL_SECONDS: positiveInt(60, 'a whole number of seconds, e.g. 60'),
+  /** Public key installed on deployed machines (required by TensorDock, used by Lambda). */
+  SSH_PUBLIC_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, 'expected one OpenSSH public key line, e.g. the contents of ~/.ssh/id_ed25519.pub')
+      .optional(),
+  ),
+  DEPLOY_TIMEOUT_SECONDS: positiveInt(1200, 'a whole number of seconds, e.g. 1200'),
   HTTP_TIMEOUT_MS: positiveInt(15_000, 'a whole number of milliseconds, e.g. 15000'),
   PRICES_TTL_SECONDS: positiveInt(300, 'a whole number of seconds, e.g. 300'),
   PRICES_DEADLINE_MS: positiveInt(3_000, 'a whole number of milliseconds, e.g. 3000'),
@@ -86,6 +94,19 @@ export const configSchema = z.object({
 
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: optionalText,
+  TELEGRAM_WEBHOOK_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+/, 'expected the public URL Telegram posts updates to, e.g. https://bot.example.com/telegram')
+      .optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters of A-Z a-z 0-9 _ - (generate one with: openssl rand -hex 32)')
+      .optional(),
+  ),
+  TELEGRAM_WEBHOOK_PORT: positiveInt(8443, 'a TCP port number, e.g. 8443'),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: optionalText,
@@ -96,6 +117,16 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: optionalText,
   SLACK_PORT: positiveInt(3000, 'a TCP port number, e.g. 3000'),
   SLACK_API_URL: optionalText,
+});
+
+/** A platform's credentials come in sets: half a set is a mistake to report, not to ignore. */
+export const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
+  const need = (when: boolean, name: keyof typeof config, message: string) => {
+    if (when && !config[name]) ctx.addIssue({ code: 'custom', path: [name], message });
+  };
+  need(Boolean(config.DISCORD_APPLICATION_ID), 'DISCORD_TOKEN', 'is required with DISCORD_APPLICATION_ID (Developer Portal → Bot → Reset Token)');
+  need(Boolean(config.SLACK_BOT_TOKEN) && !config.SLACK_APP_TOKEN, 'SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set (Slack app → Basic Information → Signing Secret)');
+  need(Boolean(config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET), 'SLACK_BOT_TOKEN', 'is required with SLACK_SIGNING_SECRET / SLACK_APP_TOKEN (Slack app → OAuth & Permissions → Bot User OAuth Token, xoxb-...)');
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -109,6 +140,7 @@ export const SECRET_VARIABLES = [
   'LAMBDA_API_KEY',
   'TENSORDOCK_API_TOKEN',
   'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
   'DISCORD_TOKEN',
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
@@ -138,7 +170,7 @@ export function loadConfig(
   const merged: Record<string, string | undefined> = { ...fromFile };
   for (const [name, value] of Object.entries(environment)) if (value !== undefined) merged[name] = value;
 
-  const result = configSchema.safeParse(merged);
+  const result = checkedConfigSchema.safeParse(merged);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'configuration');

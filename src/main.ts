@@ -1,52 +1,123 @@
-// `computehub start` (and `npm start`): wires config → store → services → platforms, prints what
-// is active, and runs until stopped (or, in the terminal chat alone, until the user quits).
+// `computehub start` (and `npm start`): wires config → simulator (when no provider key is set) →
+// services → scheduler → platforms, prints what is active, and runs until stopped (or, with the
+// terminal chat alone, until the user quits).
 import path from 'node:path';
-import { createApp, providerModes, type App } from './app.ts';
+import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+import { heartbeatJob, Scheduler } from './scheduler.ts';
+import { startSimulator } from './sim/index.ts';
+import { wantsSimulator } from './services/providers.ts';
+import { createCompletions } from './services/completions.ts';
+import type { Simulator } from './sim/index.ts';
 import { ConsolePlatform } from '../adapters/platforms/console.ts';
-import { createLogger } from './log.ts';
+import type { ChatPlatform, PlatformDeps, PlatformName } from '../adapters/platforms/platform.ts';
+import { createTelegramPlatform } from '../adapters/platforms/telegram.ts';
+import { createDiscordPlatform } from '../adapters/platforms/discord.ts';
+import { createSlackPlatform } from '../adapters/platforms/slack.ts';
+import { PROVIDERS } from '../adapters/providers/types.ts';
 
-function describeProviders(config: Config): string {
-  return Object.entries(providerModes(config))
-    .map(([name, mode]) => `${name} (${mode === 'real' ? 'real API' : 'simulated'})`)
-    .join(', ');
+const PLATFORM_FACTORIES: Record<PlatformName, (config: Config, deps: PlatformDeps) => ChatPlatform> = {
+  telegram: createTelegramPlatform,
+  discord: createDiscordPlatform,
+  slack: createSlackPlatform,
+};
+
+/** The chat platforms whose credentials are set (config.ts checks that each set is complete). */
+export function configuredPlatforms(config: Config): PlatformName[] {
+  const names: PlatformName[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) names.push('telegram');
+  if (config.DISCORD_TOKEN) names.push('discord');
+  if (config.SLACK_BOT_TOKEN) names.push('slack');
+  return names;
 }
 
-function consoleWanted(config: Config, chatPlatforms: string[]): boolean {
+function consoleWanted(config: Config, chatPlatforms: readonly string[]): boolean {
   if (config.COMPUTEHUB_CONSOLE !== 'auto') return config.COMPUTEHUB_CONSOLE === 'on';
   return Boolean(process.stdin.isTTY) || chatPlatforms.length === 0;
 }
 
-export async function startBot(config: Config): Promise<App> {
-  const chatPlatforms: string[] = [];
+/** Starts a platform, retrying with backoff: one platform being down never stops the others. */
+async function keepTrying(platform: ChatPlatform, log: Logger, stopped: () => boolean): Promise<void> {
+  for (let attempt = 1; !stopped(); attempt++) {
+    try {
+      await platform.start();
+      log.info({ platform: platform.name }, 'platform connected');
+      return;
+    } catch (error) {
+      const waitMs = Math.min(300_000, 2_000 * 2 ** Math.min(attempt, 8));
+      log.error({ platform: platform.name, err: error, retryInSeconds: waitMs / 1000 }, 'platform failed to start; retrying');
+      await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+    }
+  }
+}
+
+export interface RunningBot {
+  app: App;
+  stop(): Promise<void>;
+}
+
+export async function startBot(config: Config): Promise<RunningBot> {
+  const chatPlatforms = configuredPlatforms(config);
   const withConsole = consoleWanted(config, chatPlatforms);
   // When the terminal chat is all there is and a person is typing, the chat owns the screen, so the
   // log goes to a file beside the data; otherwise (a server) it stays on stderr for `docker logs`.
   const chatOwnsScreen = withConsole && chatPlatforms.length === 0 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const logFile = config.LOG_FILE ?? (chatOwnsScreen ? path.resolve(config.COMPUTEHUB_DATA_DIR, 'computehub.log') : undefined);
-  const app = await createApp(config, { log: createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile }) });
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile });
+
+  const simulator: Simulator | undefined = wantsSimulator(config) ? await startSimulator() : undefined;
+  const app = await createApp(config, { log, simulatorUrls: simulator?.urls }).catch(async (error: unknown) => {
+    await simulator?.close();
+    throw error;
+  });
   const { services } = app;
-  const platforms = [...(withConsole ? ['terminal'] : []), ...chatPlatforms];
+
+  const scheduler = new Scheduler(log.child({ service: 'scheduler' }));
+  scheduler.add(heartbeatJob(services.dataDir));
+  scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: () => services.fleet.sync() });
+  // Keeps the offer cache warm and the price history recording between searches.
+  scheduler.add({
+    name: 'price refresh',
+    everySeconds: config.PRICES_TTL_SECONDS,
+    run: () => Promise.all(services.db.data.orgs.map((org) => services.market.refresh(org.id, config.HTTP_TIMEOUT_MS))),
+  });
+
+  let stopping = false;
+  const deps: PlatformDeps = { registry: services.commands, log, complete: createCompletions(services.db, services.identity) };
+  const platforms = chatPlatforms.map((name) => PLATFORM_FACTORIES[name](config, deps));
+  for (const platform of platforms) void keepTrying(platform, log, () => stopping);
+
+  const claimCode = services.claim.issueCode();
+  if (claimCode) log.warn({ claimCode }, `No chat admin yet. Send "claim ${claimCode}" to the bot in a direct message to become its admin.`);
+
   const licence = services.licence.status();
+  const providerLines = PROVIDERS.map((name) => {
+    const bound = services.providers.get('default', name);
+    return `${name} (${bound ? (bound.mode === 'real' ? 'real API' : 'simulated') : 'not connected'})`;
+  });
   const banner = [
     'ComputeHub is running.',
-    `  Platforms: ${platforms.join(', ') || 'none (add a chat token to .env, or run in a terminal)'}`,
-    `  Providers: ${describeProviders(config)}`,
+    `  Platforms: ${[...(withConsole ? ['terminal'] : []), ...chatPlatforms].join(', ') || 'none (add a chat token to .env, or run in a terminal)'}`,
+    `  Providers: ${providerLines.join(', ')}${simulator ? ' — the built-in marketplace simulator; add a key to use a real provider' : ''}`,
     `  Licence:   ${licence.pro ? (licence.source === 'licence' ? `Pro (${licence.licence.licensee})` : 'Pro unlocked for the simulator') : 'Free edition'}`,
     `  Data:      ${path.join(services.dataDir, 'db.json')}`,
     ...(logFile ? [`  Log:       ${logFile}`] : []),
+    ...(claimCode && chatPlatforms.length ? [`  First admin: send "claim ${claimCode}" to the bot in a direct message.`] : []),
   ].join('\n');
-  services.log.info({ platforms, providers: providerModes(config) }, 'started');
+  log.info({ platforms: chatPlatforms, console: withConsole, simulator: Boolean(simulator) }, 'started');
 
-  let stopping = false;
-  const stop = async (code: number) => {
+  const stop = async () => {
     if (stopping) return;
     stopping = true;
+    scheduler.stop();
+    await Promise.allSettled(platforms.map((platform) => platform.stop()));
     await app.close();
-    process.exit(code);
+    await simulator?.close();
   };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+  const exit = () => void stop().then(() => process.exit(0));
+  process.once('SIGINT', exit);
+  process.once('SIGTERM', exit);
 
   if (withConsole) {
     process.stdout.write(`${banner}\n`);
@@ -57,9 +128,9 @@ export async function startBot(config: Config): Promise<App> {
       imagesDir: path.join(services.dataDir, 'images'),
       interactive: Boolean(process.stdin.isTTY),
     });
-    void terminal.run().then(() => (chatPlatforms.length === 0 ? stop(0) : undefined));
+    void terminal.run().then(() => (platforms.length === 0 ? exit() : undefined));
   } else {
     process.stderr.write(`${banner}\n`);
   }
-  return app;
+  return { app, stop };
 }

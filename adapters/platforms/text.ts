@@ -1,7 +1,8 @@
 // Renders a Reply as aligned plain text: the terminal chat and the CLI.
 import type { Reply, Table } from '../../src/core/reply.ts';
 
-const KIND_MARK: Record<Reply['kind'], string> = { info: '', success: '✓ ', warning: '! ', error: '✗ ', confirm: '? ' };
+/** The mark before a title (or text) that tells success, warning and error apart without colour. */
+export const KIND_MARK: Record<Reply['kind'], string> = { info: '', success: '✓ ', warning: '! ', error: '✗ ', confirm: '? ' };
 
 /** Terminal width of a string: counts code points, not UTF-16 units, so "✓" and "é" align. */
 function width(text: string): number {

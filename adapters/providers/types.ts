@@ -31,6 +31,7 @@ export interface Balance {
 export interface OfferQuery {
   /** Canonical GPU names (from data/gpus.json) to restrict the search to, when the provider can filter server-side. */
   gpus?: string[];
+  /** Exact GPUs per instance; absent = every count the provider rents (RunPod and TensorDock: 1, 2, 4 and 8 where allowed). */
   gpuCount?: number;
   interruptible?: boolean;
   /** Disk to price the offer for, in GB (Vast dph_total and TensorDock storage depend on it). */

@@ -126,8 +126,11 @@ export class CommandRegistry {
       const subs = this.subcommands(head).map((definition) => definition.name.split(' ')[1]!);
       const typed = others[0]?.toLowerCase();
       if (typed && subs.includes(typed)) return { definition: this.byName.get(`${head} ${typed}`)!, rest: { ...parsed, positionals: others.slice(1) } };
-      if (!typed && group.defaultSubcommand) return { definition: this.byName.get(`${head} ${group.defaultSubcommand}`)!, rest: { ...parsed, positionals: [] } };
       const guess = typed ? nearest(typed, subs) : undefined;
+      // `prices 4090` means the default subcommand with a value; `prices histroy` is a typo.
+      if (group.defaultSubcommand && !guess) {
+        return { definition: this.byName.get(`${head} ${group.defaultSubcommand}`)!, rest: { ...parsed, positionals: others } };
+      }
       const problem = typed ? `'${head}' has no subcommand '${typed}'.` : `'${head}' needs a subcommand.`;
       throw new UsageError(`${problem}${guess ? ` Did you mean '${head} ${guess}'?` : ''} Choose one of: ${subs.map((sub) => `${head} ${sub}`).join(', ')}.`);
     }

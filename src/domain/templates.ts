@@ -117,7 +117,10 @@ export function appLinks(
     if (!port.app) continue;
     const mapped = ports.find((candidate) => candidate.containerPort === port.port);
     if (!mapped) continue;
-    const base = (mapped.url ?? `http://${mapped.host}:${mapped.hostPort}`).replace(/\/+$/, '');
+    // A provider URL that already carries a path or query belongs to the provider's own app there
+    // (Lambda's hosted Jupyter), not to ours: then the plain host:port is the way in.
+    const providerBase = mapped.url && !/^https?:\/\/[^/]+\/?$/.test(mapped.url) ? undefined : mapped.url;
+    const base = (providerBase ?? `http://${mapped.host}:${mapped.hostPort}`).replace(/\/+$/, '');
     const suffix = (port.path ?? '/').replaceAll(SECRET_PLACEHOLDER, secret ?? '');
     links.push({ app: port.app, url: `${base}${suffix.startsWith('/') ? suffix : `/${suffix}`}` });
   }

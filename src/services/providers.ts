@@ -37,6 +37,11 @@ const ENV_URLS: Record<ProviderName, keyof Config> = {
   tensordock: 'TENSORDOCK_API_URL',
 };
 
+/** The embedded default: no provider key anywhere in the environment → run the built-in simulator. */
+export function wantsSimulator(config: Config): boolean {
+  return !config.VAST_API_KEY && !config.RUNPOD_API_KEY && !config.LAMBDA_API_KEY && !config.TENSORDOCK_API_TOKEN;
+}
+
 export function isProviderName(value: string): value is ProviderName {
   return (PROVIDERS as readonly string[]).includes(value);
 }

@@ -49,8 +49,6 @@ export const instanceRecordSchema = z.object({
   ),
   /** Random secret the template's app uses (Jupyter token, code-server password). */
   appSecret: z.string().optional(),
-  /** Free-form tags for batch selectors. */
-  tags: z.array(z.string()).default([]),
   simulated: z.boolean(),
   createdAt: isoTime,
   readyAt: isoTime.optional(),

@@ -46,14 +46,14 @@ describe('chart builders', () => {
     }
   });
 
-  it('label a time axis within a day with UTC clock times and say it is UTC', () => {
+  it('label a time axis within a day with UTC clock times, the day under the first and each midnight', () => {
     const config = timeSeriesChart({ title: 'GPU', series: [hourly('util', [10, 20, 30, 40])], y: { title: 'Utilisation', unit: '%', min: 0, max: 100 } });
-    expect(config.data.labels).toEqual(['22:00', '23:00', '00:00', '01:00']);
+    expect(config.data.labels).toEqual([['22:00', 'Nov 20'], '23:00', ['00:00', 'Nov 21'], '01:00']);
     expect(scales(config).x.title.text).toBe('Time (UTC)');
     expect(scales(config).y).toMatchObject({ min: 0, max: 100, title: { text: 'Utilisation (%)' } });
   });
 
-  it('label days in UTC for daily data and include the day for hourly data over several days', () => {
+  it('label days in UTC for daily data, and only round UTC times when there are many points', () => {
     const daily = timeSeriesChart({
       title: 'Price history',
       series: [{ label: 'min', points: [0, 1, 2].map((d) => ({ t: new Date(START + d * DAY), value: 1 })) }],
@@ -62,9 +62,13 @@ describe('chart builders', () => {
     expect(daily.data.labels).toEqual(['Nov 20', 'Nov 21', 'Nov 22']);
     expect(scales(daily).x.title.text).toBe('Date (UTC)');
 
-    const hours = Array.from({ length: 30 }, (_, i) => i);
-    const overDays = timeSeriesChart({ title: 'GPU', series: [hourly('util', hours)], y: { title: 'Utilisation', unit: '%' } });
-    expect(overDays.data.labels?.[2]).toBe('Nov 21 00:00');
+    const day = timeSeriesChart({ title: 'GPU', series: [hourly('util', Array.from({ length: 24 }, (_, i) => i))], y: { title: 'Utilisation', unit: '%' } });
+    expect(day.data.labels?.filter(Boolean)).toEqual([['00:00', 'Nov 21'], '03:00', '06:00', '09:00', '12:00', '15:00', '18:00', '21:00']);
+
+    const week = timeSeriesChart({ title: 'Cost', series: [hourly('spend', Array.from({ length: 7 * 24 }, (_, i) => i))], y: { title: 'Spend', unit: '$/h' } });
+    expect(week.data.labels?.filter(Boolean)).toEqual(['Nov 21', 'Nov 22', 'Nov 23', 'Nov 24', 'Nov 25', 'Nov 26', 'Nov 27']);
+    expect(week.data.labels?.[2]).toBe('Nov 21'); // on the bucket at 00:00
+    expect(scales(week).x.title.text).toBe('Date (UTC)');
   });
 
   it('keep time proportional: a missing stretch becomes a gap, and points in one bucket are averaged', () => {

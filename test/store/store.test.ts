@@ -12,7 +12,7 @@ import { TEST_SECRETS } from '../support/secrets.ts';
 const CLI = path.resolve('src/bin/computehub.js');
 
 function runCli(args: string[], dataDir: string) {
-  return spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, COMPUTEHUB_DATA_DIR: dataDir }, encoding: 'utf8', cwd: dataDir });
+  return spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, COMPUTEHUB_DATA_DIR: dataDir }, encoding: 'utf8', cwd: dataDir, timeout: 60_000 });
 }
 
 describe('the database file', () => {

@@ -29,8 +29,8 @@ export interface ChartRendererOptions {
   now?: () => number;
 }
 
-export const DEFAULT_QUICKCHART_TIMEOUT_MS = 3_000;
-export const DEFAULT_QUICKCHART_RETRY_AFTER_MS = 60_000;
+const DEFAULT_QUICKCHART_TIMEOUT_MS = 3_000;
+const DEFAULT_QUICKCHART_RETRY_AFTER_MS = 60_000;
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n').join(' ');
 

@@ -54,15 +54,32 @@ export function utcDay(t: number, withYear = false): string {
   return withYear ? `${day} ${d.getUTCFullYear()}` : day;
 }
 
+/** Label spacings a reader expects: whole minutes, hours, days and weeks, aligned to UTC midnight. */
+const LABEL_INTERVALS = [5, 10, 15, 30, 60, 120, 180, 360, 720].map((m) => m * MINUTE).concat([1, 2, 7, 14, 28].map((d) => d * DAY));
+/** About this many labels fit under an 800 px wide chart without touching. */
+const MAX_LABELS = 8;
+
 /**
- * Labels for each bucket, precise enough for the span: clock times within a day, day + time
- * within a week or when buckets are shorter than a day, days otherwise (with the year past ~6 months).
+ * One label per bucket ('' for most): labels sit only where a round interval starts (every 6 h,
+ * every day, ...), so ticks land on round UTC times. Clock labels carry the day on a second line
+ * at the first label and at each midnight.
  */
-export function utcLabels(grid: TimeGrid): { labels: string[]; axisTitle: string } {
-  const span = (grid.count - 1) * grid.stepMs;
-  const times = Array.from({ length: grid.count }, (_, i) => grid.start + i * grid.stepMs);
-  if (span <= DAY && grid.stepMs < DAY) return { labels: times.map(utcClock), axisTitle: 'Time (UTC)' };
-  if (grid.stepMs < DAY) return { labels: times.map((t) => `${utcDay(t)} ${utcClock(t)}`), axisTitle: 'Time (UTC)' };
+export function utcLabels(grid: TimeGrid): { labels: (string | string[])[]; axisTitle: string } {
+  const span = Math.max(0, grid.count - 1) * grid.stepMs;
+  const interval =
+    LABEL_INTERVALS.find((candidate) => candidate >= grid.stepMs && span / candidate < MAX_LABELS) ??
+    Math.max(grid.stepMs, Math.ceil(span / MAX_LABELS / DAY) * DAY);
+  const daily = interval >= DAY;
   const withYear = span > 180 * DAY;
-  return { labels: times.map((t) => utcDay(t, withYear)), axisTitle: 'Date (UTC)' };
+  let labelled = 0;
+  const labels = Array.from({ length: grid.count }, (_, i) => {
+    const t = grid.start + i * grid.stepMs;
+    const boundary = Math.floor(t / interval) * interval;
+    // A bucket stands for the step up to its time; it carries the label of a boundary inside that step.
+    if (boundary <= t - grid.stepMs) return '';
+    labelled += 1;
+    if (daily) return utcDay(boundary, withYear);
+    return labelled === 1 || boundary % DAY === 0 ? [utcClock(boundary), utcDay(boundary, withYear)] : utcClock(boundary);
+  });
+  return { labels, axisTitle: daily ? 'Date (UTC)' : 'Time (UTC)' };
 }

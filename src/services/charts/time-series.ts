@@ -2,7 +2,7 @@
 // days), GPU utilisation and VRAM over hours, cost trend.
 import type { ChartConfiguration } from 'chart.js';
 import { baseOptions, categoryScale, valueScale, type AxisSpec, type ChartText } from './layout.ts';
-import { bucketOf, timeGrid, typicalStep, utcLabels } from './time-axis.ts';
+import { bucketOf, timeGrid, typicalStep, utcLabels, type TimeGrid } from './time-axis.ts';
 import { colourAssigner, DASHES, type LineStyle } from './theme.ts';
 
 export interface TimePoint {
@@ -43,7 +43,7 @@ const LEGEND_LINE_WIDTH = 34;
 
 const epoch = (t: Date | number) => (typeof t === 'number' ? t : t.getTime());
 
-function bucketed(series: TimeSeries, grid: ReturnType<typeof timeGrid>): (number | null)[] {
+function bucketed(series: TimeSeries, grid: TimeGrid): (number | null)[] {
   const sums = new Array<number>(grid.count).fill(0);
   const counts = new Array<number>(grid.count).fill(0);
   for (const point of series.points) {
@@ -63,7 +63,7 @@ export function timeSeriesChart(spec: TimeSeriesChart): ChartConfiguration<'line
     const { colour, cycle } = colourFor(series.colourKey ?? series.label);
     const style = series.style ?? (cycle > 0 ? 'dashed' : 'solid');
     const ownStep = typicalStep(series.points.map((p) => epoch(p.t))) ?? grid.stepMs;
-    const values = series.points.filter((p) => p.value !== null).length;
+    const pointCount = series.points.filter((p) => p.value !== null).length;
     return {
       label: series.label,
       data: bucketed(series, grid),
@@ -71,13 +71,17 @@ export function timeSeriesChart(spec: TimeSeriesChart): ChartConfiguration<'line
       backgroundColor: colour,
       borderWidth: 2,
       borderDash: [...DASHES[style]],
-      pointRadius: values <= MAX_POINTS_WITH_MARKERS ? 3 : 0,
+      pointRadius: pointCount <= MAX_POINTS_WITH_MARKERS ? 3 : 0,
       tension: 0,
       fill: false,
       spanGaps: Math.max(1, Math.ceil((GAP_TOLERANCE_STEPS * ownStep) / grid.stepMs)),
       yAxisID: series.axis === 'right' ? 'y2' : 'y',
     };
   });
+  // Labels are pre-spaced on round UTC times (utcLabels), so nothing may be skipped; a grid line per
+  // bucket would be clutter.
+  const timeScale = categoryScale(axisTitle, { grid: { display: false } });
+  timeScale.ticks.autoSkip = false;
   const options = baseOptions(spec, spec.series.length > 1);
   // A flat legend box is stroked as a short line in the series' dash pattern, not just its colour.
   Object.assign(options.plugins.legend.labels, { boxWidth: LEGEND_LINE_WIDTH, boxHeight: 0 });
@@ -87,7 +91,7 @@ export function timeSeriesChart(spec: TimeSeriesChart): ChartConfiguration<'line
     options: {
       ...options,
       scales: {
-        x: categoryScale(axisTitle),
+        x: timeScale,
         y: valueScale(spec.y, { position: 'left' }),
         ...(spec.y2 && { y2: valueScale(spec.y2, { position: 'right', grid: { drawOnChartArea: false } }) }),
       },

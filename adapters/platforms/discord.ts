@@ -1,0 +1,302 @@
+// Discord over the gateway with discord.js: slash commands generated from the command definitions,
+// interactions turned into Invocations for the registry, Replies rendered as embeds, buttons and
+// attachments. The connection keeps itself up: discord.js resumes dropped gateway sessions, and a
+// failed login is retried with backoff so an outage never stops the process or the other platforms.
+import { Client, Events, InteractionContextType, MessageFlags, Routes, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type CommandInteractionOption, type Interaction } from 'discord.js';
+import type { Config } from '../../src/config.ts';
+import type { Actor, Channel } from '../../src/core/command.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import type { Logger } from '../../src/log.ts';
+import { ButtonCommands, EXPIRED_BUTTON_TEXT } from './buttons.ts';
+import { buildSlashCommands, commandLine, matchingChoices, slashTarget, COMMAND_LIMITS } from './discord-commands.ts';
+import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord, type ButtonEffect } from './discord-render.ts';
+import { describeDiscordError, InteractionResponder, type AnswerableInteraction } from './discord-responder.ts';
+import type { ChatPlatform, PlatformDeps } from './platform.ts';
+
+export interface DiscordTuning {
+  /** Defer an interaction's answer after this long (Discord's deadline is 3 s). */
+  deferAfterMs?: number;
+  /** Login retry backoff: first delay, doubling up to the cap. */
+  retryFirstMs?: number;
+  retryMaxMs?: number;
+  /** Suggestions not found within this long are skipped (autocomplete also has a 3 s deadline). */
+  completeTimeoutMs?: number;
+}
+
+const DEFAULTS: Required<DiscordTuning> = { deferAfterMs: 1_500, retryFirstMs: 2_000, retryMaxMs: 300_000, completeTimeoutMs: 2_000 };
+
+/** Gateway close code 4004: Discord refused the token. Retrying would only get the bot rate-limited. */
+const AUTHENTICATION_FAILED = 4004;
+
+const TOKEN_REFUSED =
+  'Discord refused DISCORD_TOKEN. Copy the bot token again (Developer Portal → your application → Bot → Reset Token), put it in DISCORD_TOKEN, and restart.';
+
+export function createDiscordPlatform(config: Config, deps: PlatformDeps, tuning: DiscordTuning = {}): ChatPlatform {
+  if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set, so Discord cannot start. Set it to the bot token from the Developer Portal (Bot → Reset Token).');
+  return new DiscordPlatform(config, config.DISCORD_TOKEN, deps, { ...DEFAULTS, ...stripUndefined(tuning) });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+function isTokenRefused(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'TokenInvalid';
+}
+
+const STOP_WAIT_MS = 5_000;
+
+/** Waits for a promise to settle, at most `ms`; true when it did. */
+async function settleWithin(pending: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!pending) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = pending.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function clip(text: string, limit: number): string {
+  return text.length <= limit ? text : text.slice(0, limit);
+}
+
+class DiscordPlatform implements ChatPlatform {
+  readonly name = 'discord' as const;
+  private client: Client | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private connecting: Promise<unknown> | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private registered = false;
+  private readonly buttons = new ButtonCommands(BUTTON_PAYLOAD_LIMIT);
+  private readonly log: Logger;
+
+  constructor(
+    private readonly config: Config,
+    private readonly token: string,
+    private readonly deps: PlatformDeps,
+    private readonly tuning: Required<DiscordTuning>,
+  ) {
+    this.log = deps.log.child({ platform: 'discord' });
+  }
+
+  /** Resolves once connected, or once a transient failure is being retried; rejects only when the token is refused. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    if ((await this.connect()) === 'refused') throw new Error(TOKEN_REFUSED);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    // Destroying a client in the middle of its login never settles, so a login under way finishes first.
+    await settleWithin(this.connecting, STOP_WAIT_MS);
+    const client = this.client;
+    this.client = undefined;
+    if (client && !(await settleWithin(client.destroy(), STOP_WAIT_MS))) this.log.warn('Discord client did not close within 5 s; leaving it behind');
+  }
+
+  async post(channelId: string, message: Reply): Promise<void> {
+    const client = this.client;
+    if (!client?.isReady()) throw new Error('Discord is not connected right now (it reconnects by itself), so the message was not posted. It can be sent again once the bot is back.');
+    const channel = await client.channels.fetch(channelId, { allowUnknownGuild: true });
+    if (!channel?.isSendable()) {
+      throw new Error(`Discord channel ${channelId} does not take messages from the bot. Check the channel id, and that the bot is in that server with View Channel, Send Messages, Embed Links and Attach Files.`);
+    }
+    for (const part of renderDiscord(message, this.buttons)) await channel.send(part);
+  }
+
+  /** One login attempt on a fresh client; never throws (failures are logged and retried). */
+  private connect(): Promise<'ready' | 'refused' | 'retrying' | 'stopped'> {
+    const attempt = this.attemptLogin();
+    this.connecting = attempt;
+    return attempt;
+  }
+
+  private async attemptLogin(): Promise<'ready' | 'refused' | 'retrying' | 'stopped'> {
+    const client = this.createClient();
+    this.client = client;
+    try {
+      await client.login(this.token);
+      if (this.stopped) {
+        if (this.client === client) this.client = undefined;
+        await client.destroy();
+        return 'stopped';
+      }
+      this.attempt = 0;
+      this.log.info({ bot: client.user?.username }, 'Discord connected');
+      await this.registerCommands(client);
+      return 'ready';
+    } catch (error) {
+      if (this.client === client) this.client = undefined;
+      await client.destroy().catch(() => undefined);
+      if (isTokenRefused(error)) {
+        this.log.error(TOKEN_REFUSED);
+        return 'refused';
+      }
+      this.scheduleReconnect('login failed', error);
+      return this.stopped ? 'stopped' : 'retrying';
+    }
+  }
+
+  private scheduleReconnect(why: string, error: unknown): void {
+    if (this.stopped) return;
+    const base = Math.min(this.tuning.retryMaxMs, this.tuning.retryFirstMs * 2 ** this.attempt);
+    // Jitter keeps many bots (or shards) from hammering Discord in lockstep after an outage.
+    const delay = Math.round(base * (0.75 + Math.random() * 0.5));
+    this.attempt += 1;
+    this.log.warn({ err: describeDiscordError(error), attempt: this.attempt, retryInMs: delay }, `Discord ${why}; trying again shortly (check the network, or https://discordstatus.com)`);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private createClient(): Client {
+    // Interactions arrive without any gateway intent, and no intent means no privileged-intent setup.
+    const client = new Client({ intents: [], ...(this.config.DISCORD_API_URL ? { rest: { api: this.config.DISCORD_API_URL } } : {}) });
+    client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
+    client.on(Events.Error, (error) => this.log.error({ err: describeDiscordError(error) }, 'Discord client error'));
+    client.on(Events.Warn, (message) => this.log.warn({ message }, 'Discord client warning'));
+    client.on(Events.ShardError, (error) => this.log.warn({ err: describeDiscordError(error) }, 'Discord gateway connection error; discord.js reconnects by itself'));
+    client.on(Events.ShardReconnecting, () => this.client === client && this.log.info('Discord gateway reconnecting'));
+    client.on(Events.ShardResume, () => this.log.info('Discord gateway session resumed'));
+    client.on(Events.ShardDisconnect, (event) => this.onGatewayGone(client, event.code));
+    return client;
+  }
+
+  /** discord.js gives up on a session only for close codes it cannot recover from. */
+  private onGatewayGone(client: Client, code: number): void {
+    if (this.client !== client || this.stopped) return;
+    this.client = undefined;
+    void client.destroy().catch(() => undefined);
+    if (code === AUTHENTICATION_FAILED) {
+      this.log.error({ code }, TOKEN_REFUSED);
+      return;
+    }
+    this.scheduleReconnect(`gateway closed the session for good (code ${code})`, new Error(`gateway close code ${code}`));
+  }
+
+  /** Bulk-overwrites the slash commands: per guild when DISCORD_GUILD_ID is set (instant), otherwise globally. */
+  private async registerCommands(client: Client): Promise<void> {
+    if (this.registered) return;
+    const applicationId = this.config.DISCORD_APPLICATION_ID ?? client.application?.id;
+    if (!applicationId) {
+      this.log.error('Discord did not say which application this bot belongs to; set DISCORD_APPLICATION_ID (Developer Portal → General Information → Application ID). Slash commands were not registered.');
+      return;
+    }
+    if (client.application?.id && client.application.id !== applicationId) {
+      this.log.warn({ configured: applicationId, actual: client.application.id }, 'DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; slash commands go to the configured one. Fix DISCORD_APPLICATION_ID if they do not show up.');
+    }
+    const guildId = this.config.DISCORD_GUILD_ID;
+    const body = buildSlashCommands(this.deps.registry, { global: !guildId });
+    try {
+      await client.rest.put(guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId), { body });
+      this.registered = true;
+      this.log.info({ commands: body.length, scope: guildId ? 'guild' : 'global' }, guildId ? 'Discord slash commands registered in the guild' : 'Discord slash commands registered globally (Discord may take up to an hour to show changes)');
+    } catch (error) {
+      this.log.error(
+        { err: describeDiscordError(error) },
+        guildId
+          ? `Discord refused the slash commands for guild ${guildId}: invite the bot to that server with the bot and applications.commands scopes, and check DISCORD_GUILD_ID and DISCORD_APPLICATION_ID.`
+          : 'Discord refused the slash commands: check DISCORD_APPLICATION_ID matches the bot token.',
+      );
+    }
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) await this.suggest(interaction);
+      else if (interaction.isChatInputCommand()) await this.slashCommand(interaction);
+      else if (interaction.isButton()) await this.buttonPress(interaction);
+    } catch (error) {
+      this.log.error({ err: describeDiscordError(error), interaction: interaction.id }, 'Discord interaction failed');
+    }
+  }
+
+  private who(interaction: Interaction): { actor: Actor; channel: Channel } {
+    // A server channel, or a group DM / another person's DM where the app is user-installed, is shared.
+    const shared = interaction.inGuild() || interaction.context === InteractionContextType.PrivateChannel;
+    return {
+      actor: { platform: 'discord', userId: interaction.user.id, displayName: interaction.user.username },
+      channel: { platform: 'discord', id: interaction.channelId ?? `dm:${interaction.user.id}`, kind: shared ? 'shared' : 'direct' },
+    };
+  }
+
+  private async slashCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const subcommand = interaction.options.getSubcommand(false);
+    const target = slashTarget(this.deps.registry, interaction.commandName, subcommand);
+    if (!target) {
+      await interaction.reply({
+        content: `/${interaction.commandName} is not a command of this bot any more (its list was registered by another version). Discord refreshes the list shortly; type /help to see the commands.`,
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    const options = flatten(interaction.options.data).map((option) => ({ name: option.name, value: option.value ?? undefined }));
+    // The line may carry a secret: it goes to the registry and nowhere else (never logged here).
+    await this.run(interaction, 'reply', commandLine(target, { name: interaction.commandName, subcommand, options }));
+  }
+
+  private async buttonPress(interaction: ButtonInteraction): Promise<void> {
+    const { effect, command } = decodeCustomId(this.buttons, interaction.customId);
+    if (!command) {
+      await interaction.reply({ content: EXPIRED_BUTTON_TEXT, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // Run as the person who pressed, with their role: a viewer pressing Confirm is refused.
+    await this.run(interaction, effect, command);
+  }
+
+  private async run(interaction: AnswerableInteraction, effect: ButtonEffect, line: string): Promise<void> {
+    const responder = new InteractionResponder({
+      interaction,
+      effect,
+      render: (message) => renderDiscord(message, this.buttons),
+      log: this.log,
+      deferAfterMs: this.tuning.deferAfterMs,
+    });
+    const execution = await this.deps.registry.execute({ line, ...this.who(interaction) }, responder.progress);
+    await responder.finish(execution);
+  }
+
+  private async suggest(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const target = slashTarget(this.deps.registry, interaction.commandName, interaction.options.getSubcommand(false));
+    const key = target?.keys.get(focused.name);
+    const spec = key ? target!.definition.options[key] : undefined;
+    const typed = String(focused.value);
+    let suggestions: string[] = [];
+    if (spec?.complete && this.deps.complete) suggestions = await this.withinDeadline(this.deps.complete(spec.complete, typed, this.who(interaction)));
+    else if (spec?.choices) suggestions = matchingChoices(spec, typed);
+    const choices = suggestions.slice(0, COMMAND_LIMITS.choices).map((suggestion) => ({ name: clip(suggestion, COMMAND_LIMITS.choiceText), value: clip(suggestion, COMMAND_LIMITS.choiceText) }));
+    await interaction.respond(choices);
+  }
+
+  /** Suggestions that arrive late are worthless: Discord drops the autocomplete answer after 3 s. */
+  private async withinDeadline(pending: Promise<string[]>): Promise<string[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string[]>((resolve) => {
+      timer = setTimeout(() => resolve([]), this.tuning.completeTimeoutMs);
+    });
+    try {
+      return await Promise.race([pending, late]);
+    } catch (error) {
+      this.log.warn({ err: describeDiscordError(error) }, 'Discord autocomplete suggestions failed');
+      return [];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** A subcommand's options are nested one level down. */
+function flatten(options: readonly CommandInteractionOption[]): CommandInteractionOption[] {
+  return options.flatMap((option) => (option.options ? flatten(option.options) : [option]));
+}

@@ -1,0 +1,249 @@
+// The Telegram platform (grammy): long polling, commands as `/prices gpu=4090` (or plain text in a
+// private chat), Replies as HTML with inline keyboards, buttons run as the person who pressed them.
+import type http from 'node:http';
+import { Bot, GrammyError, HttpError, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Config } from '../../src/config.ts';
+import type { Invocation } from '../../src/core/registry.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import { registerSecret } from '../../src/log.ts';
+import { ButtonCommands, EXPIRED_BUTTON_TEXT } from './buttons.ts';
+import type { ChatPlatform, PlatformDeps } from './platform.ts';
+import { publishCommands } from './telegram-menu.ts';
+import { ChatPacer, TELEGRAM_PACING, type PacingRules } from './telegram-pacing.ts';
+import { MessageSlot } from './telegram-progress.ts';
+import { describeError, TELEGRAM_CALLBACK_DATA_BYTES, TelegramSender, type ChatId } from './telegram-send.ts';
+import { pacing, pollingBackoff, retryAfter, sleep, type BackoffOptions, type RetryOptions } from './telegram-transformers.ts';
+import { actorOf, channelOf, commandLine } from './telegram-updates.ts';
+import { serveWebhook, type WebhookOptions } from './telegram-webhook.ts';
+
+/** Timings, all defaulting to what suits the real Telegram; tests shorten them. */
+export interface TelegramTuning {
+  /** How long one getUpdates call may wait for news. */
+  pollTimeoutSeconds: number;
+  pacing: PacingRules;
+  /** Least time between two edits of a progress message. */
+  progressIntervalMs: number;
+  retry: RetryOptions;
+  /** Waits between attempts to reach Telegram during an outage. */
+  backoff: BackoffOptions;
+  /** A button answer that is ready this soon shows as a popup for the presser alone. */
+  popupWithinMs: number;
+  /** Attempts to reach Telegram at start before giving up. */
+  connectAttempts: number;
+}
+
+const DEFAULT_TELEGRAM_TUNING: TelegramTuning = {
+  pollTimeoutSeconds: 30,
+  pacing: TELEGRAM_PACING,
+  progressIntervalMs: 1_500,
+  retry: { attempts: 3, maxRetryAfterSeconds: 60 },
+  backoff: { initialMs: 1_000, maxMs: 60_000 },
+  popupWithinMs: 1_500,
+  connectAttempts: 3,
+};
+
+/** answerCallbackQuery shows at most 200 characters. */
+const POPUP_LIMIT = 200;
+const UPDATE_TYPES = ['message', 'callback_query'] as const;
+
+export function createTelegramPlatform(config: Config, deps: PlatformDeps, tuning: Partial<TelegramTuning> = {}): ChatPlatform {
+  if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token in .env.');
+  let webhook: WebhookOptions | undefined;
+  if (config.TELEGRAM_WEBHOOK_URL) {
+    if (!config.TELEGRAM_WEBHOOK_SECRET) {
+      throw new Error('TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: without it anyone could post fake updates. Generate one with: openssl rand -hex 32');
+    }
+    webhook = { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET, port: config.TELEGRAM_WEBHOOK_PORT, allowedUpdates: UPDATE_TYPES };
+  }
+  const apiRoot = config.TELEGRAM_API_ROOT?.replace(/\/+$/, '');
+  return new TelegramPlatform(config.TELEGRAM_BOT_TOKEN, apiRoot, webhook, deps, { ...DEFAULT_TELEGRAM_TUNING, ...tuning });
+}
+
+class TelegramPlatform implements ChatPlatform {
+  readonly name = 'telegram';
+  private readonly bot: Bot;
+  private readonly sender: TelegramSender;
+  private readonly buttons = new ButtonCommands(TELEGRAM_CALLBACK_DATA_BYTES);
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  private webhookServer: http.Server | undefined;
+
+  constructor(
+    token: string,
+    apiRoot: string | undefined,
+    private readonly webhook: WebhookOptions | undefined,
+    private readonly deps: PlatformDeps,
+    private readonly tuning: TelegramTuning,
+  ) {
+    registerSecret(token);
+    this.bot = new Bot(token, { client: apiRoot ? { apiRoot } : {} });
+    // The last transformer installed runs first: backoff around retries around pacing.
+    this.bot.api.config.use(pacing(new ChatPacer(tuning.pacing)));
+    this.bot.api.config.use(retryAfter(deps.log, tuning.retry));
+    this.bot.api.config.use(pollingBackoff(deps.log, tuning.backoff, () => this.bot.isRunning() && !this.stopping));
+    this.sender = new TelegramSender(this.bot.api, this.buttons, deps.log);
+    this.bot.on('message:text', (ctx) => this.detach(() => this.onMessage(ctx)));
+    this.bot.on('callback_query:data', (ctx) => this.detach(() => this.onPress(ctx)));
+    this.bot.catch((error) => deps.log.error({ ...describeError(error.error), updateId: error.ctx.update.update_id }, 'Telegram update failed'));
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.bot.botInfo = await this.connect();
+    await publishCommands(this.bot.api, this.deps.registry).catch((error) => this.deps.log.warn(describeError(error), 'Could not publish the Telegram command menu; commands still work when typed'));
+    if (this.webhook) this.webhookServer = await serveWebhook(this.bot, this.webhook, this.deps.log);
+    else this.poll();
+    this.deps.log.info({ bot: this.bot.botInfo.username, mode: this.webhook ? 'webhook' : 'long polling' }, 'Telegram connected');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.bot.isRunning()) await this.bot.stop().catch((error) => this.deps.log.debug(describeError(error), 'Telegram stop: could not confirm the last update'));
+    // The webhook stays registered: Telegram keeps updates for up to a day until the bot is back.
+    const server = this.webhookServer;
+    this.webhookServer = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async post(channelId: string, message: Reply): Promise<void> {
+    await this.sender.send(chatIdOf(channelId), message);
+  }
+
+  /** getMe: proves the token works. A refused token fails at once; a network problem is retried a little. */
+  private async connect(): Promise<UserFromGetMe> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.bot.api.getMe();
+      } catch (error) {
+        if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+          throw new Error(
+            `Telegram refused TELEGRAM_BOT_TOKEN (${error.error_code} ${error.description}). Copy the token again from @BotFather (/mybots → your bot → API Token) into .env.`,
+          );
+        }
+        if (attempt >= this.tuning.connectAttempts) {
+          const detail = error instanceof HttpError ? 'the network request failed' : String((error as Error).message);
+          throw new Error(`Cannot reach the Telegram Bot API (${detail}). Check the network, or TELEGRAM_API_ROOT if you run your own Bot API server.`);
+        }
+        await sleep(this.tuning.backoff.initialMs * attempt);
+      }
+    }
+  }
+
+  private poll(): void {
+    this.bot
+      .start({ allowed_updates: [...UPDATE_TYPES], timeout: this.tuning.pollTimeoutSeconds })
+      .catch(async (error: unknown) => {
+        if (this.stopping) return;
+        if (error instanceof GrammyError && error.error_code === 401) {
+          this.deps.log.error('Telegram stopped accepting TELEGRAM_BOT_TOKEN (401): the token was revoked. Create a new one with @BotFather and restart.');
+          return;
+        }
+        const conflict = error instanceof GrammyError && error.error_code === 409;
+        this.deps.log.error(
+          describeError(error),
+          conflict ? 'Another process is polling Telegram with this bot token (409 Conflict); stop it. Retrying.' : 'Telegram polling stopped; restarting it',
+        );
+        await sleep(this.tuning.backoff.maxMs);
+        if (!this.stopping) this.poll();
+      });
+  }
+
+  /**
+   * grammy hands over updates one at a time and waits for each: a long command (a deploy) must not
+   * hold up everyone else's, so each update is handled on its own and tracked for stop().
+   */
+  private detach(work: () => Promise<void>): void {
+    const running = work().catch((error) => this.deps.log.error(describeError(error), 'Telegram update failed'));
+    this.inFlight.add(running);
+    void running.finally(() => this.inFlight.delete(running));
+  }
+
+  private async onMessage(ctx: Context): Promise<void> {
+    const message = ctx.message;
+    if (!message?.text || !message.from || message.from.is_bot) return;
+    const line = commandLine({ text: message.text, entities: message.entities, chat: message.chat }, this.bot.botInfo.username);
+    if (!line) return;
+    const invocation: Invocation = { line, actor: actorOf(message.from), channel: channelOf(message.chat) };
+    const shared = invocation.channel.kind === 'shared';
+    const slot = this.slot(message.chat.id, { replyTo: shared ? message.message_id : undefined });
+    const execution = await this.deps.registry.execute(invocation, slot.progress);
+    let answer = execution.reply;
+    if (execution.deleteMessage && shared) answer = await this.removeSecret(message.chat.id, message.message_id, answer);
+    await this.deliver(slot, invocation, answer);
+  }
+
+  private async onPress(ctx: Context): Promise<void> {
+    const query = ctx.callbackQuery!;
+    const answer = (text?: string) =>
+      this.bot.api.answerCallbackQuery(query.id, text ? { text, show_alert: true } : {}).catch((error) => this.deps.log.debug(describeError(error), 'callback answer failed'));
+    const line = this.buttons.decode(query.data ?? '');
+    const pressed = query.message;
+    if (!line || !pressed) return void (await answer(EXPIRED_BUTTON_TEXT));
+    const invocation: Invocation = { line, actor: actorOf(query.from), channel: channelOf(pressed.chat) };
+    // Confirm and Cancel settle the message they sit on, so their outcome replaces it.
+    const settlesPrompt = /(^|\s)--yes$/.test(line) || line.trim() === 'cancel';
+    const slot = this.slot(pressed.chat.id, settlesPrompt ? { messageId: pressed.message_id } : { replyTo: pressed.message_id });
+    const running = this.deps.registry.execute(invocation, slot.progress);
+    const patience = new AbortController();
+    const early = await Promise.race([running, sleep(this.tuning.popupWithinMs, patience.signal).then(() => undefined, () => undefined)]);
+    patience.abort();
+    // A refusal concerns only the presser: a popup tells them without touching the shared prompt.
+    const popup = early && (early.outcome === 'denied' || early.reply.ephemeral) ? popupText(early.reply) : undefined;
+    if (popup) return void (await answer(popup));
+    await answer();
+    const execution = await running;
+    const target = execution.outcome === 'denied' ? this.slot(pressed.chat.id, { replyTo: pressed.message_id }) : slot;
+    await this.deliver(target, invocation, execution.reply);
+  }
+
+  private slot(chatId: ChatId, placement: { replyTo?: number; messageId?: number }): MessageSlot {
+    return new MessageSlot(this.sender, chatId, { ...placement, intervalMs: this.tuning.progressIntervalMs }, this.deps.log);
+  }
+
+  /** Shows a Reply; one meant for the asker alone goes to them privately when the chat is shared. */
+  private async deliver(slot: MessageSlot, invocation: Invocation, message: Reply): Promise<void> {
+    const shown = wantsJson(invocation.line) && message.data !== undefined ? { kind: message.kind, title: message.title, code: JSON.stringify(message.data, null, 2) } : message;
+    if (shown.ephemeral && invocation.channel.kind === 'shared') {
+      try {
+        await this.sender.send(chatIdOf(invocation.actor.userId), shown);
+        await slot.finish({ kind: 'info', text: `${invocation.actor.displayName}, I sent you the answer in a private message.` });
+        return;
+      } catch (error) {
+        // The user never opened a chat with the bot (403): answering here is the only way left.
+        this.deps.log.debug(describeError(error), 'private answer failed; answering in the chat');
+      }
+    }
+    await slot.finish(shown);
+  }
+
+  /** Deletes a message that carried a secret into a shared chat, and says what happened. */
+  private async removeSecret(chatId: number, messageId: number, refusal: Reply): Promise<Reply> {
+    try {
+      await this.bot.api.deleteMessage(chatId, messageId);
+      return { ...refusal, text: `${refusal.text ?? ''}\nI deleted your message so the secret does not stay in this chat; if it was a real key, consider rotating it.` };
+    } catch (error) {
+      this.deps.log.warn(describeError(error), 'could not delete a message that carried a secret');
+      return {
+        ...refusal,
+        text: `${refusal.text ?? ''}\nI could not delete your message (I need the "Delete messages" admin right in this group): delete it yourself now, and consider rotating the key.`,
+      };
+    }
+  }
+}
+
+function chatIdOf(id: string): ChatId {
+  return /^-?\d+$/.test(id) ? Number(id) : id;
+}
+
+function wantsJson(line: string): boolean {
+  return /(^|\s)--json(\s|$)/.test(line);
+}
+
+/** The Reply as a popup, when it is short plain text (a popup shows no markup). */
+function popupText(message: Reply): string | undefined {
+  if (message.table || message.image || message.buttons?.length || message.code || message.fields?.length) return undefined;
+  const text = [message.title, message.text].filter(Boolean).join('\n');
+  return text && text.length <= POPUP_LIMIT ? text : undefined;
+}

@@ -1,0 +1,162 @@
+// Pure Lambda normalisation: the instance-types object (keyed by name, prices in integer cents,
+// GPU facts only in the description text) → offers per region with capacity; instances; errors.
+import type { Instance, InstanceStatus } from '../../src/domain/instance.ts';
+import type { Offer } from '../../src/domain/offer.ts';
+import { canonicalGpu } from '../../src/domain/gpus.ts';
+import { asArray, asObject, num, str, usd, type Json } from './common.ts';
+import { countryCode } from './countries.ts';
+import type { ProviderFault } from './http.ts';
+
+export interface LambdaGpuDescription {
+  count?: number;
+  /** Model as Lambda writes it, e.g. "H100", "Tesla V100". */
+  model: string;
+  vramGb?: number;
+  /** "SXM5", "PCIe", ... when given. */
+  formFactor?: string;
+}
+
+/** "8x H100 (80 GB SXM5)" / "H100 (80 GB SXM5)" / "A6000 (48 GB)" → parts. */
+export function parseLambdaGpuDescription(text: string): LambdaGpuDescription | undefined {
+  const match = /^\s*(?:(\d+)\s*x\s+)?(.+?)\s*\((\d+(?:\.\d+)?)\s*GB\s*([^)]*)\)\s*$/i.exec(text);
+  if (!match) return undefined;
+  const description: LambdaGpuDescription = { model: match[2]!, vramGb: Number(match[3]) };
+  if (match[1]) description.count = Number(match[1]);
+  const formFactor = match[4]?.trim();
+  if (formFactor) description.formFactor = formFactor;
+  return description;
+}
+
+export function lambdaGpuName(type: Json): { gpu: string; gpuRaw: string; vramGb: number; count: number | undefined } {
+  const gpuDescription = str(type.gpu_description);
+  const description = str(type.description) ?? '';
+  const parsed = parseLambdaGpuDescription(gpuDescription ?? description);
+  const gpuRaw = gpuDescription ?? description ?? str(type.name) ?? 'unknown';
+  const spelled = parsed ? `${parsed.model} ${parsed.vramGb ?? ''}GB ${parsed.formFactor ?? ''}` : gpuRaw;
+  const spec = canonicalGpu(gpuRaw, parsed?.vramGb) ?? canonicalGpu(spelled, parsed?.vramGb) ?? (parsed ? canonicalGpu(parsed.model, parsed.vramGb) : undefined);
+  const count = num(asObject(type.specs).gpus) ?? parseLambdaGpuDescription(description)?.count;
+  return { gpu: spec?.name ?? gpuRaw, gpuRaw, vramGb: parsed?.vramGb ?? spec?.vramGb ?? 0, count };
+}
+
+/** Offer ids carry what launch needs: the instance type and the region. */
+export function lambdaOfferId(typeName: string, region: string): string {
+  return `${typeName}@${region}`;
+}
+
+export function parseLambdaOfferId(offerId: string): { typeName: string; region: string } | undefined {
+  const match = /^([^@]+)@(.+)$/.exec(offerId);
+  return match ? { typeName: match[1]!, region: match[2]! } : undefined;
+}
+
+export function parseLambdaInstanceTypes(body: unknown, context: { fetchedAt: string; simulated: boolean }): Offer[] {
+  const offers: Offer[] = [];
+  for (const [key, entryRaw] of Object.entries(asObject(asObject(body).data))) {
+    const entry = asObject(entryRaw);
+    const type = asObject(entry.instance_type);
+    const name = str(type.name) ?? key;
+    const cents = num(type.price_cents_per_hour);
+    const { gpu, gpuRaw, vramGb, count } = lambdaGpuName(type);
+    if (cents === undefined || !count) continue;
+    const price = usd(cents / 100);
+    const specs = asObject(type.specs);
+    for (const regionRaw of asArray(entry.regions_with_capacity_available)) {
+      const region = asObject(regionRaw);
+      const regionName = str(region.name);
+      if (!regionName) continue;
+      const offer: Offer = {
+        provider: 'lambda',
+        offerId: lambdaOfferId(name, regionName),
+        gpu,
+        gpuRaw,
+        gpuCount: count,
+        vramGb,
+        pricePerHour: price,
+        pricePerGpuHour: usd(price / count),
+        interruptible: false,
+        region: regionName,
+        priceBreakdown: { instance: price },
+        fetchedAt: context.fetchedAt,
+        simulated: context.simulated,
+      };
+      const country = countryCode(str(region.description));
+      if (country) offer.country = country;
+      const vcpus = num(specs.vcpus);
+      if (vcpus !== undefined) offer.vcpus = vcpus;
+      const ram = num(specs.memory_gib);
+      if (ram !== undefined) offer.ramGb = ram;
+      const disk = num(specs.storage_gib);
+      if (disk !== undefined) offer.diskGb = disk;
+      offers.push(offer);
+    }
+  }
+  return offers;
+}
+
+export function lambdaStatus(raw: string | undefined): InstanceStatus {
+  switch ((raw ?? '').toLowerCase()) {
+    case 'booting':
+      return 'starting';
+    case 'active':
+      return 'running';
+    case 'unhealthy':
+      return 'failed';
+    case 'terminating':
+    case 'terminated':
+      return 'terminated';
+    case 'preempted':
+      return 'exited';
+    default:
+      return 'unknown';
+  }
+}
+
+export function parseLambdaInstance(raw: unknown, context: { simulated: boolean }): Instance | undefined {
+  const instance = asObject(raw);
+  const id = str(instance.id);
+  if (!id) return undefined;
+  const rawStatus = str(instance.status) ?? 'unknown';
+  const status = lambdaStatus(rawStatus);
+  const type = asObject(instance.instance_type);
+  const { gpu, count } = lambdaGpuName(type);
+  const result: Instance = {
+    provider: 'lambda',
+    providerInstanceId: id,
+    status,
+    rawStatus,
+    gpu,
+    gpuCount: count ?? 1,
+    pricePerHour: usd((num(type.price_cents_per_hour) ?? 0) / 100),
+    ports: [],
+    interruptible: false,
+    simulated: context.simulated,
+  };
+  const name = str(instance.name);
+  if (name) result.name = name;
+  const region = str(asObject(instance.region).name);
+  if (region) result.region = region;
+  const ip = str(instance.ip);
+  if (ip) {
+    result.publicIp = ip;
+    // A VM: every port is on the public IP (account firewall rules decide what is open).
+    if (status === 'running') result.ssh = { host: ip, port: 22, user: 'ubuntu' };
+  }
+  const jupyter = str(instance.jupyter_url);
+  if (jupyter && status === 'running') result.ports = [{ containerPort: 8888, protocol: 'http', host: new URL(jupyter).host, hostPort: 443, url: jupyter }];
+  return result;
+}
+
+/** Lambda errors: {error:{code,message,suggestion}}; branch on the code, never the text. */
+export function lambdaFault(body: unknown, status: number): ProviderFault | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  const error = asObject(asObject(body).error);
+  const code = str(error.code);
+  const text = [str(error.message), str(error.suggestion)].filter(Boolean).join(' ') || (typeof body === 'string' ? body : undefined);
+  const fault: ProviderFault = { ...(text ? { message: text } : {}), ...(code ? { code } : {}) };
+  if (!code) return fault;
+  if (code === 'global/invalid-api-key' || code === 'global/account-inactive') return { ...fault, kind: 'auth' };
+  if (code === 'global/object-does-not-exist' || code === 'global/not-found') return { ...fault, kind: 'not-found' };
+  if (code === 'instance-operations/launch/insufficient-capacity') return { ...fault, kind: 'no-capacity' };
+  if (code.startsWith('provider/') || code === 'global/internal-error') return { ...fault, kind: 'unavailable' };
+  if (status === 429) return { ...fault, kind: 'rate-limit' };
+  return { ...fault, kind: status === 401 || status === 403 ? 'auth' : 'invalid-request' };
+}

@@ -1,0 +1,111 @@
+import { defineCommand, opt, type CommandContext } from '../src/core/command.ts';
+import type { Reply } from '../src/core/reply.ts';
+import { DEPLOY_TOKEN_PATTERN } from '../src/domain/fleet.ts';
+import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
+import { offerReference } from '../src/domain/ranking-reference.ts';
+import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/services/fleet/deploy.ts';
+import { findProject } from '../src/services/projects.ts';
+import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './fleet-replies.ts';
+
+const options = {
+  offer: opt.string('an offer reference from prices, e.g. vast:12345', { positional: true, placeholder: '<provider:offer>' }),
+  gpu: opt.string('GPU model: rents the cheapest matching offer right now, e.g. 4090 or h100', { complete: 'gpu' }),
+  count: opt.integer('GPUs in the machine (with gpu=)', { min: 1, max: 16 }),
+  provider: opt.choice(['vast', 'runpod', 'lambda', 'tensordock'] as const, 'only look at this provider (with gpu=)', { complete: 'provider' }),
+  template: opt.string('what to run: a template id from template list (default pytorch)', { complete: 'template' }),
+  image: opt.string('Docker image for template=custom, e.g. nvidia/cuda:12.4.1-runtime-ubuntu22.04', { maxLength: 1000 }),
+  disk: opt.integer('disk in GB (default: the template minimum)', { min: 10, max: 4000 }),
+  name: opt.string('a name for the instance', { pattern: /^[\w.-]{1,40}$/, patternHint: 'expected up to 40 letters, digits, dots, dashes or underscores' }),
+  project: opt.string('project to bill it to (default: your current project)', { complete: 'project' }),
+  bid: opt.number('rent interruptible at this bid in $/h (Vast, RunPod); it may be stopped when outbid', { min: 0.001, max: 128 }),
+  token: opt.string('idempotency token: a deploy with the same token never rents a second machine', {
+    pattern: DEPLOY_TOKEN_PATTERN,
+    patternHint: 'expected 10 lower-case letters or digits',
+  }),
+};
+
+type DeployContext = CommandContext<typeof options>;
+
+function request(context: DeployContext): DeployRequest {
+  const { options: o, services } = context;
+  const projectId = o.project ? findProject(services.db.data, context.orgId, o.project).id : currentProject(context);
+  return {
+    orgId: context.orgId,
+    projectId,
+    actor: `${context.actor.platform}:${context.actor.userId}`,
+    templateId: o.template ?? 'pytorch',
+    reference: o.offer,
+    gpu: o.gpu,
+    gpuCount: o.count,
+    provider: o.provider,
+    image: o.image,
+    diskGb: o.disk,
+    name: o.name,
+    bidPerHour: o.bid,
+    token: o.token,
+  };
+}
+
+function preview(plan: DeployPlan): Reply {
+  const { offer, template, provider } = plan;
+  const breakdown = offer.priceBreakdown
+    ? ` (${Object.entries(offer.priceBreakdown)
+        .map(([part, usd]) => `${part} ${formatUsd(usdToMicros(usd))}`)
+        .join(' + ')})`
+    : '';
+  return {
+    kind: 'confirm',
+    title: `Rent ${offer.gpuCount}× ${offer.gpu} on ${provider.name} for ${perHour(plan.pricePerHour)}?`,
+    fields: [
+      { name: 'Offer', value: offerReference(offer), inline: true },
+      { name: 'Region', value: offer.region + (offer.country ? ` (${offer.country})` : ''), inline: true },
+      { name: 'True price', value: `${perHour(plan.pricePerHour)}${plan.request.bidPerHour === undefined ? breakdown : ' (your interruptible bid)'}`, inline: true },
+      { name: 'Template', value: `${template.name} — ${plan.image}`, inline: true },
+      { name: 'Disk', value: `${plan.diskGb} GB`, inline: true },
+      { name: 'Per day', value: formatUsd(usdToMicros(plan.pricePerHour * 24)), inline: true },
+    ],
+    text: 'Billing starts when the provider accepts and runs until you stop or destroy it.' + (provider.mode === 'simulated' ? ' (simulated provider: no real money)' : ''),
+    data: { offer: offerReference(offer), gpu: offer.gpu, gpuCount: offer.gpuCount, provider: provider.name, pricePerHour: plan.pricePerHour, template: template.id, image: plan.image, diskGb: plan.diskGb, token: plan.token },
+  };
+}
+
+export const deploy = defineCommand({
+  name: 'deploy',
+  summary: 'Rent a GPU machine and start a template on it, with live progress',
+  description:
+    'Shows what will be rented and its true $/h first. Then one message follows the deploy (requested → provisioning → pulling image → running → ready) and ends with the SSH command, ports and app URLs. A deploy that fails or times out is cleaned up.',
+  examples: ['deploy gpu=4090 template=jupyter', 'deploy vast:12345 template=comfyui disk=80', 'deploy gpu=a100 provider=runpod template=custom image=nvidia/cuda:12.4.1-runtime-ubuntu22.04', 'deploy gpu=4090 bid=0.2'],
+  options,
+  role: 'dev',
+  mutating: true,
+  tier: 'free',
+  async confirm(context) {
+    const { options: o, services } = context;
+    // A retried Confirm (same token) joins the deploy already made instead of asking again.
+    if (o.token && services.fleet.deployments.existing(context.orgId, o.token)) return undefined;
+    const plan = await services.fleet.deployments.plan(request(context));
+    // The Confirm button re-runs the command line built from these options: pinning the exact offer
+    // and a token there means Confirm rents what was shown, and a double click rents it once.
+    o.offer = offerReference(plan.offer);
+    o.provider = undefined;
+    o.gpu = undefined;
+    o.count = undefined;
+    o.token = plan.token;
+    return preview(plan);
+  },
+  async run(context) {
+    const { services } = context;
+    const wanted = request(context);
+    const token = wanted.token ?? newDeployToken();
+    const record = await services.fleet.deployments.deploy(
+      context.orgId,
+      token,
+      () => services.fleet.deployments.plan({ ...wanted, token }),
+      (update) => context.progress(progressReply(view(context, update))),
+    );
+    const instance = view(context, record);
+    if (instance.phase === 'ready' || (instance.phase === null && instance.status === 'running')) return readyReply(instance);
+    if (instance.phase === 'failed' || instance.destroyedAt) return failedReply(instance);
+    return { ...progressReply(instance), kind: 'warning', footer: `Still deploying; see it with: ssh ${instance.id}` };
+  },
+});

@@ -1,0 +1,327 @@
+// Deploying: plan (template, offer, true $/h) → create with our label → poll until ready, reporting
+// each phase → on failure or timeout, destroy whatever carries our label. The deploy token in the
+// label makes a retried or double-clicked deploy, or one resumed after a restart, rent one machine.
+import { randomBytes } from 'node:crypto';
+import { ProviderError } from '../../../adapters/providers/errors.ts';
+import type { LaunchSpec } from '../../../adapters/providers/types.ts';
+import { DeniedError, UsageError, UserError } from '../../core/errors.ts';
+import { deployLabel, deployPhase, markGone, observe, tokenFromLabel } from '../../domain/fleet.ts';
+import type { Instance } from '../../domain/instance.ts';
+import type { Offer } from '../../domain/offer.ts';
+import { renderTemplate, type Template } from '../../domain/templates.ts';
+import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import type { FleetContext } from './context.ts';
+import { chooseOffer, type OfferWanted } from './offers.ts';
+import { providerNamed, type BoundProvider } from './providers.ts';
+import { allocateInstanceId, findTemplate } from './records.ts';
+
+export interface DeployRequest extends OfferWanted {
+  orgId: string;
+  projectId: string;
+  /** platform:userId of whoever asked. */
+  actor: string;
+  templateId: string;
+  image?: string | undefined;
+  diskGb?: number | undefined;
+  name?: string | undefined;
+  /** Same token, same deploy: a retry never rents a second machine. */
+  token?: string | undefined;
+}
+
+export interface DeployPlan {
+  request: DeployRequest;
+  token: string;
+  template: Template;
+  image: string;
+  provider: BoundProvider;
+  offer: Offer;
+  diskGb: number;
+  /** What it will bill while running, USD/h: the bid for interruptible rentals. */
+  pricePerHour: number;
+  name: string;
+}
+
+/** Called with the record each time the deploy moves to another phase. */
+export type DeployProgress = (record: InstanceRecord) => Promise<void>;
+
+const IMAGE_PATTERN = /^[\w.\-/:@]+$/;
+const TRANSIENT: readonly string[] = ['rate-limit', 'unavailable', 'timeout', 'bad-response'];
+
+export function newDeployToken(): string {
+  // 10 base-36 characters from 8 random bytes: short enough for every provider's name field.
+  return BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36).padStart(13, '0').slice(-10);
+}
+
+export class DeployService {
+  private readonly inFlight = new Map<string, Promise<InstanceRecord>>();
+
+  constructor(private readonly context: FleetContext) {}
+
+  /** The template to deploy, refused when it is Pro and no licence is in force. */
+  template(orgId: string, templateId: string, image: string | undefined): { template: Template; image: string } {
+    const template = findTemplate(this.context.db.data, orgId, templateId);
+    if (template.tier === 'pro') {
+      const status = this.context.licence.status();
+      if (!status.pro) {
+        throw new DeniedError(
+          `${template.name} is a Pro template. ${status.reason} The free templates are custom, jupyter and pytorch; ` +
+            'or activate a licence with: licence activate <key>',
+        );
+      }
+    }
+    const chosen = image ?? template.image;
+    if (!chosen) throw new UsageError(`The ${template.name} template runs the image you name: add image=..., e.g. image=nvidia/cuda:12.4.1-runtime-ubuntu22.04`);
+    if (!IMAGE_PATTERN.test(chosen)) throw new UsageError(`'${chosen}' is not a Docker image name. Write it as repository:tag, e.g. nvidia/cuda:12.4.1-runtime-ubuntu22.04`);
+    return { template, image: chosen };
+  }
+
+  async plan(request: DeployRequest): Promise<DeployPlan> {
+    const { template, image } = this.template(request.orgId, request.templateId, request.image);
+    const diskGb = Math.max(request.diskGb ?? template.minDiskGb, template.minDiskGb);
+    if (request.diskGb !== undefined && request.diskGb < template.minDiskGb) {
+      throw new UsageError(`${template.name} needs at least ${template.minDiskGb} GB of disk; disk=${request.diskGb} is too small.`);
+    }
+    const bound = this.context.providersFor(request.orgId);
+    // Without SSH_PUBLIC_KEY TensorDock cannot rent; "the best offer" then looks elsewhere, and only
+    // an explicit TensorDock request gets the explanation below.
+    const explicit = request.provider === 'tensordock' || request.reference?.toLowerCase().startsWith('tensordock:');
+    const providers = this.context.sshPublicKey || explicit ? bound : bound.filter((provider) => provider.name !== 'tensordock');
+    const { provider, offer } = await chooseOffer(providers, request, template, diskGb, { log: this.context.log, cached: this.context.cachedOffer });
+    if (request.bidPerHour !== undefined && offer.minBidPerHour !== undefined && request.bidPerHour < offer.minBidPerHour) {
+      throw new UserError(`A bid of $${request.bidPerHour}/h is below this offer's minimum of $${offer.minBidPerHour}/h. Bid at least that, or leave bid out for on-demand.`);
+    }
+    if (provider.name === 'tensordock' && !this.context.sshPublicKey) {
+      throw new UserError('TensorDock only rents a VM with an SSH key. Set SSH_PUBLIC_KEY in .env to your public key (~/.ssh/id_ed25519.pub), restart, and deploy again.');
+    }
+    const token = request.token ?? newDeployToken();
+    const name = request.name ?? `${template.id}-${offer.gpu.toLowerCase().replace(/[^a-z0-9]+/g, '')}`;
+    // A bid replaces the minimum bid; what the offer adds on top (Vast disk) is still paid.
+    const extras = offer.minBidPerHour !== undefined ? Math.max(0, offer.pricePerHour - offer.minBidPerHour) : 0;
+    const pricePerHour = request.bidPerHour !== undefined ? Math.round((request.bidPerHour + extras) * 1e6) / 1e6 : offer.pricePerHour;
+    return { request, token, template, image, provider, offer, diskGb, pricePerHour, name };
+  }
+
+  /** The deploy already made with this token in this org, if any. */
+  existing(orgId: string, token: string): InstanceRecord | undefined {
+    return this.context.db.data.instances.find((record) => record.orgId === orgId && record.deployToken === token);
+  }
+
+  /**
+   * Runs, joins or resumes the deploy with this token; resolves when it is ready or has failed.
+   * The in-flight map is filled synchronously, so simultaneous calls share one deploy; `makePlan`
+   * runs only when there is nothing to join.
+   */
+  deploy(orgId: string, token: string, makePlan: () => Promise<DeployPlan>, progress: DeployProgress): Promise<InstanceRecord> {
+    const key = `${orgId}:${token}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const found = this.existing(orgId, token);
+    if (found && !isInProgress(found)) return Promise.resolve(found);
+    const work = this.run(found, makePlan, progress).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, work);
+    return work;
+  }
+
+  /**
+   * Deploys cut short by a restart finish (or are cleaned up) in the background, without waiting
+   * for someone to retry them. One whose create was never confirmed and left no machine fails.
+   */
+  resumeInterrupted(): void {
+    for (const record of this.context.db.data.instances) {
+      if (!record.deployToken || !isInProgress(record) || this.inFlight.has(`${record.orgId}:${record.deployToken}`)) continue;
+      const interrupted = () => Promise.reject(new UserError('ComputeHub restarted before the provider confirmed the create, and no machine was made; deploy again'));
+      this.deploy(record.orgId, record.deployToken, interrupted, async () => undefined).catch((error: unknown) =>
+        this.context.log.warn({ err: error, instanceId: record.id }, 'could not resume an interrupted deploy'),
+      );
+    }
+  }
+
+  private async run(found: InstanceRecord | undefined, makePlan: () => Promise<DeployPlan>, progress: DeployProgress): Promise<InstanceRecord> {
+    const { db } = this.context;
+    if (found) {
+      // Resuming after a restart: the machine may exist already, under our label.
+      await progress(found);
+      const provider = providerOf(this.context, found);
+      if (found.providerInstanceId) return this.waitUntilReady(provider, found, progress);
+      const adopted = await this.findByLabel(provider, found.deployToken!);
+      if (adopted) {
+        await db.update(() => this.attach(found, adopted));
+        await progress(found);
+        return this.waitUntilReady(provider, found, progress);
+      }
+    }
+    let plan: DeployPlan;
+    try {
+      plan = await makePlan();
+    } catch (error) {
+      if (found) return this.fail(providerOf(this.context, found), found, errorText(error));
+      throw error;
+    }
+    const record = found ?? (await this.insert(plan));
+    if (!found) await progress(record);
+    let created: Instance;
+    try {
+      created = await plan.provider.adapter.create(this.launchSpec(plan, record));
+    } catch (error) {
+      return this.fail(plan.provider, record, `${plan.provider.name} refused the create: ${errorText(error)}`);
+    }
+    await db.update(() => this.attach(record, created));
+    await progress(record);
+    return this.waitUntilReady(plan.provider, record, progress);
+  }
+
+  private async insert(plan: DeployPlan): Promise<InstanceRecord> {
+    const nowIso = this.context.now().toISOString();
+    const { request, offer, template } = plan;
+    return this.context.db.update((data) => {
+      const record: InstanceRecord = {
+        id: allocateInstanceId(data, request.orgId),
+        orgId: request.orgId,
+        projectId: request.projectId,
+        provider: plan.provider.name,
+        providerInstanceId: null,
+        label: deployLabel(plan.token, plan.name),
+        deployToken: plan.token,
+        name: plan.name,
+        templateId: template.id,
+        external: false,
+        createdBy: request.actor,
+        status: 'requested',
+        phase: 'requested',
+        rawStatus: 'requested',
+        gpu: offer.gpu,
+        gpuCount: offer.gpuCount,
+        pricePerHour: plan.pricePerHour,
+        interruptible: request.bidPerHour !== undefined,
+        ...(request.bidPerHour !== undefined && { bidPerHour: request.bidPerHour }),
+        image: plan.image,
+        region: offer.region,
+        ssh: null,
+        ports: [],
+        appSecret: newDeployToken() + newDeployToken(),
+        simulated: plan.provider.mode === 'simulated',
+        createdAt: nowIso,
+        accruedUntil: nowIso,
+      };
+      data.instances.push(record);
+      return record;
+    });
+  }
+
+  private launchSpec(plan: DeployPlan, record: InstanceRecord): LaunchSpec {
+    const rendered = renderTemplate(plan.template, { image: plan.image, secret: record.appSecret ?? '' });
+    return {
+      offerId: plan.offer.offerId,
+      name: record.label,
+      image: rendered.image,
+      env: rendered.env,
+      ports: rendered.ports,
+      startScript: rendered.startScript,
+      diskGb: plan.diskGb,
+      gpuCount: plan.offer.gpuCount,
+      ...(plan.request.bidPerHour !== undefined && { bidPerHour: plan.request.bidPerHour }),
+      ...(this.context.sshPublicKey && { sshPublicKey: this.context.sshPublicKey }),
+    };
+  }
+
+  private attach(record: InstanceRecord, instance: Instance): void {
+    record.providerInstanceId = instance.providerInstanceId;
+    observe(record, instance, this.context.db.data.ledger, this.context.now().getTime());
+    const { phase } = deployPhase(instance);
+    // A machine that reports a failure right at create is judged by the poll loop, which cleans up.
+    record.phase = phase === 'failed' ? 'provisioning' : phase;
+  }
+
+  private async findByLabel(provider: BoundProvider, token: string): Promise<Instance | undefined> {
+    const instances = await provider.adapter.listInstances();
+    return instances.find((instance) => tokenFromLabel(instance.name) === token && instance.status !== 'terminated');
+  }
+
+  private async waitUntilReady(provider: BoundProvider, record: InstanceRecord, progress: DeployProgress): Promise<InstanceRecord> {
+    const { db, timing, closed } = this.context;
+    const startedMs = Date.parse(record.createdAt);
+    while (record.phase !== 'ready') {
+      if (this.context.now().getTime() - startedMs > timing.deployTimeoutMs) {
+        const limit = timing.deployTimeoutMs >= 60_000 ? `${Math.round(timing.deployTimeoutMs / 60_000)} minutes` : `${Math.round(timing.deployTimeoutMs / 1000)} seconds`;
+        return this.fail(provider, record, `it was not ready after ${limit} (DEPLOY_TIMEOUT_SECONDS)`);
+      }
+      await sleep(timing.pollMs, closed);
+      if (closed.aborted) return record;
+      let instance: Instance | undefined;
+      try {
+        instance = await provider.adapter.getInstance(record.providerInstanceId!);
+      } catch (error) {
+        if (error instanceof ProviderError && TRANSIENT.includes(error.kind)) continue;
+        return this.fail(provider, record, `${provider.name} could not report on it: ${errorText(error)}`);
+      }
+      if (!instance) return this.fail(provider, record, `${provider.name} no longer lists it`);
+      const before = record.phase;
+      const verdict = deployPhase(instance);
+      await db.update(() => {
+        observe(record, instance, db.data.ledger, this.context.now().getTime());
+        if (verdict.phase !== 'failed') record.phase = verdict.phase;
+        if (verdict.phase === 'ready') record.readyAt = this.context.now().toISOString();
+      });
+      if (verdict.phase === 'failed') return this.fail(provider, record, verdict.failure!);
+      if (record.phase !== before) await progress(record);
+    }
+    return record;
+  }
+
+  /** Destroys everything carrying this deploy's label, then records why the deploy failed. */
+  private async fail(provider: BoundProvider, record: InstanceRecord, reason: string): Promise<InstanceRecord> {
+    const ids = new Set(record.providerInstanceId ? [record.providerInstanceId] : []);
+    try {
+      for (const instance of await provider.adapter.listInstances()) {
+        if (record.deployToken && tokenFromLabel(instance.name) === record.deployToken) ids.add(instance.providerInstanceId);
+      }
+    } catch (error) {
+      this.context.log.warn({ provider: provider.name, err: error }, 'could not list instances while cleaning up a failed deploy');
+    }
+    const leftovers: string[] = [];
+    for (const id of ids) {
+      try {
+        await provider.adapter.destroy(id);
+      } catch (error) {
+        this.context.log.error({ provider: provider.name, providerInstanceId: id, err: error }, 'could not destroy after a failed deploy');
+        leftovers.push(id);
+      }
+    }
+    const warning = leftovers.length
+      ? ` Cleaning up failed for ${provider.name} instance ${leftovers.join(', ')}: destroy it in the ${provider.name} console to stop charges.`
+      : '';
+    this.context.log.warn({ instanceId: record.id, provider: provider.name, reason }, 'deploy failed');
+    await this.context.db.update((data) => {
+      markGone(record, data.ledger, this.context.now().getTime(), 'failed');
+      record.phase = 'failed';
+      record.failure = `${reason}.${warning}`;
+    });
+    return record;
+  }
+}
+
+/** Finds the bound provider a record lives on. */
+export function providerOf(context: FleetContext, record: InstanceRecord): BoundProvider {
+  return providerNamed(context.providersFor(record.orgId), record.provider);
+}
+
+export function isInProgress(record: InstanceRecord): boolean {
+  return record.phase !== null && record.phase !== 'ready' && record.phase !== 'failed' && !record.destroyedAt;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof UserError ? error.message.replace(/\.$/, '') : 'an unexpected error (see the log)';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

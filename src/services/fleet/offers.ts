@@ -1,0 +1,110 @@
+// Finding the offer a deploy rents: a reference from `prices` (vast:12345), or the cheapest offer
+// that matches a GPU and fits the template right now.
+import { UsageError, UserError } from '../../core/errors.ts';
+import { matchGpuQuery } from '../../domain/gpus.ts';
+import type { Offer } from '../../domain/offer.ts';
+import { offerReference } from '../../domain/ranking-reference.ts';
+import { templateMisfit, type Template } from '../../domain/templates.ts';
+import type { Logger } from '../../log.ts';
+import { providerNamed, requireCapability, type BoundProvider } from './providers.ts';
+
+export interface OfferWanted {
+  /** An offer reference as `prices` shows it (vast:12345, runpod:k3x9q2). */
+  reference?: string | undefined;
+  gpu?: string | undefined;
+  gpuCount?: number | undefined;
+  provider?: string | undefined;
+  bidPerHour?: number | undefined;
+}
+
+export interface ChosenOffer {
+  provider: BoundProvider;
+  offer: Offer;
+}
+
+export function parseOfferReference(reference: string): { provider: string; offerId: string } {
+  const colon = reference.indexOf(':');
+  if (colon <= 0 || colon === reference.length - 1) {
+    throw new UsageError(`'${reference}' is not an offer reference. References look like vast:12345; copy one from: prices gpu=4090`);
+  }
+  return { provider: reference.slice(0, colon).toLowerCase(), offerId: reference.slice(colon + 1) };
+}
+
+/** Offers seen recently (the prices cache), by reference. */
+export type CachedOffers = (reference: string) => Offer | undefined;
+
+export async function chooseOffer(
+  providers: readonly BoundProvider[],
+  wanted: OfferWanted,
+  template: Template,
+  diskGb: number,
+  context: { log: Logger; cached?: CachedOffers | undefined },
+): Promise<ChosenOffer> {
+  const { log } = context;
+  const interruptible = wanted.bidPerHour !== undefined ? true : undefined;
+  if (wanted.reference) {
+    const reference = wanted.reference.trim().toLowerCase();
+    const { provider: name, offerId } = parseOfferReference(reference);
+    const provider = providerNamed(providers, name);
+    let offer = context.cached?.(reference);
+    if (!offer) {
+      // Not in the prices cache (or it expired): ask the provider, both rental types.
+      const [onDemand, bids] = await Promise.all([
+        provider.adapter.listOffers({ diskGb }),
+        provider.adapter.capabilities.interruptible === true ? provider.adapter.listOffers({ diskGb, interruptible: true }) : Promise.resolve([]),
+      ]);
+      offer = [...onDemand, ...bids].find((candidate) => offerReference(candidate).toLowerCase() === reference || candidate.offerId === offerId);
+    }
+    if (!offer) throw new UserError(`The offer ${wanted.reference} is no longer available (it was rented or withdrawn). Pick another from: prices`);
+    if (offer.interruptible && wanted.bidPerHour === undefined) {
+      throw new UsageError(`${wanted.reference} is an interruptible offer: add bid=<$/h>, at least ${offer.minBidPerHour ?? offer.pricePerHour}.`);
+    }
+    if (interruptible && !offer.interruptible) throw new UsageError(`${wanted.reference} is an on-demand offer; leave bid out, or pick an interruptible (-bid) offer from: prices`);
+    const misfit = templateMisfit(template, offer, diskGb);
+    if (misfit) throw new UserError(`${misfit}. Pick a bigger offer from: prices vram>=${template.minVramGb}`);
+    return { provider, offer };
+  }
+  if (!wanted.gpu) {
+    throw new UsageError('Say what to rent: an offer reference from prices (deploy vast:12345 template=pytorch) or a GPU (deploy gpu=4090 template=pytorch).');
+  }
+  const gpus = matchGpuQuery(wanted.gpu);
+  if (gpus.length === 0) throw new UsageError(`I don't know the GPU '${wanted.gpu}'. See the known models with: gpus`);
+  const names = new Set(gpus.map((gpu) => gpu.name));
+  let candidates = wanted.provider ? [providerNamed(providers, wanted.provider)] : [...providers];
+  if (interruptible) {
+    if (wanted.provider) requireCapability(candidates[0]!, 'interruptible');
+    candidates = candidates.filter((provider) => provider.adapter.capabilities.interruptible === true);
+  }
+  if (candidates.length === 0) throw new UserError('No provider set up for this org can do that. Add one with: provider add');
+  const answers = await Promise.allSettled(
+    candidates.map((provider) =>
+      provider.adapter.listOffers({ gpus: [...names], diskGb, ...(wanted.gpuCount && { gpuCount: wanted.gpuCount }), ...(interruptible && { interruptible }) }),
+    ),
+  );
+  const found: ChosenOffer[] = [];
+  const failures: string[] = [];
+  answers.forEach((answer, index) => {
+    const provider = candidates[index]!;
+    if (answer.status === 'rejected') {
+      failures.push(`${provider.name}: ${answer.reason instanceof Error ? answer.reason.message : String(answer.reason)}`);
+      log.warn({ provider: provider.name, err: answer.reason }, 'offer search failed during deploy');
+      return;
+    }
+    for (const offer of answer.value) {
+      if (!names.has(offer.gpu) || (wanted.gpuCount && offer.gpuCount !== wanted.gpuCount)) continue;
+      if (offer.interruptible !== (wanted.bidPerHour !== undefined) || templateMisfit(template, offer, diskGb)) continue;
+      if (wanted.bidPerHour !== undefined && offer.minBidPerHour !== undefined && wanted.bidPerHour < offer.minBidPerHour) continue;
+      found.push({ provider, offer });
+    }
+  });
+  if (found.length === 0) {
+    const why = failures.length ? ` (${failures.join('; ')})` : '';
+    throw new UserError(
+      `No ${gpus.map((gpu) => gpu.name).join(' / ')} offer fits ${template.name} (at least ${template.minVramGb} GB VRAM, ${diskGb} GB disk) right now${why}. ` +
+        'Try another GPU, or see what is available with: prices',
+    );
+  }
+  const cost = (choice: ChosenOffer) => (wanted.bidPerHour !== undefined ? (choice.offer.minBidPerHour ?? choice.offer.pricePerHour) : choice.offer.pricePerHour);
+  found.sort((a, b) => cost(a) - cost(b) || (b.offer.reliability ?? 0) - (a.offer.reliability ?? 0));
+  return found[0]!;
+}

@@ -1,0 +1,56 @@
+// Reading the fleet's store sections: find an instance by what a user typed, allocate short ids,
+// look up templates and projects, and build the one instance view.
+import { UserError } from '../../core/errors.ts';
+import { instanceView, type InstanceView } from '../../domain/fleet.ts';
+import { templateCatalogue, type Template } from '../../domain/templates.ts';
+import type { Database } from '../../store/schema.ts';
+import type { InstanceRecord } from '../../store/fleet-schema.ts';
+
+/** i1, i2, ... per org; the counter only grows, so an id is never reused. */
+export function allocateInstanceId(data: Database, orgId: string): string {
+  const next = (data.instanceCounters[orgId] ?? 0) + 1;
+  data.instanceCounters[orgId] = next;
+  return `i${next}`;
+}
+
+export function orgInstances(data: Database, orgId: string): InstanceRecord[] {
+  return data.instances.filter((record) => record.orgId === orgId);
+}
+
+/** By short id, then by name, then by the provider's id. */
+export function findInstance(data: Database, orgId: string, reference: string): InstanceRecord {
+  const wanted = reference.trim().toLowerCase();
+  const records = orgInstances(data, orgId);
+  const found =
+    records.find((record) => record.id === wanted) ??
+    records.find((record) => record.destroyedAt === undefined && record.name.toLowerCase() === wanted) ??
+    records.find((record) => record.providerInstanceId?.toLowerCase() === wanted);
+  if (!found) throw new UserError(`There is no instance '${reference}' in this org. List them with: instances`);
+  return found;
+}
+
+export function orgTemplates(data: Database, orgId: string): Template[] {
+  return templateCatalogue(data.templates.filter((entry) => entry.orgId === orgId).map((entry) => entry.template));
+}
+
+export function findTemplate(data: Database, orgId: string, id: string): Template {
+  const templates = orgTemplates(data, orgId);
+  const found = templates.find((template) => template.id === id.toLowerCase());
+  if (!found) throw new UserError(`There is no template '${id}'. Templates: ${templates.map((template) => template.id).join(', ')}. See: template list`);
+  return found;
+}
+
+export function projectName(data: Database, projectId: string): string {
+  return data.projects.find((project) => project.id === projectId)?.name ?? projectId;
+}
+
+export function costOfInstance(data: Database, instanceId: string, orgId: string): number {
+  let total = 0;
+  for (const entry of data.ledger) if (entry.instanceId === instanceId && entry.orgId === orgId) total += entry.amountMicros;
+  return total;
+}
+
+export function viewOf(data: Database, record: InstanceRecord, nowMs: number): InstanceView {
+  const template = record.templateId ? orgTemplates(data, record.orgId).find((candidate) => candidate.id === record.templateId) : undefined;
+  return instanceView(record, { projectName: projectName(data, record.projectId), template, costMicros: costOfInstance(data, record.id, record.orgId), nowMs });
+}

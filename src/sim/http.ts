@@ -1,0 +1,236 @@
+// The small HTTP layer every face shares: routing, body parsing, recording, the simulated-label
+// header, auth and request-level faults. Faces only supply routes and their provider's error shapes.
+import http from 'node:http';
+import type { FaultRegistry } from './faults.ts';
+import type { Market } from './market.ts';
+import type { SimEndpoint, SimFault, SimProvider, SimRequest } from './types.ts';
+
+export const SIMULATED_HEADER = 'x-computehub-simulated';
+
+export interface Answer {
+  status: number;
+  /** Serialised as JSON unless `text` is given. */
+  json?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RequestContext {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  params: Record<string, string>;
+  /** The bearer / basic / api_key credential, if any. */
+  apiKey?: string;
+  /** Logical endpoint, as tagged by the route (or the face's classifier). */
+  endpoint: SimEndpoint;
+}
+
+export interface Route {
+  method: string;
+  /** Path pattern with :name segments; a trailing slash in the request is optional. */
+  path: string;
+  endpoint: SimEndpoint;
+  /** Public catalogue routes answer without a key (third parties call them anonymously). */
+  anonymous?: boolean;
+  handle(context: RequestContext): Answer | Promise<Answer>;
+}
+
+export interface Face {
+  provider: SimProvider;
+  routes: Route[];
+  /** The provider's answer for a missing or wrong key. */
+  authError(context: RequestContext): Answer;
+  /** The provider's answer for a request-level fault (rateLimit, serverError, auth). */
+  faultAnswer(fault: SimFault, context: RequestContext): Answer;
+  notFound(context: RequestContext): Answer;
+  /** Refines the endpoint from the body (RunPod GraphQL: by root field). */
+  classify?(context: RequestContext): { endpoint: SimEndpoint; operations?: string[]; anonymous?: boolean };
+  /** Where the key may come from besides Authorization (Vast/RunPod ?api_key=, TensorDock v0 form fields). */
+  keyFrom?(context: RequestContext): string | undefined;
+}
+
+export interface ServerDeps {
+  market: Market;
+  faults: FaultRegistry;
+  requests: SimRequest[];
+  /** The accepted key, if pinned; otherwise any non-empty key is valid. */
+  acceptedKey?: string;
+}
+
+const MAX_RECORDED = 20_000;
+
+interface CompiledRoute extends Route {
+  regex: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const pattern = route.path
+    .replace(/\/$/, '')
+    .split('/')
+    .map((segment) => {
+      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(segment.slice(1));
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...route, regex: new RegExp(`^${pattern}/?$`), names };
+}
+
+function readBody(request: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (!raw) return undefined;
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function credential(headers: http.IncomingHttpHeaders): string | undefined {
+  const header = headers.authorization;
+  if (!header) return undefined;
+  const bearer = /^Bearer\s+(.+)$/i.exec(header);
+  if (bearer) return bearer[1]!.trim();
+  const basic = /^Basic\s+(.+)$/i.exec(header);
+  if (basic) return Buffer.from(basic[1]!, 'base64').toString('utf8').replace(/:.*$/s, '') || undefined;
+  return undefined;
+}
+
+function recordedHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === 'authorization' || value === undefined) continue;
+    kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
+}
+
+function recordedQuery(query: URLSearchParams): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of query) kept[name] = name === 'api_key' ? '[redacted]' : value;
+  return kept;
+}
+
+/** Removes credentials a client may put in a body (TensorDock v0 form fields) before recording. */
+function recordedBody(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const name of ['api_key', 'api_token']) if (name in copy) copy[name] = '[redacted]';
+  return copy;
+}
+
+export function send(response: http.ServerResponse, answer: Answer): void {
+  const headers: Record<string, string> = { [SIMULATED_HEADER]: '1', ...answer.headers };
+  let payload: string;
+  if (answer.text !== undefined) {
+    payload = answer.text;
+    headers['content-type'] ??= 'text/plain; charset=utf-8';
+  } else if (answer.json === undefined) {
+    payload = '';
+  } else {
+    payload = JSON.stringify(answer.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  response.writeHead(answer.status, headers);
+  response.end(payload);
+}
+
+/** A server for one face. Hung requests stay open until the client leaves or the simulator closes. */
+export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
+  const routes = face.routes.map(compile);
+  const server = http.createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, { status: 500, json: { error: 'simulator bug', detail: String(error) } });
+    });
+  });
+
+  async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://sim.invalid');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const raw = await readBody(request);
+    const body = parseBody(raw, request.headers['content-type']);
+    let match: { route: CompiledRoute; params: Record<string, string> } | undefined;
+    for (const route of routes) {
+      if (route.method !== method) continue;
+      const found = route.regex.exec(url.pathname);
+      if (found) {
+        match = { route, params: Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(found[index + 1]!)])) };
+        break;
+      }
+    }
+    const context: RequestContext = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body,
+      params: match?.params ?? {},
+      endpoint: match?.route.endpoint ?? 'other',
+    };
+    context.apiKey = credential(request.headers) ?? face.keyFrom?.(context);
+    const classified = match && face.classify?.(context);
+    if (classified) context.endpoint = classified.endpoint;
+    deps.requests.push({
+      provider: face.provider,
+      endpoint: context.endpoint,
+      method,
+      path: url.pathname,
+      query: recordedQuery(url.searchParams),
+      headers: recordedHeaders(request.headers),
+      body: recordedBody(body),
+      ...(classified?.operations ? { operations: classified.operations } : {}),
+      at: deps.market.clock.now(),
+    });
+    if (deps.requests.length > MAX_RECORDED) deps.requests.splice(0, deps.requests.length - MAX_RECORDED);
+
+    const fault = deps.faults.take(face.provider, context.endpoint);
+    if (fault?.kind === 'hang') return; // never answer; the socket closes when the client gives up
+    if (fault?.kind === 'malformedJson') {
+      send(response, { status: 200, text: '{"data": {"items": [{"id": "sim-trunc', headers: { 'content-type': 'application/json' } });
+      return;
+    }
+    if (fault) {
+      send(response, face.faultAnswer(fault, context));
+      return;
+    }
+    if (!match) {
+      send(response, face.notFound(context));
+      return;
+    }
+    const anonymous = classified?.anonymous ?? match.route.anonymous;
+    const keyOk = context.apiKey !== undefined && context.apiKey !== '' && (deps.acceptedKey === undefined || context.apiKey === deps.acceptedKey);
+    if (!keyOk && !(anonymous && context.apiKey === undefined)) {
+      send(response, face.authError(context));
+      return;
+    }
+    deps.market.sync();
+    send(response, await match.route.handle(context));
+  }
+  return server;
+}
+
+/** Numbers from JSON bodies or query strings, tolerant of strings ("0.74"). */
+export function numberFrom(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

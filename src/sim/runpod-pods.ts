@@ -1,0 +1,166 @@
+// RunPod pods as both APIs see them: placement by stock, deploy with RunPod's failure messages,
+// and the runtime facts (ports, GPU ids) that GraphQL and REST v2 render differently.
+import type { FaultRegistry } from './faults.ts';
+import type { SimInstance } from './lifecycle.ts';
+import type { Market } from './market.ts';
+import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPerGpuResources, runpodPrices, runpodStock, type RunpodStock } from './cloud-catalogue.ts';
+import { round } from './random.ts';
+import type { SimGpuModel } from './gpus.ts';
+
+/** RunPod's own capacity message (reference §6.7); v2 sends it with HTTP 400. */
+const NO_CAPACITY = 'There are no longer any instances available with the requested specifications. Please refresh and try again.';
+
+/** Storage prices, $/GB/month: container disk while running, volume always. */
+const CONTAINER_DISK_MONTH = 0.1;
+const VOLUME_MONTH = 0.2;
+
+interface Placement {
+  gpu: SimGpuModel;
+  dataCenterId: string;
+  cloud: 'SECURE' | 'COMMUNITY';
+  pricePerGpu: number;
+  spotPerGpu: number;
+}
+
+export interface DeployRequest {
+  name: string;
+  image?: string;
+  templateId?: string;
+  gpuTypeId: unknown;
+  gpuCount: number;
+  cloud: string;
+  dataCenterIds?: string[];
+  countryCode?: string;
+  containerDiskInGb: number;
+  volumeInGb: number;
+  volumeMountPath: string;
+  ports: PodPort[];
+  env: Record<string, string>;
+  args?: string;
+  bidPerGpu?: number;
+}
+
+export type PodPort = { port: number; protocol: 'tcp' | 'http' | 'udp' };
+export type DeployFailure = { failed: true; status: number; message: string };
+export type RunpodPods = ReturnType<typeof createRunpodPods>;
+
+export function createRunpodPods(market: Market, faults: FaultRegistry) {
+  const seed = market.seed;
+  const now = () => market.clock.now();
+  const gpuById = (id: unknown) => RUNPOD_GPUS.find((gpu) => gpu.runpod!.id === id);
+
+  /** Finds where a pod can go; undefined = no capacity (the caller answers with RunPod's text). */
+  function place(gpu: SimGpuModel, cloud: string, dataCenterIds: string[] | undefined, countryCode?: string): Placement | undefined {
+    const prices = runpodPrices(seed, gpu, now());
+    const clouds: ('SECURE' | 'COMMUNITY')[] = cloud === 'COMMUNITY' ? ['COMMUNITY'] : cloud === 'SECURE' ? ['SECURE'] : ['COMMUNITY', 'SECURE'];
+    for (const which of clouds) {
+      const price = which === 'SECURE' ? prices.securePrice : prices.communityPrice;
+      const spot = which === 'SECURE' ? prices.secureSpotPrice : prices.communitySpotPrice;
+      if (price === null || spot === null) continue;
+      const centres = RUNPOD_DATA_CENTERS.filter((centre) => (!dataCenterIds?.length || dataCenterIds.includes(centre.id)) && (!countryCode || centre.countryCode === countryCode));
+      const centre = centres.find((candidate) => runpodStock(seed, gpu, `${which}-${candidate.id}`, now()) !== 'None');
+      if (centre) return { gpu, dataCenterId: centre.id, cloud: which, pricePerGpu: price, spotPerGpu: spot };
+    }
+    return undefined;
+  }
+
+  function stockFor(gpu: SimGpuModel, secure: boolean | undefined, dataCenterId?: string): RunpodStock | null {
+    const prices = runpodPrices(seed, gpu, now());
+    if (secure === false && prices.communityPrice === null) return null;
+    const levels: RunpodStock[] = ['None', 'Low', 'Medium', 'High'];
+    const centres = RUNPOD_DATA_CENTERS.filter((centre) => !dataCenterId || centre.id === dataCenterId);
+    if (!centres.length) return null;
+    const clouds = secure === undefined ? ['SECURE', 'COMMUNITY'] : [secure ? 'SECURE' : 'COMMUNITY'];
+    let best = 0;
+    for (const which of clouds) {
+      if (which === 'COMMUNITY' && prices.communityPrice === null) continue;
+      for (const centre of centres) best = Math.max(best, levels.indexOf(runpodStock(seed, gpu, `${which}-${centre.id}`, now())));
+    }
+    return levels[best]!;
+  }
+
+
+  function podPorts(instance: SimInstance) {
+    return instance.ports.map((entry) => ({
+      ip: entry.protocol === 'http' ? instance.privateIp : instance.ip,
+      isIpPublic: entry.protocol !== 'http',
+      privatePort: entry.port,
+      publicPort: instance.publicPorts[entry.port]!,
+      type: entry.protocol,
+    }));
+  }
+
+  function gpuIds(instance: SimInstance): string[] {
+    return Array.from({ length: instance.gpuCount }, (_, index) => `GPU-${(instance.key + index).toString(16).padStart(8, '0')}-sim0-4000-a000-${instance.id.slice(0, 12)}`);
+  }
+
+  function desiredStatus(instance: SimInstance): string {
+    return ['stopped', 'outbid', 'crashed'].includes(instance.phase) ? 'EXITED' : 'RUNNING';
+  }
+
+
+  /** Deploys or explains why not (a message in RunPod's words plus the v2 status code). */
+  function deploy(request: DeployRequest): SimInstance | DeployFailure {
+    const gpu = gpuById(request.gpuTypeId);
+    if (!gpu) return { failed: true, status: 400, message: `GPU type "${String(request.gpuTypeId)}" is not a valid gpuTypeId; use an id from gpuTypes such as "NVIDIA GeForce RTX 4090"` };
+    if (!request.image && !request.templateId) return { failed: true, status: 422, message: 'imageName is required unless templateId is given' };
+    if (!(Number.isInteger(request.gpuCount) && request.gpuCount >= 1 && request.gpuCount <= 8)) return { failed: true, status: 400, message: `gpuCount must be 1-8, got ${request.gpuCount}` };
+    if (market.balanceMicros('runpod') <= 0) return { failed: true, status: 402, message: 'Insufficient balance: add funds to your RunPod account to deploy pods.' };
+    const fault = faults.takeCreateFault('runpod');
+    const placement = fault?.kind === 'noCapacity' ? undefined : place(gpu, request.cloud, request.dataCenterIds, request.countryCode);
+    if (!placement) return { failed: true, status: 400, message: NO_CAPACITY };
+    if (request.bidPerGpu !== undefined && request.bidPerGpu < placement.spotPerGpu) {
+      return { failed: true, status: 400, message: `Your bid price ($${request.bidPerGpu}/GPU/hr) is lower than the current minimum bid price ($${placement.spotPerGpu}/GPU/hr).` };
+    }
+    const resources = runpodPerGpuResources(gpu);
+    const perGpu = request.bidPerGpu ?? placement.pricePerGpu;
+    const centre = RUNPOD_DATA_CENTERS.find((candidate) => candidate.id === placement.dataCenterId)!;
+    return market.add('runpod', {
+      provider: 'runpod',
+      name: request.name,
+      gpuName: gpu.runpod!.displayName,
+      gpuCount: request.gpuCount,
+      vramGb: gpu.vramGb,
+      computePerHour: round(perGpu * request.gpuCount + (request.containerDiskInGb * CONTAINER_DISK_MONTH) / 730, 4),
+      storagePerHour: (request.volumeInGb * VOLUME_MONTH) / 730,
+      interruptible: request.bidPerGpu !== undefined,
+      ...(request.bidPerGpu !== undefined ? { bidPerHour: request.bidPerGpu * request.gpuCount } : {}),
+      image: request.image ?? `template:${request.templateId}`,
+      env: request.env,
+      ports: request.ports,
+      ...(request.args ? { startScript: request.args } : {}),
+      diskGb: request.containerDiskInGb + request.volumeInGb,
+      machineId: `sim${placement.dataCenterId.toLowerCase().replace(/-/g, '')}${gpu.vramGb}`,
+      crashWhenRunning: fault?.kind === 'crash',
+      outbidWhenRunning: fault?.kind === 'outbid' && request.bidPerGpu !== undefined,
+      details: {
+        gpuTypeId: gpu.runpod!.id,
+        gpuDisplayName: gpu.runpod!.displayName,
+        cloud: placement.cloud,
+        dataCenterId: placement.dataCenterId,
+        location: centre.location,
+        vcpuCount: resources.vcpu * request.gpuCount,
+        memoryInGb: resources.memoryGb * request.gpuCount,
+        containerDiskInGb: request.containerDiskInGb,
+        volumeInGb: request.volumeInGb,
+        volumeMountPath: request.volumeMountPath,
+        templateId: request.templateId,
+        // costPerHr is the GPU price only (the docs' example equals the GPU type's price); disks bill on top.
+        gpuCostPerHr: round(perGpu * request.gpuCount, 4),
+      },
+    });
+  }
+
+  function parsePorts(raw: unknown): PodPort[] | string {
+    const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw.map(String) : [];
+    const ports: PodPort[] = [];
+    for (const item of items.map((text) => text.trim()).filter(Boolean)) {
+      const found = /^(\d+)\/(tcp|http|udp)$/.exec(item);
+      if (!found) return `port "${item}" must look like "8888/http" or "22/tcp"`;
+      ports.push({ port: Number(found[1]), protocol: found[2] as 'tcp' | 'http' | 'udp' });
+    }
+    return ports;
+  }
+
+  return { seed, now, stockFor, deploy, parsePorts, podPorts, gpuIds, desiredStatus };
+}

@@ -1,0 +1,261 @@
+// RunPod's face (reference §2): GraphQL at /graphql (see runpod-graphql.ts) and REST v2 at /v2
+// (wrapped lists, RFC 9457 errors, observed `status`, 409 on a wrong action).
+import { isRecord, numberFrom, type Answer, type Face, type RequestContext } from './http.ts';
+import type { FaultRegistry } from './faults.ts';
+import { gpuMetrics, type SimInstance } from './lifecycle.ts';
+import type { Market } from './market.ts';
+import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPrices, runpodStock } from './cloud-catalogue.ts';
+import { round } from './random.ts';
+import { createRunpodPods } from './runpod-pods.ts';
+import { createRunpodGraphql } from './runpod-graphql.ts';
+import type { SimEndpoint, SimFault } from './types.ts';
+
+const V2_CREATE_FIELDS = new Set(['name', 'image', 'gpu', 'cpu', 'cloud', 'disk', 'mounts', 'ports', 'env', 'args', 'registry', 'dataCenterIds', 'startSsh', 'startJupyter', 'globalNetworking', 'templateId']);
+
+const problem = (status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Answer => ({
+  status,
+  json: { title, status, detail, ...extra },
+  headers: { 'content-type': 'application/problem+json', ...rateHeaders() },
+});
+
+/** REST v2 sends IETF draft rate-limit headers on every response (names per draft; values simulated). */
+function rateHeaders(): Record<string, string> {
+  return { 'ratelimit-policy': '100;w=60', ratelimit: 'limit=100, remaining=99, reset=60' };
+}
+
+export function runpodFace(market: Market, faults: FaultRegistry): Face {
+  const pods = createRunpodPods(market, faults);
+  const { seed, now, stockFor, deploy, parsePorts, podPorts, gpuIds } = pods;
+  const graphql = createRunpodGraphql(market, pods);
+
+  function v2Status(instance: SimInstance): string {
+    return { pending: 'PROVISIONING', created: 'PROVISIONING', loading: 'STARTING', running: 'RUNNING', rebooting: 'STARTING', stopping: 'EXITED', stopped: 'EXITED', outbid: 'EXITED', crashed: 'ERROR', terminating: 'TERMINATED', terminated: 'TERMINATED', gone: 'TERMINATED' }[instance.phase];
+  }
+
+  function v2Actions(status: string): string[] {
+    if (status === 'RUNNING') return ['stop', 'restart', 'terminate'];
+    if (status === 'EXITED' || status === 'ERROR') return ['start', 'terminate'];
+    return ['stop', 'terminate'];
+  }
+
+  function v2Pod(instance: SimInstance): Record<string, unknown> {
+    const status = v2Status(instance);
+    const running = status === 'RUNNING';
+    const details = instance.details;
+    const direct = running && instance.ports.some((entry) => entry.port === 22 && entry.protocol === 'tcp');
+    const podHostId = `${instance.id}-${instance.key % 100_000_000}`;
+    const metrics = running ? gpuMetrics(instance, now()) : undefined;
+    return {
+      id: instance.id,
+      name: instance.name,
+      status,
+      actions: v2Actions(status),
+      image: instance.image,
+      args: instance.startScript ?? null,
+      disk: details.containerDiskInGb,
+      mounts: details.volumeInGb ? { persistent: { size: details.volumeInGb, path: details.volumeMountPath } } : {},
+      ports: instance.ports.map((entry) => `${entry.port}/${entry.protocol}`),
+      env: instance.env,
+      registry: null,
+      gpu: { id: details.gpuTypeId, count: instance.gpuCount },
+      cloud: details.cloud,
+      dataCenterId: details.dataCenterId,
+      cudaVersion: '12.8',
+      ssh: {
+        proxy: running ? { host: 'ssh.runpod.io', port: 22, username: podHostId, command: `ssh ${podHostId}@ssh.runpod.io` } : null,
+        direct: direct ? { host: instance.ip, port: instance.publicPorts[22], username: 'root', command: `ssh root@${instance.ip} -p ${instance.publicPorts[22]}` } : null,
+      },
+      cluster: null,
+      template: details.templateId ? { id: details.templateId } : null,
+      cost: status === 'EXITED' || status === 'TERMINATED' ? 0 : instance.details.gpuCostPerHr,
+      locked: false,
+      globalNetworking: { enabled: false, ip: null, internalDns: null },
+      runtime: metrics
+        ? {
+            uptime: Math.floor((now() - (instance.runningSince ?? now())) / 1000),
+            gpus: gpuIds(instance).map((_, index) => {
+              const perGpu = gpuMetrics(instance, now(), index);
+              return { util: perGpu.util, memoryUtil: perGpu.memoryUtil };
+            }),
+            cpu: { util: metrics.cpuUtil },
+            memory: { util: metrics.memUtil },
+            ports: podPorts(instance).map((entry) => ({ private: entry.privatePort, public: entry.publicPort, type: entry.type, ip: entry.ip })),
+          }
+        : null,
+      createdAt: new Date(instance.createdAt).toISOString(),
+      startedAt: instance.runningSince !== undefined ? new Date(instance.runningSince).toISOString() : null,
+    };
+  }
+
+  // ---------- REST v2 ----------
+
+  function v2Create(context: RequestContext): Answer {
+    if (!isRecord(context.body)) return problem(422, 'Unprocessable Entity', 'request body must be a JSON object');
+    const body = context.body;
+    const unknown = Object.keys(body).filter((key) => !V2_CREATE_FIELDS.has(key));
+    if (unknown.length) return problem(422, 'Unprocessable Entity', `unknown field(s): ${unknown.join(', ')}`, { errors: unknown.map((key) => ({ location: `body.${key}`, message: 'unexpected property' })) });
+    if (typeof body.name !== 'string' || !body.name) return problem(422, 'Unprocessable Entity', 'name is required', { errors: [{ location: 'body.name', message: 'required' }] });
+    if (body.cpu !== undefined) return problem(400, 'Bad Request', 'CPU pods are not offered by this simulated market; ask for a gpu');
+    if (!isRecord(body.gpu)) return problem(422, 'Unprocessable Entity', 'exactly one of gpu or cpu is required', { errors: [{ location: 'body.gpu', message: 'required' }] });
+    if (body.cloud !== undefined && body.cloud !== 'SECURE' && body.cloud !== 'COMMUNITY') return problem(422, 'Unprocessable Entity', 'cloud must be SECURE or COMMUNITY');
+    const ports = parsePorts(body.ports ?? []);
+    if (typeof ports === 'string') return problem(422, 'Unprocessable Entity', ports);
+    const persistent = isRecord(body.mounts) && isRecord(body.mounts.persistent) ? body.mounts.persistent : undefined;
+    const env: Record<string, string> = {};
+    if (isRecord(body.env)) for (const [key, value] of Object.entries(body.env)) env[key] = String(value);
+    const result = deploy({
+      name: body.name,
+      ...(typeof body.image === 'string' ? { image: body.image } : {}),
+      ...(typeof body.templateId === 'string' ? { templateId: body.templateId } : {}),
+      gpuTypeId: body.gpu.id,
+      gpuCount: numberFrom(body.gpu.count) ?? 1,
+      cloud: typeof body.cloud === 'string' ? body.cloud : 'SECURE',
+      ...(Array.isArray(body.dataCenterIds) ? { dataCenterIds: body.dataCenterIds.map(String) } : {}),
+      containerDiskInGb: numberFrom(body.disk) ?? 50,
+      volumeInGb: numberFrom(persistent?.size) ?? 0,
+      volumeMountPath: typeof persistent?.path === 'string' ? persistent.path : '/workspace',
+      ports,
+      env,
+      ...(typeof body.args === 'string' && body.args ? { args: body.args } : {}),
+    });
+    if ('failed' in result) return problem(result.status, result.status === 402 ? 'Payment Required' : result.status === 422 ? 'Unprocessable Entity' : 'Bad Request', result.message);
+    return { status: 201, json: v2Pod(result), headers: rateHeaders() };
+  }
+
+  function v2Action(context: RequestContext): Answer {
+    const pod = market.find('runpod', context.params.id!);
+    if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+    const action = isRecord(context.body) ? context.body.action : undefined;
+    const status = v2Status(pod);
+    if (typeof action !== 'string' || !['start', 'stop', 'restart', 'terminate'].includes(action)) return problem(422, 'Unprocessable Entity', 'action must be one of start, stop, restart, terminate');
+    if (!v2Actions(status).includes(action)) return problem(409, 'Conflict', `cannot ${action} a pod in status ${status}; allowed: ${v2Actions(status).join(', ')}`);
+    if (action === 'terminate') {
+      market.transition(pod, 'gone');
+      return { status: 204, headers: rateHeaders() };
+    }
+    market.transition(pod, action === 'stop' ? 'stopped' : action === 'start' ? 'loading' : 'rebooting');
+    return { status: 200, json: v2Pod(pod), headers: rateHeaders() };
+  }
+
+  function v2CatalogGpus(context: RequestContext): Answer {
+    const include = context.query.get('include');
+    const product = context.query.get('product');
+    const needsInclude = ['count', 'cloud', 'countryCodes', 'cudaVersions', 'minCudaVersion'].find((name) => context.query.has(name));
+    if (!include && needsInclude) return problem(400, 'Bad Request', `${needsInclude} is only valid with include=AVAILABILITY`);
+    if (include === 'AVAILABILITY' && !product) return problem(400, 'Bad Request', 'include=AVAILABILITY requires product=POD, CLUSTER or SERVERLESS');
+    const withAvailability = include === 'AVAILABILITY';
+    const cloud = context.query.get('cloud');
+    const gpus = RUNPOD_GPUS.map((gpu) => {
+      const prices = runpodPrices(seed, gpu, now());
+      const stock = stockFor(gpu, cloud === 'SECURE' ? true : cloud === 'COMMUNITY' ? false : undefined);
+      return {
+        id: gpu.runpod!.id,
+        name: gpu.runpod!.displayName,
+        pool: gpu.vast.replace(/\s+/g, '_').toUpperCase(),
+        manufacturer: gpu.manufacturer === 'AMD' ? 'AMD' : 'NVIDIA',
+        memory: gpu.runpod!.memoryInGb,
+        secure: true,
+        community: prices.communityPrice !== null,
+        price: { secure: prices.securePrice, community: prices.communityPrice, serverless: round(prices.securePrice! * 1.4, 2) },
+        maxCount: { secure: 8, community: prices.communityPrice === null ? 0 : 8 },
+        ...(withAvailability
+          ? {
+              availability: (stock ?? 'None').toUpperCase(),
+              dataCenters: RUNPOD_DATA_CENTERS.map((centre) => ({ id: centre.id, name: centre.name, availability: runpodStock(seed, gpu, `SECURE-${centre.id}`, now()).toUpperCase() })),
+              cudaVersions: ['12.4', '12.6', '12.8'].map((version) => ({ version, available: true })),
+            }
+          : {}),
+      };
+    });
+    return { status: 200, json: { gpus }, headers: rateHeaders() };
+  }
+
+  return {
+    provider: 'runpod',
+    keyFrom: (context) => (context.path === '/graphql' ? (context.query.get('api_key') ?? undefined) : undefined),
+    authError: (context) =>
+      context.path.startsWith('/v2') ? problem(401, 'Unauthorized', 'missing or invalid API key: send Authorization: Bearer <key>') : { status: 401, json: { errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] } },
+    notFound: (context) => problem(404, 'Not Found', `no route ${context.method} ${context.path}`),
+    faultAnswer(fault: SimFault, context: RequestContext): Answer {
+      const retry: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+      const rest = context.path.startsWith('/v2');
+      if (fault.kind === 'auth') return this.authError(context);
+      if (fault.kind === 'rateLimit') {
+        return rest
+          ? { ...problem(429, 'Too Many Requests', 'rate limit exceeded for the minute window'), headers: { 'content-type': 'application/problem+json', ...rateHeaders(), ...retry } }
+          : { status: 429, json: { errors: [{ message: 'Too many requests, please slow down.', extensions: { code: 'RATE_LIMITED' } }] }, headers: retry };
+      }
+      const status = fault.status ?? 500;
+      return rest ? problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'the server failed to handle the request; retry later') : { status, json: { errors: [{ message: 'Something went wrong. Please try again later.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+    },
+    classify(context) {
+      if (context.path === '/graphql') return graphql.classify(context);
+      if (context.path.startsWith('/v2/pods/') && context.path.endsWith('/action')) {
+        const action = isRecord(context.body) ? context.body.action : undefined;
+        const endpoint: SimEndpoint = action === 'start' ? 'start' : action === 'stop' ? 'stop' : action === 'restart' ? 'restart' : action === 'terminate' ? 'destroy' : 'other';
+        return { endpoint };
+      }
+      return { endpoint: context.endpoint };
+    },
+    routes: [
+      { method: 'POST', path: '/graphql', endpoint: 'other', handle: graphql.handle },
+      { method: 'GET', path: '/graphql', endpoint: 'other', handle: graphql.handle },
+      { method: 'GET', path: '/v2/pods', endpoint: 'list', handle: () => ({ status: 200, json: { pods: market.list('runpod').map(v2Pod) }, headers: rateHeaders() }) },
+      { method: 'POST', path: '/v2/pods', endpoint: 'create', handle: v2Create },
+      {
+        method: 'GET',
+        path: '/v2/pods/:id',
+        endpoint: 'get',
+        handle: (context) => {
+          const pod = market.find('runpod', context.params.id!);
+          return pod ? { status: 200, json: v2Pod(pod), headers: rateHeaders() } : problem(404, 'Not Found', `pod ${context.params.id} not found`);
+        },
+      },
+      {
+        method: 'PATCH',
+        path: '/v2/pods/:id',
+        endpoint: 'other',
+        handle: (context) => {
+          const pod = market.find('runpod', context.params.id!);
+          if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+          if (isRecord(context.body) && typeof context.body.name === 'string') pod.name = context.body.name;
+          return { status: 200, json: v2Pod(pod), headers: rateHeaders() };
+        },
+      },
+      { method: 'POST', path: '/v2/pods/:id/action', endpoint: 'other', handle: v2Action },
+      {
+        method: 'DELETE',
+        path: '/v2/pods/:id',
+        endpoint: 'destroy',
+        handle: (context) => {
+          const pod = market.find('runpod', context.params.id!);
+          if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+          market.transition(pod, 'gone');
+          return { status: 204, headers: rateHeaders() };
+        },
+      },
+      { method: 'GET', path: '/v2/catalog/gpus', endpoint: 'offers', anonymous: true, handle: v2CatalogGpus },
+      {
+        method: 'GET',
+        path: '/v2/catalog/datacenters',
+        endpoint: 'offers',
+        anonymous: true,
+        handle: () => ({
+          status: 200,
+          headers: rateHeaders(),
+          json: {
+            dataCenters: RUNPOD_DATA_CENTERS.map((centre) => ({
+              id: centre.id,
+              name: centre.name,
+              region: centre.region,
+              globalNetwork: false,
+              networkVolumeTypes: ['STANDARD'],
+              compliance: [],
+              gpuAvailability: RUNPOD_GPUS.map((gpu) => ({ id: gpu.runpod!.id, name: gpu.runpod!.displayName, availability: runpodStock(seed, gpu, `SECURE-${centre.id}`, now()).toUpperCase() })),
+            })),
+          },
+        }),
+      },
+    ],
+  };
+}

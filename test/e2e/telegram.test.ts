@@ -1,0 +1,428 @@
+// The Telegram platform end to end: real grammy long-polling a loopback fake of the Bot API, the real
+// registry and store behind it. Assertions are on the Bot API calls that reach the fake.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTelegramPlatform, type TelegramTuning } from '../../adapters/platforms/telegram.ts';
+import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
+import { EXPIRED_BUTTON_TEXT } from '../../adapters/platforms/buttons.ts';
+import { loadConfig } from '../../src/config.ts';
+import { defineCommand, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
+import { reply } from '../../src/core/reply.ts';
+import { FakeTelegram, type ApiCall, type FakeUser } from '../fakes/telegram.ts';
+import { parseTelegramHtml } from '../fakes/telegram-html.ts';
+import { testApp, type TestApp } from '../support/app.ts';
+import { TEST_SECRETS } from '../support/secrets.ts';
+
+const ADMIN: FakeUser = { id: 1001, first_name: 'Ada', last_name: 'Admin' };
+const VIEWER: FakeUser = { id: 2002, first_name: 'Vic' };
+const STRANGER: FakeUser = { id: 3003, first_name: 'Sam' };
+const GROUP = -100500;
+const PROVIDER_KEY = 'sk-live-telegram-test-key-0123456789';
+
+const state = { wiped: [] as string[], stored: [] as string[] };
+
+function png(): Uint8Array {
+  const canvas = createCanvas(40, 20);
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#3366cc';
+  context.fillRect(0, 0, 40, 20);
+  return canvas.toBuffer('image/png');
+}
+
+const CHART = png();
+const LONG_CALLBACK = `tgoffer gpu="${'x'.repeat(80)}"`;
+
+const testCommands = [
+  defineCommand({
+    name: 'tgoffers',
+    summary: 'Test: a table with buttons',
+    examples: ['tgoffers'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: () => ({
+      kind: 'info',
+      title: 'Offers <cheap> & fast',
+      text: 'Provider said: <script>alert(1)</script> & more',
+      table: { columns: [{ header: 'GPU' }, { header: '$/h', align: 'right' }], rows: [['RTX 4090', '0.35'], ['H100 <SXM>', '12.10']] },
+      buttons: [
+        { label: 'Details 4090', command: 'tgoffer gpu=4090' },
+        { label: 'Long one', command: LONG_CALLBACK },
+      ],
+      footer: 'simulated',
+    }),
+  }),
+  defineCommand({
+    name: 'tgoffer',
+    summary: 'Test: the follow-up a button runs',
+    examples: ['tgoffer 4090'],
+    options: { gpu: opt.string('GPU', { positional: true, required: true }) },
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: ({ options, actor, role }) => reply.info(`Offer ${options.gpu.slice(0, 10)} for ${actor.displayName} (${actor.userId}, ${role})`),
+  }),
+  defineCommand({
+    name: 'tgchart',
+    summary: 'Test: an image reply',
+    examples: ['tgchart'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: () => ({ kind: 'info', title: 'Prices', text: 'H100 over a week', image: { png: CHART, alt: 'Price chart', filename: 'chart.png' }, buttons: [{ label: 'Again', command: 'tgchart' }] }),
+  }),
+  defineCommand({
+    name: 'tgslow',
+    summary: 'Test: progress while working',
+    examples: ['tgslow'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    async run({ progress }) {
+      for (let step = 1; step <= 5; step++) {
+        await progress(reply.info(`Step ${step}/5: working`));
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return reply.success('All 5 steps done');
+    },
+  }),
+  defineCommand({
+    name: 'tgstill',
+    summary: 'Test: the same progress twice',
+    examples: ['tgstill'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    async run({ progress }) {
+      for (let round = 0; round < 2; round++) {
+        await progress(reply.info('Waiting for the host'));
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      return reply.success('Host ready');
+    },
+  }),
+  defineCommand({
+    name: 'tgwipe',
+    summary: 'Test: destructive, confirmed first',
+    examples: ['tgwipe box1'],
+    options: { target: opt.string('what to wipe', { positional: true, required: true }) },
+    role: 'dev',
+    mutating: true,
+    tier: 'free',
+    confirm: ({ options }) => reply.warning(`Wipe ${options.target}? This cannot be undone.`),
+    run: ({ options }) => {
+      state.wiped.push(options.target);
+      return reply.success(`Wiped ${options.target}`);
+    },
+  }),
+  defineCommand({
+    name: 'tgsecret',
+    summary: 'Test: carries a secret',
+    examples: ['tgsecret <key>'],
+    options: { key: opt.string('the key', { positional: true, required: true, secret: true }) },
+    role: 'admin',
+    mutating: true,
+    tier: 'free',
+    directOnly: true,
+    run: ({ options }) => {
+      state.stored.push(options.key);
+      return reply.success('Stored the key.');
+    },
+  }),
+  defineCommand({
+    name: 'tgessay',
+    summary: 'Test: longer than one message',
+    examples: ['tgessay'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: () => ({
+      kind: 'info',
+      title: 'Essay',
+      text: Array.from({ length: 120 }, (_, index) => `Line ${index}: <tags> & ampersands stay text`).join('\n'),
+      table: { columns: [{ header: 'Row' }, { header: 'Value' }], rows: Array.from({ length: 150 }, (_, index) => [`row-${index}`, `<${index}> & co`]) },
+      buttons: [{ label: 'More', command: 'tgessay' }],
+    }),
+  }),
+  defineCommand({
+    name: 'tgmine',
+    summary: 'Test: an answer for the asker alone',
+    examples: ['tgmine'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: ({ actor }) => ({ kind: 'info', title: 'Your private details', text: `Only for ${actor.displayName}`, fields: [{ name: 'Id', value: actor.userId }], ephemeral: true }),
+  }),
+] as unknown as CommandDefinition<OptionSpecs>[];
+
+const FAST: Partial<TelegramTuning> = {
+  pollTimeoutSeconds: 1,
+  pacing: { perChat: { max: 1000, perMs: 10 }, perGroup: { max: 1000, perMs: 10 }, global: { max: 1000, perMs: 10 } },
+  progressIntervalMs: 20,
+  backoff: { initialMs: 50, maxMs: 200 },
+  connectAttempts: 2,
+};
+
+let fake: FakeTelegram;
+let app: TestApp;
+let platform: ChatPlatform;
+
+const html = (call: ApiCall) => String(call.payload.text ?? call.payload.caption ?? '');
+const inChat = (chatId: number) => (call: ApiCall) => Number(call.payload.chat_id) === chatId && call.response.ok;
+const buttonsOf = (call: ApiCall) => (call.payload.reply_markup?.inline_keyboard ?? []).flat() as { text: string; callback_data: string }[];
+const resultId = (call: ApiCall) => (call.response.result as { message_id: number }).message_id;
+
+/** Sends a message and waits for the first successful call of `method` that answers it. */
+async function say(chatId: number, from: FakeUser, text: string, method = 'sendMessage', match: (call: ApiCall) => boolean = () => true) {
+  const mark = fake.calls.length;
+  const sent = fake.userSays(chatId, from, text);
+  const call = await fake.waitFor(method, (candidate) => inChat(chatId)(candidate) && match(candidate), { from: mark });
+  return { mark, call, sent };
+}
+
+beforeAll(async () => {
+  fake = new FakeTelegram(TEST_SECRETS.telegramToken);
+  await fake.listen();
+  app = await testApp({ TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken, TELEGRAM_API_ROOT: `${fake.apiRoot}/`, COMPUTEHUB_ADMINS: `telegram:${ADMIN.id}` }, { commands: testCommands });
+  await app.services.db.update((data) => {
+    data.members.push({ orgId: 'default', platform: 'telegram', userId: String(VIEWER.id), displayName: 'Vic', role: 'viewer', addedAt: new Date().toISOString() });
+  });
+  platform = createTelegramPlatform(app.services.config, { registry: app.services.commands, log: app.services.log }, FAST);
+  await platform.start();
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  await fake?.close();
+  await app?.close();
+});
+
+describe('Telegram platform', () => {
+  it('publishes the command menu from the registry and polls for messages and button presses', async () => {
+    const names = fake.menu.map((entry) => entry.command);
+    expect(names).toEqual(expect.arrayContaining(['help', 'whoami', 'licence', 'audit', 'cancel', 'tgoffers', 'tgwipe']));
+    expect(new Set(names).size).toBe(names.length);
+    expect(fake.menu.find((entry) => entry.command === 'licence')?.description).toBe(app.services.commands.groupList().find((group) => group.name === 'licence')!.summary);
+    for (const entry of fake.menu) expect(entry.description.length).toBeGreaterThanOrEqual(3);
+    expect(fake.calls[0]?.method).toBe('getMe');
+    await vi.waitFor(() => expect(fake.allowedUpdates).toEqual(['message', 'callback_query']));
+  });
+
+  it('answers /help with HTML: bold title, the list in <pre>, footer in <i>', async () => {
+    const { call, mark } = await say(ADMIN.id, ADMIN, '/help');
+    expect(call.payload.parse_mode).toBe('HTML');
+    expect(html(call)).toMatch(/^<b>ComputeHub commands<\/b>\n\n<pre>Command\s+What it does/);
+    const last = await fake.waitFor('sendMessage', (candidate) => html(candidate).includes('<i>Type help &lt;command&gt;'), { from: mark });
+    const parts = fake.callsOf('sendMessage', mark).filter(inChat(ADMIN.id));
+    expect(parts.slice(0, parts.indexOf(last) + 1).map(html).join('\n')).toMatch(/<pre>[\s\S]*\nlicence\s[\s\S]*<\/pre>/);
+  });
+
+  it('reads plain text in a private chat as a command, and /cmd@ourbot in a group, not /cmd@otherbot', async () => {
+    const { call } = await say(ADMIN.id, ADMIN, 'whoami');
+    expect(html(call)).toContain('<b>Role:</b> admin');
+    const mark = fake.calls.length;
+    fake.userSays(GROUP, ADMIN, '/whoami@some_other_bot');
+    fake.userSays(GROUP, ADMIN, 'whoami');
+    const { call: ours } = await say(GROUP, ADMIN, '/whoami@computehub_test_bot');
+    expect(html(ours)).toContain('telegram:1001');
+    expect(fake.callsOf('sendMessage', mark).filter(inChat(GROUP))).toHaveLength(1);
+  });
+
+  it('renders a table with buttons: escaped text, aligned <pre>, inline keyboard within 64 bytes', async () => {
+    const { call } = await say(ADMIN.id, ADMIN, '/tgoffers');
+    const text = html(call);
+    expect(text).toContain('<b>Offers &lt;cheap&gt; &amp; fast</b>');
+    expect(text).toContain('Provider said: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more');
+    expect(text).toContain('<pre>GPU           $/h\n');
+    expect(text).toContain('RTX 4090     0.35\nH100 &lt;SXM&gt;  12.10</pre>');
+    expect(text).toContain('<i>simulated</i>');
+    const buttons = buttonsOf(call);
+    expect(buttons.map((button) => button.text)).toEqual(['Details 4090', 'Long one']);
+    for (const button of buttons) expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64);
+  });
+
+  it('runs a pressed button as the presser, replying under the message', async () => {
+    const { call } = await say(GROUP, ADMIN, '/tgoffers');
+    const messageId = resultId(call);
+    const [details, long] = buttonsOf(call);
+    const mark = fake.calls.length;
+    const queryId = fake.press(GROUP, messageId, VIEWER, details!.callback_data);
+    const answer = await fake.waitFor('sendMessage', (candidate) => html(candidate).includes('Offer 4090'), { from: mark });
+    expect(html(answer)).toContain('Offer 4090 for Vic (2002, viewer)');
+    expect(answer.payload.reply_parameters.message_id).toBe(messageId);
+    expect((await fake.waitFor('answerCallbackQuery', (candidate) => candidate.payload.callback_query_id === queryId)).response.ok).toBe(true);
+    // A command too long for callback_data travels by reference and still runs.
+    fake.press(GROUP, messageId, ADMIN, long!.callback_data);
+    const second = await fake.waitFor('sendMessage', (candidate) => html(candidate).includes('Offer xxxxxxxxxx for Ada Admin'), { from: mark });
+    expect(second.response.ok).toBe(true);
+  });
+
+  it('tells the presser when a button has expired', async () => {
+    const { call } = await say(ADMIN.id, ADMIN, '/tgoffers');
+    const queryId = fake.press(ADMIN.id, resultId(call), ADMIN, 'ref:forgotten');
+    const answer = await fake.waitFor('answerCallbackQuery', (candidate) => candidate.payload.callback_query_id === queryId);
+    expect(answer.payload).toMatchObject({ text: EXPIRED_BUTTON_TEXT, show_alert: true });
+  });
+
+  it('sends an image as a multipart sendPhoto with the PNG bytes and an HTML caption', async () => {
+    const { call } = await say(ADMIN.id, ADMIN, '/tgchart', 'sendPhoto');
+    const photo = /^attach:\/\/(.+)$/.exec(call.payload.photo)![1]!;
+    expect(call.files[photo]!.filename).toBe('chart.png');
+    expect(Buffer.compare(call.files[photo]!.bytes, Buffer.from(CHART))).toBe(0);
+    expect(call.payload.chat_id).toBe(String(ADMIN.id));
+    expect(call.payload.caption).toBe('<b>Prices</b>\n\nH100 over a week');
+    expect(call.payload.parse_mode).toBe('HTML');
+    expect(call.payload.reply_markup.inline_keyboard[0][0].text).toBe('Again');
+  });
+
+  it('shows progress by editing one message, ending with the result', async () => {
+    const { mark, call } = await say(ADMIN.id, ADMIN, '/tgslow');
+    const messageId = resultId(call);
+    expect(html(call)).toMatch(/Step \d\/5/);
+    const final = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('All 5 steps done'), { from: mark });
+    expect(final.payload.message_id).toBe(messageId);
+    expect(fake.callsOf('sendMessage', mark).filter(inChat(ADMIN.id))).toHaveLength(1);
+    for (const edit of fake.callsOf('editMessageText', mark)) expect(edit.payload.message_id).toBe(messageId);
+  });
+
+  it('ignores "message is not modified" when progress repeats itself', async () => {
+    const { mark, call } = await say(ADMIN.id, ADMIN, '/tgstill');
+    const final = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('Host ready') && candidate.response.ok, { from: mark });
+    expect(final.payload.message_id).toBe(resultId(call));
+    expect(fake.callsOf('editMessageText', mark).some((edit) => /message is not modified/.test(edit.response.description ?? ''))).toBe(true);
+    expect(readFileSync(process.env.LOG_FILE!, 'utf8')).not.toContain('Telegram progress update failed');
+  });
+
+  it('waits out a 429 with retry_after and sends again', async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    const { mark, call } = await say(ADMIN.id, ADMIN, '/whoami');
+    const attempts = fake.callsOf('sendMessage', mark);
+    expect(attempts[0]!.response.error_code).toBe(429);
+    expect(call).toBe(attempts[1]);
+    expect(html(call)).toContain('<b>Role:</b> admin');
+  });
+
+  it('asks before a destructive command; a viewer pressing Confirm is refused, the admin goes ahead', async () => {
+    const { call } = await say(GROUP, ADMIN, '/tgwipe box1');
+    const promptId = resultId(call);
+    expect(html(call)).toContain('Wipe box1? This cannot be undone.');
+    const [confirm, cancel] = buttonsOf(call);
+    expect([confirm!.text, cancel!.text]).toEqual(['Confirm', 'Cancel']);
+
+    const mark = fake.calls.length;
+    const viewerQuery = fake.press(GROUP, promptId, VIEWER, confirm!.callback_data);
+    const refusal = await fake.waitFor('answerCallbackQuery', (candidate) => candidate.payload.callback_query_id === viewerQuery);
+    expect(refusal.payload.show_alert).toBe(true);
+    expect(refusal.payload.text).toContain("'tgwipe' needs the dev role; you are a viewer");
+    expect(state.wiped).toEqual([]);
+    expect(fake.callsOf('editMessageText', mark)).toHaveLength(0);
+
+    fake.press(GROUP, promptId, ADMIN, confirm!.callback_data);
+    const done = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('Wiped box1'), { from: mark });
+    expect(done.payload.message_id).toBe(promptId);
+    expect(done.payload.reply_markup).toBeUndefined();
+    expect(state.wiped).toEqual(['box1']);
+
+    const again = await say(GROUP, ADMIN, '/tgwipe box2');
+    fake.press(GROUP, resultId(again.call), ADMIN, buttonsOf(again.call)[1]!.callback_data);
+    const cancelled = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('Cancelled. Nothing was changed.'), { from: again.mark });
+    expect(cancelled.payload.message_id).toBe(resultId(again.call));
+    expect(state.wiped).toEqual(['box1']);
+  });
+
+  it('refuses a secret in a group: nothing stored, the message deleted, and says why', async () => {
+    const { call, sent, mark } = await say(GROUP, ADMIN, `/tgsecret ${PROVIDER_KEY}`);
+    const deletion = await fake.waitFor('deleteMessage', () => true, { from: mark });
+    expect(deletion.payload).toMatchObject({ chat_id: GROUP, message_id: sent.message_id });
+    expect(fake.messageExists(GROUP, sent.message_id)).toBe(false);
+    expect(html(call)).toContain('only works in a direct message');
+    expect(html(call)).toContain('I deleted your message');
+    expect(html(call)).not.toContain(PROVIDER_KEY);
+    expect(state.stored).toEqual([]);
+    await app.services.db.flush();
+    expect(readFileSync(path.join(app.dataDir, 'db.json'), 'utf8')).not.toContain(PROVIDER_KEY);
+
+    // Where the bot may not delete, it says so instead.
+    fake.cannotDeleteIn.add(GROUP);
+    const denied = await say(GROUP, ADMIN, `/tgsecret ${PROVIDER_KEY}`);
+    expect(html(denied.call)).toContain('I could not delete your message');
+    expect(fake.messageExists(GROUP, denied.sent.message_id)).toBe(true);
+    fake.cannotDeleteIn.delete(GROUP);
+
+    // In a private chat the same command works.
+    const { call: stored } = await say(ADMIN.id, ADMIN, `/tgsecret ${PROVIDER_KEY}`);
+    expect(html(stored)).toContain('Stored the key.');
+    expect(state.stored).toEqual([PROVIDER_KEY]);
+  });
+
+  it('splits a long reply into valid HTML messages, buttons under the last', async () => {
+    const mark = fake.calls.length;
+    fake.userSays(ADMIN.id, ADMIN, '/tgessay');
+    await fake.waitFor('sendMessage', (candidate) => buttonsOf(candidate).length > 0 && html(candidate).includes('row-149'), { from: mark });
+    const parts = fake.callsOf('sendMessage', mark).filter(inChat(ADMIN.id));
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) {
+      expect(html(part).length).toBeLessThanOrEqual(4096);
+      expect(parseTelegramHtml(html(part))).not.toHaveProperty('error');
+    }
+    expect(parts.slice(0, -1).every((part) => part.payload.reply_markup === undefined)).toBe(true);
+    const visible = parts.map((part) => (parseTelegramHtml(html(part)) as { text: string }).text).join('\n');
+    for (let index = 0; index < 120; index++) expect(visible).toContain(`Line ${index}: <tags> & ampersands stay text`);
+    for (let index = 0; index < 150; index++) expect(visible).toMatch(new RegExp(`row-${index}\\s+<${index}> & co`));
+  });
+
+  it('sends an answer meant for the asker alone privately, or in the group when it cannot', async () => {
+    const { mark, call } = await say(GROUP, ADMIN, '/tgmine');
+    expect(html(call)).toContain('sent you the answer in a private message');
+    const direct = await fake.waitFor('sendMessage', inChat(ADMIN.id), { from: mark });
+    expect(html(direct)).toContain('Only for Ada Admin');
+
+    await app.services.db.update((data) => {
+      data.members.push({ orgId: 'default', platform: 'telegram', userId: String(STRANGER.id), displayName: 'Sam', role: 'viewer', addedAt: new Date().toISOString() });
+    });
+    const fallback = await say(GROUP, STRANGER, '/tgmine');
+    expect(html(fallback.call)).toContain('Only for Sam');
+    expect(fake.callsOf('sendMessage', fallback.mark).some((candidate) => candidate.response.error_code === 403)).toBe(true);
+  });
+
+  it('survives the Bot API going down mid-poll and resumes polling when it is back', async () => {
+    await fake.down();
+    // Let a few polls fail against the closed port.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fake.up();
+    const { call } = await say(ADMIN.id, ADMIN, '/whoami');
+    expect(html(call)).toContain('<b>Role:</b> admin');
+    const log = readFileSync(process.env.LOG_FILE!, 'utf8');
+    expect(log).toContain('Cannot reach Telegram (getUpdates failed); retrying with backoff');
+    expect(log).toContain('Telegram is reachable again; polling resumed');
+  });
+});
+
+describe('Telegram platform start', () => {
+  const deps = () => ({ registry: app.services.commands, log: app.services.log });
+  const config = (env: Record<string, string>) => loadConfig({ COMPUTEHUB_DATA_DIR: app.dataDir, ...env }, '/nonexistent/.env');
+
+  it('fails with a clear message when Telegram refuses the token, without echoing it', async () => {
+    const wrongToken = `${TEST_SECRETS.telegramToken.split(':')[0]}:revoked`;
+    const attempt = createTelegramPlatform(config({ TELEGRAM_BOT_TOKEN: wrongToken, TELEGRAM_API_ROOT: fake.apiRoot }), deps(), FAST).start();
+    await expect(attempt).rejects.toThrow(/^Telegram refused TELEGRAM_BOT_TOKEN \(401 Unauthorized\)\. Copy the token again from @BotFather/);
+    await attempt.catch((error: Error) => expect(error.message).not.toContain('revoked'));
+  });
+
+  it('fails with a clear message when the Bot API cannot be reached', async () => {
+    const closed = new FakeTelegram(TEST_SECRETS.telegramToken);
+    await closed.listen();
+    const root = closed.apiRoot;
+    await closed.close();
+    const attempt = createTelegramPlatform(config({ TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken, TELEGRAM_API_ROOT: root }), deps(), FAST).start();
+    await expect(attempt).rejects.toThrow(/Cannot reach the Telegram Bot API .*TELEGRAM_API_ROOT/);
+  });
+});

@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 import { LOCAL_ACTOR, LOCAL_CHANNEL } from './services/identity.ts';
 import { wantsSimulator } from './services/providers.ts';
 import { startSimulator } from './sim/index.ts';
-import { renderText } from '../adapters/platforms/text.ts';
+import { progressPrinter, renderText } from '../adapters/platforms/text.ts';
 import { saveImage } from '../adapters/platforms/console.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
@@ -32,8 +32,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     try {
       const json = argv.includes('--json');
       const line = argvToLine(argv.length ? argv : ['help']);
+      const printProgress = progressPrinter((text) => process.stderr.write(`${text}\n`));
       const execution = await app.services.commands.execute({ line, actor: LOCAL_ACTOR, channel: LOCAL_CHANNEL }, async (update) => {
-        if (!json) process.stderr.write(`… ${renderText(update).split('\n')[0]}\n`);
+        if (!json) printProgress(update);
       });
       const { reply, outcome } = execution;
       if (outcome === 'confirm') {

@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Button, Reply } from '../../src/core/reply.ts';
 import type { CommandRegistry } from '../../src/core/registry.ts';
 import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/services/identity.ts';
-import { renderText } from './text.ts';
+import { progressPrinter, renderText } from './text.ts';
 
 export interface ConsoleOptions {
   input: Readable;
@@ -52,12 +52,8 @@ export class ConsolePlatform {
     const choice = /^\d+$/.test(line) ? this.buttons[Number(line) - 1] : undefined;
     const commandLine = choice ? choice.command : line;
     const wantsJson = /(^|\s)--json(\s|$)/.test(commandLine);
-    let lastProgress = '';
-    const execution = await this.options.registry.execute({ line: commandLine, actor: LOCAL_ACTOR, channel: LOCAL_CHANNEL }, async (update) => {
-      const text = renderText(update);
-      if (text !== lastProgress) this.options.output.write(`… ${text.split('\n')[0]}\n`);
-      lastProgress = text;
-    });
+    const printProgress = progressPrinter((line) => this.options.output.write(`${line}\n`));
+    const execution = await this.options.registry.execute({ line: commandLine, actor: LOCAL_ACTOR, channel: LOCAL_CHANNEL }, async (update) => printProgress(update));
     const message = execution.reply;
     this.buttons = message.buttons ?? [];
     if (wantsJson && message.data !== undefined) {

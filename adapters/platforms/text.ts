@@ -47,3 +47,25 @@ export function renderText(message: Reply, options: TextRenderOptions = {}): str
   if (message.footer) parts.push(message.footer);
   return parts.join('\n\n');
 }
+
+/**
+ * Progress for line-by-line output (terminal chat, CLI), where a message cannot be edited: the title
+ * when it changes, then each new step (the line marked …, or the text's first line).
+ */
+export function progressPrinter(write: (line: string) => void): (update: Reply) => void {
+  let lastTitle: string | undefined;
+  let lastStep: string | undefined;
+  return (update) => {
+    if (update.title && update.title !== lastTitle) {
+      write(`… ${update.title}`);
+      lastTitle = update.title;
+    }
+    const lines = update.text?.split('\n') ?? [];
+    const checklist = lines.some((line) => /^[✓…]/.test(line));
+    const step = checklist ? lines.find((line) => line.startsWith('…')) : lines[0];
+    if (step && step !== lastStep) {
+      write(`  ${step}`);
+      lastStep = step;
+    }
+  };
+}

@@ -18,13 +18,19 @@ export function containerBootScript(spec: LaunchSpec): string {
   return [
     '#!/bin/bash',
     'set -euo pipefail',
+    // First boot: no tty for prompts, and unattended-upgrades may hold the dpkg lock for a while.
+    'export DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a',
     'command -v docker >/dev/null || curl -fsSL https://get.docker.com | sh',
     'if ! command -v nvidia-ctk >/dev/null; then',
-    '  curl -fsSL https://nvidia.github.io/libnvidia-container/gpgkey | gpg --dearmor -o /usr/share/keyrings/nvidia-container-toolkit-keyring.gpg',
+    // --batch --yes: without a tty gpg refuses to overwrite a keyring left by an earlier attempt.
+    '  curl -fsSL https://nvidia.github.io/libnvidia-container/gpgkey | gpg --batch --yes --dearmor -o /usr/share/keyrings/nvidia-container-toolkit-keyring.gpg',
     "  curl -fsSL https://nvidia.github.io/libnvidia-container/stable/deb/nvidia-container-toolkit.list | sed 's#deb https://#deb [signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] https://#g' > /etc/apt/sources.list.d/nvidia-container-toolkit.list",
-    '  apt-get update && apt-get install -y nvidia-container-toolkit',
+    // One command per line: `set -e` ignores a failure on the left of `&&`, so a failed step would go unnoticed.
+    '  apt-get -o DPkg::Lock::Timeout=600 update',
+    '  apt-get -o DPkg::Lock::Timeout=600 install -y nvidia-container-toolkit',
     'fi',
-    'nvidia-ctk runtime configure --runtime=docker && systemctl restart docker',
+    'nvidia-ctk runtime configure --runtime=docker',
+    'systemctl restart docker',
     `docker rm -f ${CONTAINER_NAME} 2>/dev/null || true`,
     ['docker run -d --restart unless-stopped --gpus all', `--name ${CONTAINER_NAME}`, ...ports, ...env, shellQuote(spec.image)].join(' ') + command,
     '',
@@ -33,10 +39,10 @@ export function containerBootScript(spec: LaunchSpec): string {
 
 const SCRIPT_PATH = '/opt/computehub/boot.sh';
 
-/** cloud-init as an object (TensorDock `cloud_init`): write the boot script, run it once. */
+/** cloud-init as an object (TensorDock `cloud_init`): write the boot script (root-only: it holds the env), run it once. */
 export function cloudConfig(spec: LaunchSpec): { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[] } {
   return {
-    write_files: [{ path: SCRIPT_PATH, content: containerBootScript(spec), permissions: '0755' }],
+    write_files: [{ path: SCRIPT_PATH, content: containerBootScript(spec), permissions: '0700' }],
     runcmd: [`bash ${SCRIPT_PATH} > /var/log/computehub-boot.log 2>&1`],
   };
 }

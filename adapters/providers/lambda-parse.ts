@@ -154,9 +154,11 @@ export function lambdaFault(body: unknown, status: number): ProviderFault | unde
   const fault: ProviderFault = { ...(text ? { message: text } : {}), ...(code ? { code } : {}) };
   if (!code) return fault;
   if (code === 'global/invalid-api-key' || code === 'global/account-inactive') return { ...fault, kind: 'auth' };
+  // A 403 about the billing address (reference §3.6), not about the key.
+  if (code === 'global/invalid-address') return { ...fault, kind: 'invalid-request' };
   if (code === 'global/object-does-not-exist' || code === 'global/not-found') return { ...fault, kind: 'not-found' };
   if (code === 'instance-operations/launch/insufficient-capacity') return { ...fault, kind: 'no-capacity' };
   if (code.startsWith('provider/') || code === 'global/internal-error') return { ...fault, kind: 'unavailable' };
-  if (status === 429) return { ...fault, kind: 'rate-limit' };
-  return { ...fault, kind: status === 401 || status === 403 ? 'auth' : 'invalid-request' };
+  // Any other code: the HTTP status decides (429 rate limit, 5xx such as global/unknown unavailable, 404 not found).
+  return fault;
 }

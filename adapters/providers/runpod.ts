@@ -3,6 +3,7 @@
 import type { Instance } from '../../src/domain/instance.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
+import { shellQuote } from './cloud-init.ts';
 import { asArray, asObject, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, num, str } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
@@ -107,7 +108,9 @@ export class RunpodAdapter implements ProviderAdapter {
       startSsh: true,
       supportPublicIp: true,
     };
-    if (spec.startScript) input.dockerArgs = `bash -c ${JSON.stringify(spec.startScript)}`;
+    // dockerArgs is a command line split shell-style: JSON escaping would hand bash a literal "\n" and
+    // turn a multi-line script (starting "#!/bin/bash") into one comment line; single quotes keep it intact.
+    if (spec.startScript) input.dockerArgs = `bash -c ${shellQuote(spec.startScript)}`;
     const spot = spec.bidPerHour !== undefined;
     if (spot) input.bidPerGpu = spec.bidPerHour! / spec.gpuCount;
     const mutation = spot

@@ -33,6 +33,7 @@ const MAX_IMAGE_CHARS = 1_024;
 const MAX_ONSTART_CHARS = 4_096;
 const MAX_ENV_VALUE_CHARS = 256;
 const MAX_LABEL_CHARS = 256;
+const MAX_ENV_BYTES = 32 * 1024;
 const MAX_LIST_PAGES = 40;
 
 export class VastAdapter implements ProviderAdapter {
@@ -251,6 +252,8 @@ function checkVastLimits(spec: LaunchSpec): void {
   for (const [name, value] of Object.entries(spec.env)) {
     if (value.length > MAX_ENV_VALUE_CHARS) problems.push(`env ${name} is ${value.length} characters (at most ${MAX_ENV_VALUE_CHARS})`);
   }
+  const envBytes = Buffer.byteLength(JSON.stringify(spec.env));
+  if (envBytes > MAX_ENV_BYTES) problems.push(`the environment is ${envBytes} bytes in all (at most ${MAX_ENV_BYTES})`);
   if (spec.name.length > MAX_LABEL_CHARS) problems.push(`the name is ${spec.name.length} characters (at most ${MAX_LABEL_CHARS})`);
   if (problems.length) throw new ProviderError('vast', 'invalid-request', `Vast.ai would refuse this launch: ${problems.join('; ')}.`);
 }

@@ -66,7 +66,7 @@ export function lambdaFace(market: Market, faults: FaultRegistry): Face {
     const body = context.body;
     const unknown = Object.keys(body).find((key) => !LAUNCH_FIELDS.has(key));
     if (unknown) return error(400, 'global/invalid-parameters', `${unknown}: Extra inputs are not permitted`);
-    if (body.quantity !== undefined && Number(body.quantity) > 1) return error(400, 'global/invalid-parameters', 'quantity: Input should be less than or equal to 1');
+    if (body.quantity !== undefined && body.quantity !== 1) return error(400, 'global/invalid-parameters', Number(body.quantity) > 1 ? 'quantity: Input should be less than or equal to 1' : 'quantity: Input should be 1');
     const type = LAMBDA_TYPES.find((candidate) => candidate.name === body.instance_type_name);
     if (!type) return error(400, 'global/invalid-parameters', `Invalid instance type name: ${JSON.stringify(body.instance_type_name)}`, 'List valid names with GET /api/v1/instance-types.');
     const region = LAMBDA_REGIONS.find((candidate) => candidate.name === body.region_name);
@@ -74,8 +74,11 @@ export function lambdaFace(market: Market, faults: FaultRegistry): Face {
     const keyNames = body.ssh_key_names;
     if (!Array.isArray(keyNames) || keyNames.length !== 1) return error(400, 'global/invalid-parameters', 'ssh_key_names: must contain exactly one SSH key name');
     if (!sshKeys.some((key) => key.name === keyNames[0])) return error(400, 'global/invalid-parameters', `SSH key ${JSON.stringify(keyNames[0])} does not exist`, 'Add it with POST /api/v1/ssh-keys first.');
+    if (body.name !== undefined && body.name !== null && typeof body.name !== 'string') return error(400, 'global/invalid-parameters', 'name: Input should be a valid string');
     if (typeof body.name === 'string' && body.name.length > 64) return error(400, 'global/invalid-parameters', 'name: String should have at most 64 characters');
-    if (typeof body.user_data === 'string' && body.user_data.length > 1_000_000) return error(400, 'global/invalid-parameters', 'user_data: must be at most 1 MB');
+    // user_data is cloud-init as plain text, at most 1 MB (reference §3.3) — not an object.
+    if (body.user_data !== undefined && body.user_data !== null && typeof body.user_data !== 'string') return error(400, 'global/invalid-parameters', 'user_data: Input should be a valid string');
+    if (typeof body.user_data === 'string' && Buffer.byteLength(body.user_data, 'utf8') > 1_048_576) return error(400, 'global/invalid-parameters', 'user_data: must be at most 1 MB');
     const fault = faults.takeCreateFault('lambda');
     const hasCapacity = lambdaRegionsWithCapacity(seed, type, now()).some((candidate) => candidate.name === region.name);
     if (!hasCapacity || fault?.kind === 'noCapacity') {

@@ -8,9 +8,74 @@ import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPrices, runpodStock } from './c
 import { round } from './random.ts';
 import { createRunpodPods } from './runpod-pods.ts';
 import { createRunpodGraphql } from './runpod-graphql.ts';
+import { parseOperation, type GqlValue } from './graphql.ts';
 import type { SimEndpoint, SimFault } from './types.ts';
 
 const V2_CREATE_FIELDS = new Set(['name', 'image', 'gpu', 'cpu', 'cloud', 'disk', 'mounts', 'ports', 'env', 'args', 'registry', 'dataCenterIds', 'startSsh', 'startJupyter', 'globalNetworking', 'templateId']);
+
+/**
+ * Input types of the pod mutations (reference §2.3, §2.5, §6.8): the real schema rejects a wrong type
+ * (env as an object instead of [{key,value}], ports as a list instead of "8888/http,22/tcp", a bad
+ * cloudType, a fractional or quoted count) before anything is deployed.
+ */
+type GqlInputType = 'String' | 'Int' | 'Float' | 'Boolean' | 'CloudTypeEnum' | '[EnvironmentVariableInput]';
+const DEPLOY_INPUT_TYPES: Record<string, GqlInputType> = {
+  name: 'String', imageName: 'String', gpuTypeId: 'String', gpuCount: 'Int', cloudType: 'CloudTypeEnum', containerDiskInGb: 'Int', volumeInGb: 'Int',
+  volumeMountPath: 'String', dockerArgs: 'String', ports: 'String', env: '[EnvironmentVariableInput]', templateId: 'String', dataCenterId: 'String',
+  countryCode: 'String', supportPublicIp: 'Boolean', startSsh: 'Boolean', startJupyter: 'Boolean', bidPerGpu: 'Float',
+};
+const RESUME_INPUT_TYPES: Record<string, GqlInputType> = { podId: 'String', gpuCount: 'Int', bidPerGpu: 'Float' };
+const MUTATION_INPUT_TYPES: Record<string, Record<string, GqlInputType>> = {
+  podFindAndDeployOnDemand: DEPLOY_INPUT_TYPES,
+  podRentInterruptable: DEPLOY_INPUT_TYPES,
+  podResume: RESUME_INPUT_TYPES,
+  podBidResume: RESUME_INPUT_TYPES,
+  podStop: { podId: 'String' },
+  podTerminate: { podId: 'String' },
+};
+
+function fitsInputType(value: GqlValue, type: GqlInputType): boolean {
+  switch (type) {
+    case 'String':
+      return typeof value === 'string';
+    case 'Int':
+      return Number.isInteger(value);
+    case 'Float':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'Boolean':
+      return typeof value === 'boolean';
+    case 'CloudTypeEnum':
+      return value === 'ALL' || value === 'SECURE' || value === 'COMMUNITY';
+    case '[EnvironmentVariableInput]':
+      // GraphQL coerces a single input object to a one-item list.
+      return (Array.isArray(value) ? value : [value]).every((item) => isRecord(item) && typeof item.key === 'string' && (typeof item.value === 'string' || item.value === null) && Object.keys(item).every((key) => key === 'key' || key === 'value'));
+  }
+}
+
+/** The first pod-mutation input whose type the real schema would reject, as RunPod words it; undefined when all fit. */
+function mutationInputProblem(context: RequestContext): string | undefined {
+  const body = isRecord(context.body) ? context.body : {};
+  const query = typeof body.query === 'string' ? body.query : context.query.get('query');
+  if (!query) return undefined;
+  let operation;
+  try {
+    operation = parseOperation(query, isRecord(body.variables) ? body.variables : {}, typeof body.operationName === 'string' ? body.operationName : undefined);
+  } catch {
+    return undefined; // the GraphQL handler reports syntax errors itself
+  }
+  if (operation.kind !== 'mutation') return undefined;
+  for (const field of operation.selections) {
+    const types = MUTATION_INPUT_TYPES[field.name];
+    const input = field.args.input;
+    if (!types || !isRecord(input)) continue;
+    for (const [key, type] of Object.entries(types)) {
+      const value = (input as Record<string, GqlValue>)[key];
+      if (value === undefined || value === null || fitsInputType(value, type)) continue;
+      return `Variable "$input" got invalid value ${JSON.stringify(value)} at "input.${key}"; Expected type "${type}".`;
+    }
+  }
+  return undefined;
+}
 
 const problem = (status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Answer => ({
   status,
@@ -87,6 +152,12 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
     };
   }
 
+  /** GraphQL answers a bad input type with HTTP 200 and errors[] too (§2.1). */
+  function checkedGraphql(context: RequestContext): Answer {
+    const inputProblem = mutationInputProblem(context);
+    return inputProblem ? { status: 200, json: { errors: [{ message: inputProblem, extensions: { code: 'BAD_USER_INPUT' } }], data: null } } : graphql.handle(context);
+  }
+
   // ---------- REST v2 ----------
 
   function v2Create(context: RequestContext): Answer {
@@ -98,6 +169,9 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
     if (body.cpu !== undefined) return problem(400, 'Bad Request', 'CPU pods are not offered by this simulated market; ask for a gpu');
     if (!isRecord(body.gpu)) return problem(422, 'Unprocessable Entity', 'exactly one of gpu or cpu is required', { errors: [{ location: 'body.gpu', message: 'required' }] });
     if (body.cloud !== undefined && body.cloud !== 'SECURE' && body.cloud !== 'COMMUNITY') return problem(422, 'Unprocessable Entity', 'cloud must be SECURE or COMMUNITY');
+    // §2.3: v2 takes ports as a list and env as an object (GraphQL's comma string and [{key,value}] are 422s here).
+    if (body.ports !== undefined && !Array.isArray(body.ports)) return problem(422, 'Unprocessable Entity', 'ports must be a list such as ["8888/http","22/tcp"]', { errors: [{ location: 'body.ports', message: 'expected array' }] });
+    if (body.env !== undefined && !isRecord(body.env)) return problem(422, 'Unprocessable Entity', 'env must be an object of variables', { errors: [{ location: 'body.env', message: 'expected object' }] });
     const ports = parsePorts(body.ports ?? []);
     if (typeof ports === 'string') return problem(422, 'Unprocessable Entity', ports);
     const persistent = isRecord(body.mounts) && isRecord(body.mounts.persistent) ? body.mounts.persistent : undefined;
@@ -198,8 +272,8 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       return { endpoint: context.endpoint };
     },
     routes: [
-      { method: 'POST', path: '/graphql', endpoint: 'other', handle: graphql.handle },
-      { method: 'GET', path: '/graphql', endpoint: 'other', handle: graphql.handle },
+      { method: 'POST', path: '/graphql', endpoint: 'other', handle: checkedGraphql },
+      { method: 'GET', path: '/graphql', endpoint: 'other', handle: checkedGraphql },
       { method: 'GET', path: '/v2/pods', endpoint: 'list', handle: () => ({ status: 200, json: { pods: market.list('runpod').map(v2Pod) }, headers: rateHeaders() }) },
       { method: 'POST', path: '/v2/pods', endpoint: 'create', handle: v2Create },
       {

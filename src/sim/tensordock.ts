@@ -81,7 +81,8 @@ export function tensordockFace(market: Market, faults: FaultRegistry): Face {
   function create(context: RequestContext): Answer {
     const data = isRecord(context.body) ? context.body.data : undefined;
     const attrs = isRecord(data) && isRecord(data.attributes) ? data.attributes : undefined;
-    if (!attrs) return badRequest('body must be {"data": {"type": "virtualmachine", "attributes": {...}}}');
+    if (!attrs || !isRecord(data) || data.type !== 'virtualmachine') return badRequest('body must be {"data": {"type": "virtualmachine", "attributes": {...}}}');
+    if (attrs.type !== undefined && attrs.type !== 'virtualmachine') return badRequest('attributes.type must be "virtualmachine"');
     if (typeof attrs.name !== 'string' || !attrs.name) return badRequest('attributes.name is required');
     if (typeof attrs.image !== 'string' || !attrs.image) return badRequest('attributes.image is required, e.g. "ubuntu2404"');
     const resources = isRecord(attrs.resources) ? attrs.resources : {};
@@ -96,12 +97,30 @@ export function tensordockFace(market: Market, faults: FaultRegistry): Face {
     if (Array.isArray(resources.gpus)) {
       for (const entry of resources.gpus) if (isRecord(entry)) wanted.push({ v0Name: String(entry.gpuV0Name ?? entry.v0Name), count: numberFrom(entry.count) ?? 1 });
     } else if (isRecord(resources.gpus)) {
-      for (const [v0Name, entry] of Object.entries(resources.gpus)) wanted.push({ v0Name, count: numberFrom(isRecord(entry) ? entry.count : entry) ?? 1 });
+      // Map entries are {"count": N} (reference §4.3), not a bare number.
+      for (const [v0Name, entry] of Object.entries(resources.gpus)) wanted.push({ v0Name, count: isRecord(entry) && Number.isInteger(entry.count) ? (entry.count as number) : 0 });
     }
     if (wanted.length !== 1 || wanted[0]!.count < 1) return badRequest('resources.gpus must name one GPU model with a count, e.g. {"geforcertx4090-pcie-24gb": {"count": 1}}');
     const hasKey = typeof attrs.ssh_key === 'string' && attrs.ssh_key !== '';
     const hasKeyId = typeof attrs.ssh_key_id === 'string' && attrs.ssh_key_id !== '';
     if (hasKey === hasKeyId) return badRequest('give exactly one of ssh_key (public key text) or ssh_key_id; an SSH key is required');
+    if (attrs.location_id !== undefined && attrs.hostnode_id !== undefined) return badRequest('give either location_id or hostnode_id, not both');
+    if (attrs.port_forwards !== undefined) {
+      const forwards = Array.isArray(attrs.port_forwards) ? attrs.port_forwards : [];
+      const port = (value: unknown) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65_535;
+      if (!Array.isArray(attrs.port_forwards) || !forwards.every((forward) => isRecord(forward) && port(forward.internal_port) && port(forward.external_port))) {
+        return badRequest('port_forwards must be a list of {"internal_port": <1-65535>, "external_port": <1-65535>}');
+      }
+      if (new Set(forwards.map((forward) => (forward as Record<string, unknown>).external_port)).size !== forwards.length) return badRequest('port_forwards: each external_port may be used once');
+    }
+    if (attrs.cloud_init !== undefined && typeof attrs.cloud_init !== 'string') {
+      // Official docs: an object with runcmd[], packages[], write_files[{path, content}] (a string form is unverified).
+      const init = attrs.cloud_init;
+      const strings = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+      const files = isRecord(init) ? init.write_files : undefined;
+      const filesOk = files === undefined || (Array.isArray(files) && files.every((file) => isRecord(file) && typeof file.path === 'string' && typeof file.content === 'string'));
+      if (!isRecord(init) || !strings(init.runcmd) || !strings(init.packages) || !filesOk) return badRequest('cloud_init must be an object: {"runcmd": [string], "packages": [string], "write_files": [{"path", "content"}]}');
+    }
     const location = market.tensordockLocations.find((candidate) => candidate.id === attrs.location_id || candidate.hostnodeId === attrs.hostnode_id);
     if (!location) return failure(404, 'Not Found', `location_id ${JSON.stringify(attrs.location_id ?? attrs.hostnode_id)} not found; list locations with GET /api/v2/locations`);
     const choice = wanted[0]!;
@@ -116,7 +135,9 @@ export function tensordockFace(market: Market, faults: FaultRegistry): Face {
     }
     const portForwards = Array.isArray(attrs.port_forwards) ? attrs.port_forwards.filter(isRecord) : [];
     const ports = portForwards.map((forward) => ({ port: numberFrom(forward.internal_port) ?? 22, protocol: 'tcp' as const }));
-    if (!ports.some((entry) => entry.port === 22)) ports.unshift({ port: 22, protocol: 'tcp' });
+    // Without a dedicated IP, only forwarded ports are reachable: no 22 forward, no SSH.
+    const dedicated = attrs.useDedicatedIp === true;
+    if (dedicated && !ports.some((entry) => entry.port === 22)) ports.unshift({ port: 22, protocol: 'tcp' });
     const gpuPrice = tensordockGpuPrice(entry, now());
     const instance = market.add('tensordock', {
       provider: 'tensordock',
@@ -142,6 +163,7 @@ export function tensordockFace(market: Market, faults: FaultRegistry): Face {
       const internal = numberFrom(forward.internal_port);
       if (external !== undefined && internal !== undefined) instance.publicPorts[internal] = external;
     });
+    if (dedicated && !portForwards.some((forward) => numberFrom(forward.internal_port) === 22)) instance.publicPorts[22] = 22;
     return { status: 200, json: { data: { type: 'virtualmachine', id: instance.id, name: instance.name, status: status(instance) } } };
   }
 

@@ -20,12 +20,19 @@ const DEFAULT_SEARCH_LIMIT = 64;
 const PAGE_SIZE = 25;
 const THRESHOLDS: Partial<Record<SimEndpoint, number>> = { offers: 6, create: 4.5, destroy: 3, get: 2, list: 1, start: 1, stop: 1, restart: 1, account: 1 };
 
+const SEARCH_TYPES = new Set(['on-demand', 'ondemand', 'bid', 'reserved']);
+/** Runtype words the CLI (`ssh_direc`, no "t") and the OpenAPI (`ssh_direct`) send, space-separated (§1.3). */
+const RUNTYPE_WORDS = new Set(['ssh', 'ssh_direc', 'ssh_direct', 'ssh_proxy', 'jupyter', 'jupyter_direc', 'jupyter_direct', 'jupyter_proxy', 'args']);
+const MAX_ENV_BYTES = 32 * 1024;
+
 const fail = (status: number, error: string, msg: string, extra: Record<string, unknown> = {}): Answer => ({ status, json: { success: false, error, msg, ...extra } });
 
 export function vastFace(market: Market, faults: FaultRegistry): Face {
   const sshKeys: string[] = [];
 
   function searchOffers(query: Record<string, unknown>): Answer {
+    // §1.2: type is on-demand (CLI) / ondemand (OpenAPI), bid or reserved; anything else is a client bug.
+    if (query.type !== undefined && !SEARCH_TYPES.has(String(query.type))) return fail(400, 'invalid_args', `type must be one of ${[...SEARCH_TYPES].join(', ')}, got ${JSON.stringify(query.type)}`);
     let search;
     try {
       search = parseVastSearch(query);
@@ -75,6 +82,10 @@ export function vastFace(market: Market, faults: FaultRegistry): Face {
     const onstart = typeof body.onstart === 'string' ? body.onstart : undefined;
     const argsLength = (onstart?.length ?? 0) + JSON.stringify(body.args ?? '').length + String(body.args_str ?? '').length;
     if (argsLength > 4096) return fail(400, 'invalid_args', 'error 400/3467: args, args_str and onstart together exceed 4096 characters', { ask_id: askId });
+    // §1.3: env is a docker-flag string or an object; a list (RunPod's [{key,value}]) would be misread.
+    if (body.env !== undefined && body.env !== null && typeof body.env !== 'string' && !isRecord(body.env)) return fail(400, 'invalid_args', 'error 400/3467: env must be a docker-flag string ("-e K=V -p 8000:8000") or an object of variables', { ask_id: askId });
+    if (Buffer.byteLength(typeof body.env === 'string' ? body.env : JSON.stringify(body.env ?? {})) > MAX_ENV_BYTES) return fail(400, 'invalid_args', 'error 400/3467: env is larger than 32 KB', { ask_id: askId });
+    if (body.runtype !== undefined && (typeof body.runtype !== 'string' || !body.runtype.trim() || body.runtype.trim().split(/\s+/).some((word) => !RUNTYPE_WORDS.has(word)))) return fail(400, 'invalid_args', `error 400/3467: runtype ${JSON.stringify(body.runtype)} is not a space-separated combination of ${[...RUNTYPE_WORDS].join(', ')}`, { ask_id: askId });
     const parsedEnv = parseVastEnv(body.env);
     if (Object.values(parsedEnv.env).some((value) => value.length > 256)) return fail(400, 'invalid_args', 'error 400/3467: an env value is longer than 256 characters', { ask_id: askId });
     const label = typeof body.label === 'string' ? body.label : '';
@@ -298,6 +309,8 @@ export function vastFace(market: Market, faults: FaultRegistry): Face {
         handle: (context) => {
           const found = instanceOr404(context);
           if (!('provider' in found)) return found;
+          const key = isRecord(context.body) ? context.body.ssh_key : undefined;
+          if (typeof key !== 'string' || !key.startsWith('ssh-')) return fail(400, 'invalid_args', 'ssh_key must be an OpenSSH public key ("ssh-ed25519 AAAA...")');
           return { status: 200, json: { success: true, msg: 'ssh key attached' } };
         },
       },

@@ -1,6 +1,5 @@
 // The real discord.js, driven by the Discord platform adapter, against a loopback fake of Discord's
 // REST API and gateway. Assertions are on what reaches the fake: the API calls Discord would see.
-import { createCanvas } from '@napi-rs/canvas';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +7,10 @@ import { createDiscordPlatform } from '../../adapters/platforms/discord.ts';
 import type { ChatPlatform, PlatformDeps } from '../../adapters/platforms/platform.ts';
 import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import { loadConfig } from '../../src/config.ts';
-import { DEFAULT_ORG_ID } from '../../src/store/schema.ts';
 import { FakeDiscord, type FakeUser, type RecordedCall, type Where } from '../fakes/discord.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { TEST_SECRETS } from '../support/secrets.ts';
+import { addMember, LONG_GPU, sleep, testCommands } from '../support/test-commands.ts';
 
 const APPLICATION_ID = '800000000000000001';
 const GUILD_ID = '700000000000000001';
@@ -25,101 +24,11 @@ const SECRET_VALUE = TEST_SECRETS.vastKey;
 // Long enough that a busy machine still answers the quick commands without deferring.
 const DEFER_AFTER_MS = 1_000;
 
-function png(): Uint8Array {
-  const canvas = createCanvas(64, 32);
-  const context = canvas.getContext('2d');
-  context.fillStyle = '#5865f2';
-  context.fillRect(0, 0, 64, 32);
-  return canvas.toBuffer('image/png');
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const zapped: string[] = [];
-const keysSet: string[] = [];
+const { commands: sharedCommands, state } = testCommands({ prefix: 'demo ', slow: { before: () => sleep(DEFER_AFTER_MS + 100) } });
 
 const demo = defineGroup({ name: 'demo', summary: 'Commands that exercise the Discord adapter' });
 const commands = [
-  defineCommand({
-    name: 'demo offers',
-    summary: 'A table with buttons',
-    examples: [],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: () => ({
-      kind: 'info',
-      title: 'GPU offers',
-      table: { columns: [{ header: 'GPU' }, { header: '$/h', align: 'right' }], rows: [['RTX 4090', '0.34'], ['A100 80GB', '1.10']] },
-      buttons: [
-        { label: 'Details 4090', command: 'demo offer id=rtx-4090' },
-        { label: 'Details A100', command: 'demo offer id=a100-80gb' },
-      ],
-      footer: 'simulated',
-    }),
-  }),
-  defineCommand({
-    name: 'demo offer',
-    summary: 'One offer, naming who asked',
-    examples: [],
-    options: { id: opt.string('offer id', { required: true }) },
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: ({ options, actor }) => ({ kind: 'info', title: `Offer ${options.id}`, text: `Asked by ${actor.displayName} (${actor.userId})` }),
-  }),
-  defineCommand({
-    name: 'demo chart',
-    summary: 'An image',
-    examples: [],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: () => ({ kind: 'info', title: 'Price history', image: { png: png(), alt: 'price chart', filename: 'chart.png' } }),
-  }),
-  defineCommand({
-    name: 'demo slow',
-    summary: 'Long work with progress',
-    examples: [],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    async run({ progress }) {
-      await sleep(DEFER_AFTER_MS + 100);
-      for (const step of ['creating', 'loading', 'running']) await progress({ kind: 'info', title: 'Deploying', text: `Step: ${step}` });
-      return { kind: 'success', title: 'Deployed', text: 'Instance i-1 is running.' };
-    },
-  }),
-  defineCommand({
-    name: 'demo zap',
-    summary: 'Destroys something (after confirmation)',
-    examples: [],
-    options: { target: opt.string('what to destroy', { required: true, positional: true }) },
-    role: 'dev',
-    mutating: true,
-    tier: 'free',
-    confirm: ({ options }) => ({ kind: 'confirm', title: `Destroy ${options.target}?`, text: 'This cannot be undone.' }),
-    run: ({ options }) => {
-      zapped.push(options.target);
-      return { kind: 'success', text: `Destroyed ${options.target}.` };
-    },
-  }),
-  defineCommand({
-    name: 'demo setkey',
-    summary: 'Stores a provider key',
-    examples: [],
-    options: { key: opt.string('the key', { required: true, secret: true }) },
-    role: 'admin',
-    mutating: true,
-    tier: 'free',
-    directOnly: true,
-    run: ({ options }) => {
-      keysSet.push(options.key);
-      return { kind: 'success', text: 'Key stored.' };
-    },
-  }),
+  ...sharedCommands,
   defineCommand({
     name: 'demo slowquiet',
     summary: 'Long work whose answer is for the asker only',
@@ -196,11 +105,8 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ token: TEST_SECRETS.discordToken, applicationId: APPLICATION_ID });
   fake.channels.set(CHANNEL, { id: CHANNEL, type: 0, guild_id: GUILD_ID, name: 'gpu-ops' });
   app = await testApp(env(fake.apiUrl), { commands, groups: [demo] });
-  await app.services.db.update((data) => {
-    const addedAt = new Date().toISOString();
-    data.members.push({ orgId: DEFAULT_ORG_ID, platform: 'discord', userId: DEV.id, displayName: DEV.username, role: 'dev', addedAt });
-    data.members.push({ orgId: DEFAULT_ORG_ID, platform: 'discord', userId: VIEWER.id, displayName: VIEWER.username, role: 'viewer', addedAt });
-  });
+  await addMember(app, 'discord', DEV.id, DEV.username, 'dev');
+  await addMember(app, 'discord', VIEWER.id, VIEWER.username, 'viewer');
   deps = {
     registry: app.services.commands,
     log: app.services.log,
@@ -255,20 +161,23 @@ describe('Discord platform', () => {
   it('renders a table in a code block with buttons as components', async () => {
     const interaction = await fake.slashCommand(ADMIN, GUILD, 'demo', {}, 'offers');
     const { data } = callback(await fake.answer(interaction)).body;
-    expect(data.embeds[0].title).toBe('GPU offers');
-    expect(data.embeds[0].description).toBe('```\nGPU         $/h\n─────────  ────\nRTX 4090   0.34\nA100 80GB  1.10\n```');
-    expect(data.embeds[0].footer.text).toBe('simulated');
+    expect(data.embeds[0].title).toBe('Offers <cheap> & fast');
+    expect(data.embeds[0].description).toBe(
+      'Provider said: <script>alert(1)</script> & more\n\n```\nGPU         Provider      $/h\n──────────  ───────────  ────\nRTX 4090    vast         0.35\nH100 <SXM>  runpod & co  2.49\n```',
+    );
+    expect(data.embeds[0].footer.text).toBe('simulated · 12 s old');
     const buttons = data.components[0].components;
-    expect(buttons.map((button: any) => button.label)).toEqual(['Details 4090', 'Details A100']);
+    expect(buttons.map((button: any) => button.label)).toEqual(['Details 4090', 'Long one', 'Refresh']);
     for (const button of buttons) expect(button.custom_id.length).toBeLessThanOrEqual(100);
+    expect(buttons[1].custom_id).toMatch(/\|ref:/);
   });
 
   it('runs a button follow-up as the person who pressed it', async () => {
-    const press = await fake.pressButton(DEV, GUILD, 'Details A100');
+    // The second button, whose command is too long for a custom_id and travels by reference.
+    const press = await fake.pressButton(DEV, GUILD, 'Long one');
     const answer = callback(await fake.answer(press));
     expect(answer.body.type).toBe(4);
-    expect(answer.body.data.embeds[0].title).toBe('Offer a100-80gb');
-    expect(answer.body.data.embeds[0].description).toContain(`Asked by bob (${DEV.id})`);
+    expect(answer.body.data.embeds[0].description).toContain(`Offer ${LONG_GPU} for bob (${DEV.id}, dev)`);
   });
 
   it('sends an image as a multipart attachment referenced by the embed', async () => {
@@ -276,7 +185,7 @@ describe('Discord platform', () => {
     const answer = callback(await fake.answer(interaction));
     expect(answer.headers['content-type']).toMatch(/^multipart\/form-data/);
     expect(answer.body.data.embeds[0].image.url).toBe('attachment://chart.png');
-    expect(answer.body.data.attachments[0]).toMatchObject({ id: '0', description: 'price chart' });
+    expect(answer.body.data.attachments[0]).toMatchObject({ id: '0', description: 'RTX 4090 price, 7 days' });
     const [file] = answer.files;
     expect(file).toMatchObject({ field: 'files[0]', filename: 'chart.png', contentType: 'image/png' });
     expect(file!.data.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
@@ -296,7 +205,7 @@ describe('Discord platform', () => {
       expect(edit.path).toBe(`/webhooks/${APPLICATION_ID}/${interaction.token}/messages/@original`);
       expect(edit.status).toBe(200);
     }
-    expect(edits.map((edit) => edit.body.embeds[0].description)).toEqual(['Step: creating', 'Step: loading', 'Step: running', 'Instance i-1 is running.']);
+    expect(edits.map((edit) => edit.body.embeds[0].description)).toEqual(['Deploying: step 1 of 3', 'Deploying: step 2 of 3', 'Deploying: step 3 of 3', 'Deployed: instance i-1 is running']);
   });
 
   it('replaces a public deferral by an ephemeral follow-up when the late answer is private', async () => {
@@ -354,22 +263,22 @@ describe('Discord platform', () => {
     expect(refusal.type).toBe(4);
     expect(refusal.data.flags).toBe(64);
     expect(refusal.data.embeds[0].description).toContain('needs the dev role');
-    expect(zapped).toEqual([]);
+    expect(state.destroyed).toEqual([]);
 
     const devPress = await fake.pressButton(DEV, GUILD, 'Confirm');
     const done = callback(await fake.answer(devPress)).body;
     expect(done.type).toBe(7);
-    expect(done.data.embeds[0].description).toBe('Destroyed box-1.');
+    expect(done.data.embeds[0].description).toBe('Destroyed box-1');
     expect(done.data.components).toEqual([]);
-    expect(zapped).toEqual(['box-1']);
+    expect(state.destroyed).toEqual(['box-1']);
 
     await fake.slashCommand(DEV, GUILD, 'demo', { target: 'box-2' }, 'zap');
-    await fake.until(() => fake.calls.some((call) => JSON.stringify(call.body ?? '').includes('Destroy box-2?')), 'the second prompt');
+    await fake.until(() => fake.calls.some((call) => JSON.stringify(call.body ?? '').includes('About to destroy box-2.')), 'the second prompt');
     const cancel = await fake.pressButton(DEV, GUILD, 'Cancel');
     const cancelled = callback(await fake.answer(cancel)).body;
     expect(cancelled.type).toBe(7);
     expect(cancelled.data.embeds[0].description).toContain('Cancelled');
-    expect(zapped).toEqual(['box-1']);
+    expect(state.destroyed).toEqual(['box-1']);
   });
 
   it('refuses a secret-carrying command in a shared channel, ephemerally, storing nothing', async () => {
@@ -378,13 +287,13 @@ describe('Discord platform', () => {
     expect(answer.body.data.flags).toBe(64);
     expect(answer.body.data.embeds[0].description).toContain('only works in a direct message');
     expect(JSON.stringify(answer.body)).not.toContain(SECRET_VALUE);
-    expect(keysSet).toEqual([]);
+    expect(state.stored).toEqual([]);
     await app.services.db.flush();
     expect(readFileSync(path.join(app.dataDir, 'db.json'), 'utf8')).not.toContain(SECRET_VALUE);
 
     const direct = await fake.slashCommand(ADMIN, DM, 'demo', { key: SECRET_VALUE }, 'setkey');
     expect(callback(await fake.answer(direct)).body.data.embeds[0].description).toBe('Key stored.');
-    expect(keysSet).toEqual([SECRET_VALUE]);
+    expect(state.stored).toEqual([SECRET_VALUE]);
   });
 
   it('splits a reply over Discord limits into follow-ups, buttons on the last', async () => {

@@ -3,14 +3,14 @@
 // the response_url endpoints.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/platforms/slack.ts';
-import { defineCommand, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
+import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import { FakeSlack, FAKE_BOT, type StoredMessage } from '../fakes/slack.ts';
 import { findButton, SlackSender } from '../fakes/slack-requests.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { ALL_TEST_SECRETS, TEST_SECRETS } from '../support/secrets.ts';
+import { addMember, LONG_GPU, testCommands } from '../support/test-commands.ts';
 
 const ALICE = { id: 'UALICE01', name: 'alice' };
 const BOB = { id: 'UBOB0001', name: 'bob' };
@@ -18,21 +18,21 @@ const OPS = { id: 'C0OPS001', name: 'gpu-ops' };
 const OUTSIDE = { id: 'C0OUT001', name: 'random' };
 const ALICE_DM = { id: 'DALICE01', name: 'directmessage' };
 
-function png(): Buffer {
-  const canvas = createCanvas(64, 32);
-  const context = canvas.getContext('2d');
-  context.fillStyle = '#1f77b4';
-  context.fillRect(0, 0, 64, 32);
-  return canvas.toBuffer('image/png');
-}
-
 const fake = new FakeSlack(TEST_SECRETS.slackBotToken, TEST_SECRETS.slackAppToken);
-const chart = png();
-const destroyed: string[] = [];
-const storedKeys: string[] = [];
 let counted = 0;
 let ackSeen: () => void = () => undefined;
 const acked = new Promise<void>((resolve) => (ackSeen = resolve));
+const { commands: sharedCommands, state, chart } = testCommands({
+  prefix: 'sx-',
+  slow: {
+    // Held until the test has Slack's HTTP response in hand: it can only get it if the ack came first.
+    before: () => acked,
+    // Wait until Slack shows this step, so every step is one visible edit (no timing guesswork).
+    afterStep: async (step) => {
+      await fake.waitFor(() => fake.messages.some((message) => message.text.includes(`step ${step} of 3`)), `step ${step}`);
+    },
+  },
+});
 
 function botMessages(channel: string): StoredMessage[] {
   return fake.messages.filter((message) => message.channel === channel && message.author === 'bot');
@@ -42,100 +42,8 @@ function blockText(blocks: unknown): string {
   return JSON.stringify(blocks ?? []);
 }
 
-const testCommands = [
-  defineCommand({
-    name: 'sx-table',
-    summary: 'A table with buttons',
-    examples: ['sx-table'],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: () => ({
-      kind: 'info',
-      title: 'Offers <cheap> & fast',
-      text: 'Prices in $/h for <all> regions & clouds',
-      table: {
-        columns: [{ header: 'GPU' }, { header: 'Provider' }, { header: '$/h', align: 'right' }],
-        rows: [
-          ['RTX 4090', 'vast', '0.35'],
-          ['H100 <SXM>', 'runpod & co', '2.49'],
-        ],
-      },
-      buttons: [
-        { label: 'Details 4090', command: 'sx-detail gpu=4090', style: 'primary' },
-        { label: 'Refresh', command: 'sx-table', style: 'secondary' },
-      ],
-      footer: 'simulated · 12 s old',
-    }),
-  }),
-  defineCommand({
-    name: 'sx-detail',
-    summary: 'The follow-up a button runs',
-    examples: ['sx-detail gpu=4090'],
-    options: { gpu: opt.string('GPU model', { required: true }) },
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: ({ options, actor, role }) => ({ kind: 'success', text: `Details for ${options.gpu}, asked by ${actor.displayName} as ${role}` }),
-  }),
-  defineCommand({
-    name: 'sx-chart',
-    summary: 'An image reply',
-    examples: ['sx-chart'],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: () => ({ kind: 'info', title: 'Price history', text: 'RTX 4090 over 7 days', image: { png: chart, alt: 'RTX 4090 price, 7 days', filename: 'history.png' } }),
-  }),
-  defineCommand({
-    name: 'sx-slow',
-    summary: 'Long work that reports progress',
-    examples: ['sx-slow'],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    async run({ progress }) {
-      // Held until the test has Slack's HTTP response in hand: it can only get it if the ack came first.
-      await acked;
-      for (let step = 1; step <= 3; step++) {
-        await progress({ kind: 'info', text: `Deploying: step ${step} of 3` });
-        // Wait until Slack shows this step, so every step is one visible edit (no timing guesswork).
-        await fake.waitFor(() => fake.messages.some((message) => message.text.includes(`step ${step} of 3`)), `step ${step}`);
-      }
-      return { kind: 'success', text: 'Deployed: instance i-1 is running' };
-    },
-  }),
-  defineCommand({
-    name: 'sx-zap',
-    summary: 'A destructive command that asks first',
-    examples: ['sx-zap box-1'],
-    options: { id: opt.string('instance id', { required: true, positional: true }) },
-    role: 'dev',
-    mutating: true,
-    tier: 'free',
-    confirm: ({ options }) => ({ kind: 'warning', text: `About to destroy ${options.id}. This cannot be undone.` }),
-    run: ({ options }) => {
-      destroyed.push(options.id);
-      return { kind: 'success', text: `Destroyed ${options.id}` };
-    },
-  }),
-  defineCommand({
-    name: 'sx-setkey',
-    summary: 'Stores a secret',
-    examples: ['sx-setkey key=...'],
-    options: { key: opt.string('an API key', { required: true, secret: true }) },
-    role: 'admin',
-    mutating: true,
-    tier: 'free',
-    directOnly: true,
-    run: ({ options }) => {
-      storedKeys.push(options.key);
-      return { kind: 'success', text: 'Key saved.' };
-    },
-  }),
+const commands = [
+  ...sharedCommands,
   defineCommand({
     name: 'sx-count',
     summary: 'Counts how often it ran',
@@ -164,7 +72,7 @@ const testCommands = [
       text: 'word & <word> '.repeat(3000),
       fields: Array.from({ length: 23 }, (_, index) => ({ name: `Field ${index}`, value: 'v'.repeat(2500) })),
       table: { columns: [{ header: 'Row' }, { header: 'Text' }], rows: Array.from({ length: 2000 }, (_, index) => [String(index), `line <${index}> & more text here`]) },
-      buttons: Array.from({ length: 30 }, (_, index) => ({ label: `Button number ${index} ${'x'.repeat(80)}`, command: `sx-detail gpu=g${index}` })),
+      buttons: Array.from({ length: 30 }, (_, index) => ({ label: `Button number ${index} ${'x'.repeat(80)}`, command: `sx-offer gpu=g${index}` })),
       footer: 'f'.repeat(2600),
     }),
   }),
@@ -187,11 +95,9 @@ beforeAll(async () => {
       SLACK_API_URL: fake.apiUrl,
       COMPUTEHUB_ADMINS: `slack:${ALICE.id}`,
     },
-    { commands: testCommands },
+    { commands },
   );
-  await app.services.db.update((data) => {
-    data.members.push({ orgId: 'default', platform: 'slack', userId: BOB.id, displayName: BOB.name, role: 'viewer', addedAt: new Date().toISOString() });
-  });
+  await addMember(app, 'slack', BOB.id, BOB.name, 'viewer');
   platform = createSlackPlatform(app.services.config, { registry: app.services.commands, log: app.services.log }, { host: '127.0.0.1', port: 0, retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 } });
   await platform.start();
   slack = new SlackSender(`http://127.0.0.1:${platform.port}/slack/events`, TEST_SECRETS.slackSigningSecret, fake);
@@ -220,18 +126,19 @@ describe('Slack: slash command /computehub', () => {
   });
 
   it('renders a table and buttons; a press runs the follow-up as the presser and updates the message', async () => {
-    await slack.slashCommand('sx-table', ALICE, OPS);
+    await slack.slashCommand('sx-offers', ALICE, OPS);
     const call = await fake.waitFor(() => fake.callsTo('chat.postMessage').find((candidate) => blockText(candidate.args.blocks).includes('Offers')), 'the offers message');
     const blocks = call.args.blocks as any[];
     expect(blocks[0].text.text).toBe('Offers <cheap> & fast');
-    expect(blocks[1].text).toEqual({ type: 'mrkdwn', text: 'Prices in $/h for &lt;all&gt; regions &amp; clouds' });
+    expect(blocks[1].text).toEqual({ type: 'mrkdwn', text: 'Provider said: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more' });
     const table = blocks[2].text.text as string;
     // Escaped after aligning: Slack shows &lt; as one character, so the columns line up on screen.
     expect(table.split('\n')).toEqual(['```', 'GPU         Provider      $/h', '──────────  ───────────  ────', 'RTX 4090    vast         0.35', 'H100 &lt;SXM&gt;  runpod &amp; co  2.49', '```']);
     const actions = blocks.find((block) => block.type === 'actions');
     expect(actions.elements).toEqual([
-      { type: 'button', action_id: 'computehub:0', text: { type: 'plain_text', text: 'Details 4090', emoji: true }, value: 'cmd:sx-detail gpu=4090', style: 'primary' },
-      { type: 'button', action_id: 'computehub:1', text: { type: 'plain_text', text: 'Refresh', emoji: true }, value: 'cmd:sx-table' },
+      { type: 'button', action_id: 'computehub:0', text: { type: 'plain_text', text: 'Details 4090', emoji: true }, value: 'cmd:sx-offer gpu=4090', style: 'primary' },
+      { type: 'button', action_id: 'computehub:1', text: { type: 'plain_text', text: 'Long one', emoji: true }, value: `cmd:sx-offer gpu="${LONG_GPU}"` },
+      { type: 'button', action_id: 'computehub:2', text: { type: 'plain_text', text: 'Refresh', emoji: true }, value: 'cmd:sx-offers' },
     ]);
     expect(blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'simulated · 12 s old' }] });
 
@@ -240,17 +147,17 @@ describe('Slack: slash command /computehub', () => {
     expect(pressed).toMatchObject({ status: 200, body: '' });
     const update = await fake.waitFor(() => fake.callsTo('chat.update').find((candidate) => candidate.args.ts === ts), 'the press updating the message');
     expect(update.args.channel).toBe(OPS.id);
-    expect(update.args.text).toContain('Details for 4090, asked by bob as viewer');
+    expect(update.args.text).toContain(`Offer 4090 for bob (${BOB.id}, viewer)`);
     expect(update.result.ok).toBe(true);
   });
 
   it('uploads an image with files.getUploadURLExternal, the upload URL and files.completeUploadExternal', async () => {
     await slack.slashCommand('sx-chart', ALICE, OPS);
-    const shared = await fake.waitFor(() => fake.files.find((file) => file.filename === 'history.png'), 'the shared chart');
+    const shared = await fake.waitFor(() => fake.files.find((file) => file.filename === 'chart.png'), 'the shared chart');
     expect(shared.channel).toBe(OPS.id);
     expect(shared.title).toBe('RTX 4090 price, 7 days');
     expect(shared.bytes.equals(chart)).toBe(true);
-    const asked = fake.callsTo('files.getUploadURLExternal').find((call) => call.args.filename === 'history.png')!;
+    const asked = fake.callsTo('files.getUploadURLExternal').find((call) => call.args.filename === 'chart.png')!;
     expect(Number(asked.args.length)).toBe(chart.length);
     expect(asked.args.alt_text ?? asked.args.alt_txt).toBe('RTX 4090 price, 7 days');
     const upload = fake.uploads.find((candidate) => candidate.fileId === asked.result.file_id)!;
@@ -307,18 +214,18 @@ describe('Slack: roles and confirmation', () => {
     const call = await fake.waitFor(() => fake.callsTo('chat.postMessage').find((candidate) => String(candidate.args.text).includes('About to destroy box-1')), 'the confirmation');
     const ts = call.result.ts as string;
     const confirm = findButton(call.args.blocks, 'Confirm');
-    expect(call.args.blocks.find((block: any) => block.type === 'actions').elements[0]).toMatchObject({ style: 'danger', value: 'cmd:sx-zap id=box-1 --yes' });
+    expect(call.args.blocks.find((block: any) => block.type === 'actions').elements[0]).toMatchObject({ style: 'danger', value: 'cmd:sx-zap target=box-1 --yes' });
 
     const byBob = await slack.press(confirm, BOB, OPS, { ts });
     const refusal = await fake.waitFor(() => fake.responses.find((post) => byBob.responseUrl.endsWith(post.id)), 'the refusal');
     expect(refusal.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(refusal.body.text).toContain("'sx-zap' needs the dev role; you are a viewer");
-    expect(destroyed).toEqual([]);
+    expect(state.destroyed).toEqual([]);
     expect(fake.messages.find((message) => message.ts === ts)!.edits).toBe(0);
 
     await slack.press(confirm, ALICE, OPS, { ts });
     await fake.waitFor(() => fake.callsTo('chat.update').find((candidate) => candidate.args.ts === ts && String(candidate.args.text).includes('Destroyed box-1')), 'the result replacing the confirmation');
-    expect(destroyed).toEqual(['box-1']);
+    expect(state.destroyed).toEqual(['box-1']);
     const audit = app.services.db.data.audit.filter((entry) => entry.command === 'sx-zap');
     expect(audit.map((entry) => [entry.actor.userId, entry.result])).toEqual([
       [BOB.id, 'refused'],
@@ -344,7 +251,7 @@ describe('Slack: secrets typed in a shared channel', () => {
     expect(ephemeral.args.text).toContain('only works in a direct message');
     expect(ephemeral.args.text).toContain('could not delete your message');
     expect(fake.callsTo('chat.delete').find((call) => call.args.ts === typed.ts)?.result.error).toBe('cant_delete_message');
-    expect(storedKeys).toEqual([]);
+    expect(state.stored).toEqual([]);
   });
 
   it('refuses the slash command in a channel privately, stores nothing', async () => {
@@ -352,14 +259,14 @@ describe('Slack: secrets typed in a shared channel', () => {
     const answer = await fake.waitFor(() => fake.responses.find((post) => delivered.responseUrl.endsWith(post.id)), 'the private refusal');
     expect(answer.body.response_type).toBe('ephemeral');
     expect(answer.body.text).toContain('never shows a slash command to anyone else');
-    expect(storedKeys).toEqual([]);
+    expect(state.stored).toEqual([]);
   });
 
   it('accepts it in a direct message, and the secret never reaches Slack, the store or the log', async () => {
     const typed = fake.userMessage(ALICE_DM.id, ALICE.id, `sx-setkey key=${secret}`);
     await slack.event({ type: 'message', channel_type: 'im', user: ALICE.id, text: typed.text, ts: typed.ts, channel: ALICE_DM.id });
-    await fake.waitFor(() => fake.callsTo('chat.postMessage').find((call) => call.args.channel === ALICE_DM.id && String(call.args.text).includes('Key saved')), 'the confirmation');
-    expect(storedKeys).toEqual([secret]);
+    await fake.waitFor(() => fake.callsTo('chat.postMessage').find((call) => call.args.channel === ALICE_DM.id && String(call.args.text).includes('Key stored')), 'the confirmation');
+    expect(state.stored).toEqual([secret]);
     const sent = JSON.stringify([fake.calls.map((call) => call.args), fake.responses.map((post) => post.body)]);
     expect(sent).not.toContain(secret);
     await app.services.db.flush();
@@ -375,11 +282,11 @@ describe('Slack: secrets typed in a shared channel', () => {
 
 describe('Slack: mentions and direct messages', () => {
   it('answers a mention in its thread, decoding what Slack escaped, with the name from users.info', async () => {
-    const typed = fake.userMessage(OPS.id, ALICE.id, `<@${FAKE_BOT.userId}> sx-detail gpu=&lt;4090&gt;`);
+    const typed = fake.userMessage(OPS.id, ALICE.id, `<@${FAKE_BOT.userId}> sx-offer gpu=&lt;4090&gt;`);
     await slack.event({ type: 'app_mention', user: ALICE.id, text: typed.text, ts: typed.ts, thread_ts: '1699999999.000001', channel: OPS.id });
-    const call = await fake.waitFor(() => fake.callsTo('chat.postMessage').find((candidate) => String(candidate.args.text).includes('Details for &lt;4090&gt;')), 'the threaded answer');
+    const call = await fake.waitFor(() => fake.callsTo('chat.postMessage').find((candidate) => String(candidate.args.text).includes('Offer &lt;4090&gt;')), 'the threaded answer');
     expect(call.args.thread_ts).toBe('1699999999.000001');
-    expect(call.args.text).toContain('asked by Alice A. as admin');
+    expect(call.args.text).toContain(`for Alice A. (${ALICE.id}, admin)`);
   });
 });
 

@@ -2,18 +2,18 @@
 // registry and store behind it. Assertions are on the Bot API calls that reach the fake.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTelegramPlatform, type TelegramTuning } from '../../adapters/platforms/telegram.ts';
 import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
 import { EXPIRED_BUTTON_TEXT } from '../../adapters/platforms/buttons.ts';
 import { loadConfig } from '../../src/config.ts';
-import { defineCommand, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
+import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import { reply } from '../../src/core/reply.ts';
 import { FakeTelegram, type ApiCall, type FakeUser } from '../fakes/telegram.ts';
 import { parseTelegramHtml } from '../fakes/telegram-html.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { TEST_SECRETS } from '../support/secrets.ts';
+import { addMember, LONG_GPU, sleep, testCommands } from '../support/test-commands.ts';
 
 const ADMIN: FakeUser = { id: 1001, first_name: 'Ada', last_name: 'Admin' };
 const VIEWER: FakeUser = { id: 2002, first_name: 'Vic' };
@@ -21,76 +21,10 @@ const STRANGER: FakeUser = { id: 3003, first_name: 'Sam' };
 const GROUP = -100500;
 const PROVIDER_KEY = 'sk-live-telegram-test-key-0123456789';
 
-const state = { wiped: [] as string[], stored: [] as string[] };
+const { commands: sharedCommands, state, chart: CHART } = testCommands({ prefix: 'tg', slow: { afterStep: () => sleep(25) } });
 
-function png(): Uint8Array {
-  const canvas = createCanvas(40, 20);
-  const context = canvas.getContext('2d');
-  context.fillStyle = '#3366cc';
-  context.fillRect(0, 0, 40, 20);
-  return canvas.toBuffer('image/png');
-}
-
-const CHART = png();
-const LONG_CALLBACK = `tgoffer gpu="${'x'.repeat(80)}"`;
-
-const testCommands = [
-  defineCommand({
-    name: 'tgoffers',
-    summary: 'Test: a table with buttons',
-    examples: ['tgoffers'],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: () => ({
-      kind: 'info',
-      title: 'Offers <cheap> & fast',
-      text: 'Provider said: <script>alert(1)</script> & more',
-      table: { columns: [{ header: 'GPU' }, { header: '$/h', align: 'right' }], rows: [['RTX 4090', '0.35'], ['H100 <SXM>', '12.10']] },
-      buttons: [
-        { label: 'Details 4090', command: 'tgoffer gpu=4090' },
-        { label: 'Long one', command: LONG_CALLBACK },
-      ],
-      footer: 'simulated',
-    }),
-  }),
-  defineCommand({
-    name: 'tgoffer',
-    summary: 'Test: the follow-up a button runs',
-    examples: ['tgoffer 4090'],
-    options: { gpu: opt.string('GPU', { positional: true, required: true }) },
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: ({ options, actor, role }) => reply.info(`Offer ${options.gpu.slice(0, 10)} for ${actor.displayName} (${actor.userId}, ${role})`),
-  }),
-  defineCommand({
-    name: 'tgchart',
-    summary: 'Test: an image reply',
-    examples: ['tgchart'],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    run: () => ({ kind: 'info', title: 'Prices', text: 'H100 over a week', image: { png: CHART, alt: 'Price chart', filename: 'chart.png' }, buttons: [{ label: 'Again', command: 'tgchart' }] }),
-  }),
-  defineCommand({
-    name: 'tgslow',
-    summary: 'Test: progress while working',
-    examples: ['tgslow'],
-    options: {},
-    role: 'viewer',
-    mutating: false,
-    tier: 'free',
-    async run({ progress }) {
-      for (let step = 1; step <= 5; step++) {
-        await progress(reply.info(`Step ${step}/5: working`));
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      return reply.success('All 5 steps done');
-    },
-  }),
+const commands = [
+  ...sharedCommands,
   defineCommand({
     name: 'tgstill',
     summary: 'Test: the same progress twice',
@@ -102,37 +36,9 @@ const testCommands = [
     async run({ progress }) {
       for (let round = 0; round < 2; round++) {
         await progress(reply.info('Waiting for the host'));
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await sleep(60);
       }
       return reply.success('Host ready');
-    },
-  }),
-  defineCommand({
-    name: 'tgwipe',
-    summary: 'Test: destructive, confirmed first',
-    examples: ['tgwipe box1'],
-    options: { target: opt.string('what to wipe', { positional: true, required: true }) },
-    role: 'dev',
-    mutating: true,
-    tier: 'free',
-    confirm: ({ options }) => reply.warning(`Wipe ${options.target}? This cannot be undone.`),
-    run: ({ options }) => {
-      state.wiped.push(options.target);
-      return reply.success(`Wiped ${options.target}`);
-    },
-  }),
-  defineCommand({
-    name: 'tgsecret',
-    summary: 'Test: carries a secret',
-    examples: ['tgsecret <key>'],
-    options: { key: opt.string('the key', { positional: true, required: true, secret: true }) },
-    role: 'admin',
-    mutating: true,
-    tier: 'free',
-    directOnly: true,
-    run: ({ options }) => {
-      state.stored.push(options.key);
-      return reply.success('Stored the key.');
     },
   }),
   defineCommand({
@@ -191,10 +97,8 @@ async function say(chatId: number, from: FakeUser, text: string, method = 'sendM
 beforeAll(async () => {
   fake = new FakeTelegram(TEST_SECRETS.telegramToken);
   await fake.listen();
-  app = await testApp({ TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken, TELEGRAM_API_ROOT: `${fake.apiRoot}/`, COMPUTEHUB_ADMINS: `telegram:${ADMIN.id}` }, { commands: testCommands });
-  await app.services.db.update((data) => {
-    data.members.push({ orgId: 'default', platform: 'telegram', userId: String(VIEWER.id), displayName: 'Vic', role: 'viewer', addedAt: new Date().toISOString() });
-  });
+  app = await testApp({ TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken, TELEGRAM_API_ROOT: `${fake.apiRoot}/`, COMPUTEHUB_ADMINS: `telegram:${ADMIN.id}` }, { commands });
+  await addMember(app, 'telegram', String(VIEWER.id), 'Vic', 'viewer');
   platform = createTelegramPlatform(app.services.config, { registry: app.services.commands, log: app.services.log }, FAST);
   await platform.start();
 });
@@ -208,7 +112,7 @@ afterAll(async () => {
 describe('Telegram platform', () => {
   it('publishes the command menu from the registry and polls for messages and button presses', async () => {
     const names = fake.menu.map((entry) => entry.command);
-    expect(names).toEqual(expect.arrayContaining(['help', 'whoami', 'licence', 'audit', 'cancel', 'tgoffers', 'tgwipe']));
+    expect(names).toEqual(expect.arrayContaining(['help', 'whoami', 'licence', 'audit', 'cancel', 'tgoffers', 'tgzap']));
     expect(new Set(names).size).toBe(names.length);
     expect(fake.menu.find((entry) => entry.command === 'licence')?.description).toBe(app.services.commands.groupList().find((group) => group.name === 'licence')!.summary);
     for (const entry of fake.menu) expect(entry.description.length).toBeGreaterThanOrEqual(3);
@@ -241,11 +145,11 @@ describe('Telegram platform', () => {
     const text = html(call);
     expect(text).toContain('<b>Offers &lt;cheap&gt; &amp; fast</b>');
     expect(text).toContain('Provider said: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more');
-    expect(text).toContain('<pre>GPU           $/h\n');
-    expect(text).toContain('RTX 4090     0.35\nH100 &lt;SXM&gt;  12.10</pre>');
-    expect(text).toContain('<i>simulated</i>');
+    expect(text).toContain('<pre>GPU         Provider      $/h\n');
+    expect(text).toContain('RTX 4090    vast         0.35\nH100 &lt;SXM&gt;  runpod &amp; co  2.49</pre>');
+    expect(text).toContain('<i>simulated · 12 s old</i>');
     const buttons = buttonsOf(call);
-    expect(buttons.map((button) => button.text)).toEqual(['Details 4090', 'Long one']);
+    expect(buttons.map((button) => button.text)).toEqual(['Details 4090', 'Long one', 'Refresh']);
     for (const button of buttons) expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64);
   });
 
@@ -261,7 +165,7 @@ describe('Telegram platform', () => {
     expect((await fake.waitFor('answerCallbackQuery', (candidate) => candidate.payload.callback_query_id === queryId)).response.ok).toBe(true);
     // A command too long for callback_data travels by reference and still runs.
     fake.press(GROUP, messageId, ADMIN, long!.callback_data);
-    const second = await fake.waitFor('sendMessage', (candidate) => html(candidate).includes('Offer xxxxxxxxxx for Ada Admin'), { from: mark });
+    const second = await fake.waitFor('sendMessage', (candidate) => html(candidate).includes(`Offer ${LONG_GPU} for Ada Admin (1001, admin)`), { from: mark });
     expect(second.response.ok).toBe(true);
   });
 
@@ -278,7 +182,7 @@ describe('Telegram platform', () => {
     expect(call.files[photo]!.filename).toBe('chart.png');
     expect(Buffer.compare(call.files[photo]!.bytes, Buffer.from(CHART))).toBe(0);
     expect(call.payload.chat_id).toBe(String(ADMIN.id));
-    expect(call.payload.caption).toBe('<b>Prices</b>\n\nH100 over a week');
+    expect(call.payload.caption).toBe('<b>Price history</b>\n\nRTX 4090 over 7 days');
     expect(call.payload.parse_mode).toBe('HTML');
     expect(call.payload.reply_markup.inline_keyboard[0][0].text).toBe('Again');
   });
@@ -286,8 +190,8 @@ describe('Telegram platform', () => {
   it('shows progress by editing one message, ending with the result', async () => {
     const { mark, call } = await say(ADMIN.id, ADMIN, '/tgslow');
     const messageId = resultId(call);
-    expect(html(call)).toMatch(/Step \d\/5/);
-    const final = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('All 5 steps done'), { from: mark });
+    expect(html(call)).toMatch(/Deploying: step \d of 3/);
+    const final = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('Deployed: instance i-1 is running'), { from: mark });
     expect(final.payload.message_id).toBe(messageId);
     expect(fake.callsOf('sendMessage', mark).filter(inChat(ADMIN.id))).toHaveLength(1);
     for (const edit of fake.callsOf('editMessageText', mark)) expect(edit.payload.message_id).toBe(messageId);
@@ -311,9 +215,9 @@ describe('Telegram platform', () => {
   });
 
   it('asks before a destructive command; a viewer pressing Confirm is refused, the admin goes ahead', async () => {
-    const { call } = await say(GROUP, ADMIN, '/tgwipe box1');
+    const { call } = await say(GROUP, ADMIN, '/tgzap box-1');
     const promptId = resultId(call);
-    expect(html(call)).toContain('Wipe box1? This cannot be undone.');
+    expect(html(call)).toContain('About to destroy box-1. This cannot be undone.');
     const [confirm, cancel] = buttonsOf(call);
     expect([confirm!.text, cancel!.text]).toEqual(['Confirm', 'Cancel']);
 
@@ -321,25 +225,25 @@ describe('Telegram platform', () => {
     const viewerQuery = fake.press(GROUP, promptId, VIEWER, confirm!.callback_data);
     const refusal = await fake.waitFor('answerCallbackQuery', (candidate) => candidate.payload.callback_query_id === viewerQuery);
     expect(refusal.payload.show_alert).toBe(true);
-    expect(refusal.payload.text).toContain("'tgwipe' needs the dev role; you are a viewer");
-    expect(state.wiped).toEqual([]);
+    expect(refusal.payload.text).toContain("'tgzap' needs the dev role; you are a viewer");
+    expect(state.destroyed).toEqual([]);
     expect(fake.callsOf('editMessageText', mark)).toHaveLength(0);
 
     fake.press(GROUP, promptId, ADMIN, confirm!.callback_data);
-    const done = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('Wiped box1'), { from: mark });
+    const done = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('Destroyed box-1'), { from: mark });
     expect(done.payload.message_id).toBe(promptId);
     expect(done.payload.reply_markup).toBeUndefined();
-    expect(state.wiped).toEqual(['box1']);
+    expect(state.destroyed).toEqual(['box-1']);
 
-    const again = await say(GROUP, ADMIN, '/tgwipe box2');
+    const again = await say(GROUP, ADMIN, '/tgzap box-2');
     fake.press(GROUP, resultId(again.call), ADMIN, buttonsOf(again.call)[1]!.callback_data);
     const cancelled = await fake.waitFor('editMessageText', (candidate) => html(candidate).includes('Cancelled. Nothing was changed.'), { from: again.mark });
     expect(cancelled.payload.message_id).toBe(resultId(again.call));
-    expect(state.wiped).toEqual(['box1']);
+    expect(state.destroyed).toEqual(['box-1']);
   });
 
   it('refuses a secret in a group: nothing stored, the message deleted, and says why', async () => {
-    const { call, sent, mark } = await say(GROUP, ADMIN, `/tgsecret ${PROVIDER_KEY}`);
+    const { call, sent, mark } = await say(GROUP, ADMIN, `/tgsetkey ${PROVIDER_KEY}`);
     const deletion = await fake.waitFor('deleteMessage', () => true, { from: mark });
     expect(deletion.payload).toMatchObject({ chat_id: GROUP, message_id: sent.message_id });
     expect(fake.messageExists(GROUP, sent.message_id)).toBe(false);
@@ -352,14 +256,14 @@ describe('Telegram platform', () => {
 
     // Where the bot may not delete, it says so instead.
     fake.cannotDeleteIn.add(GROUP);
-    const denied = await say(GROUP, ADMIN, `/tgsecret ${PROVIDER_KEY}`);
+    const denied = await say(GROUP, ADMIN, `/tgsetkey ${PROVIDER_KEY}`);
     expect(html(denied.call)).toContain('I could not delete your message');
     expect(fake.messageExists(GROUP, denied.sent.message_id)).toBe(true);
     fake.cannotDeleteIn.delete(GROUP);
 
     // In a private chat the same command works.
-    const { call: stored } = await say(ADMIN.id, ADMIN, `/tgsecret ${PROVIDER_KEY}`);
-    expect(html(stored)).toContain('Stored the key.');
+    const { call: stored } = await say(ADMIN.id, ADMIN, `/tgsetkey ${PROVIDER_KEY}`);
+    expect(html(stored)).toContain('Key stored.');
     expect(state.stored).toEqual([PROVIDER_KEY]);
   });
 
@@ -385,9 +289,7 @@ describe('Telegram platform', () => {
     const direct = await fake.waitFor('sendMessage', inChat(ADMIN.id), { from: mark });
     expect(html(direct)).toContain('Only for Ada Admin');
 
-    await app.services.db.update((data) => {
-      data.members.push({ orgId: 'default', platform: 'telegram', userId: String(STRANGER.id), displayName: 'Sam', role: 'viewer', addedAt: new Date().toISOString() });
-    });
+    await addMember(app, 'telegram', String(STRANGER.id), 'Sam', 'viewer');
     const fallback = await say(GROUP, STRANGER, '/tgmine');
     expect(html(fallback.call)).toContain('Only for Sam');
     expect(fake.callsOf('sendMessage', fallback.mark).some((candidate) => candidate.response.error_code === 403)).toBe(true);

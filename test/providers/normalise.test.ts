@@ -234,6 +234,9 @@ describe('Lambda', () => {
       code: 'instance-operations/launch/insufficient-capacity', message: 'Not enough capacity Try another region', kind: 'no-capacity',
     });
     expect(lambdaFault({ error: { code: 'provider/internal-unavailable', message: 'Try again shortly' } }, 503)?.kind).toBe('unavailable');
+    expect(lambdaFault({ error: { code: 'global/invalid-address', message: 'Billing address is invalid' } }, 403)?.kind).toBe('invalid-request');
+    // Codes without a meaning of their own leave the kind to the HTTP status (a 500 is not a bad request).
+    expect(lambdaFault({ error: { code: 'global/unknown', message: 'An unknown error occurred.' } }, 500)?.kind).toBeUndefined();
     expect(lambdaFault({ data: {} }, 200)).toBeUndefined();
   });
 });
@@ -298,6 +301,11 @@ describe('VM boot (cloud-init)', () => {
     expect(script).toContain("docker run -d --restart unless-stopped --gpus all --name computehub -p 8000:8000 -e 'MODEL=it'\\''s' 'vllm/vllm-openai:latest' bash -c 'echo hi'");
     expect(script).not.toContain('-p 22:22');
     expect(cloudConfigUserData(spec).startsWith('#cloud-config\n')).toBe(true);
+    // JSON is YAML: the body after the header is the cloud-config; the script (it holds the env) is root-only.
+    const config = JSON.parse(cloudConfigUserData(spec).slice('#cloud-config\n'.length));
+    expect(config.write_files).toEqual([{ path: '/opt/computehub/boot.sh', content: script, permissions: '0700' }]);
+    expect(script).toContain('gpg --batch --yes --dearmor');
+    expect(script).not.toMatch(/apt-get[^\n]*&&|nvidia-ctk[^\n]*&&/);
   });
 });
 

@@ -116,7 +116,50 @@ describe('Vast instance', () => {
 
 const POD = 'id name desiredStatus costPerHr env ports runtime { uptimeInSeconds ports { ip isIpPublic privatePort publicPort type } gpus { id gpuUtilPercent memoryUtilPercent } }';
 
+describe('Vast request shapes (reference §1.2, §1.3)', () => {
+  it('rejects what the real API would misread: a search type it does not know, env as a list, an unknown runtype, a keyless SSH attach', async () => {
+    const badType = await call(`${sim.urls.vast}/api/v0/bundles/`, { key: KEYS.vast, body: { type: 'interruptible', limit: 1 } });
+    expect(badType.status).toBe(400);
+    expect((await call(`${sim.urls.vast}/api/v0/bundles/`, { key: KEYS.vast, body: { type: 'ondemand', limit: 1 } })).status).toBe(200);
+    const offer = await cheapestVastOffer();
+    const put = (body: Record<string, unknown>) => call(`${sim.urls.vast}/api/v0/asks/${offer.id}/`, { method: 'PUT', key: KEYS.vast, body: { client_id: 'me', image: 'ubuntu:22.04', disk: 10, label: 'ch-shape', ...body } });
+    const listEnv = await put({ env: [{ key: 'A', value: 'b' }] });
+    expect(listEnv.status).toBe(400);
+    expect(listEnv.json).toMatchObject({ success: false, error: 'invalid_args' });
+    expect((await put({ env: { BIG: 'x'.repeat(200) }, runtype: 'ssh_direct' })).status).toBe(200);
+    expect((await put({ runtype: 'ssh-direct' })).status).toBe(400);
+    const hugeEnv = Object.fromEntries(Array.from({ length: 200 }, (_, index) => [`V${index}`, 'y'.repeat(200)]));
+    expect((await put({ env: hugeEnv })).status).toBe(400);
+    const ok = await put({ env: '-e A=b -p 8000:8000', runtype: 'ssh_direc ssh_proxy' });
+    expect(ok.status).toBe(200);
+    const id = ok.json.new_contract;
+    expect((await call(`${sim.urls.vast}/api/v0/instances/${id}/ssh/`, { key: KEYS.vast, body: { key: SSH_KEY } })).status).toBe(400);
+    expect((await call(`${sim.urls.vast}/api/v0/instances/${id}/ssh/`, { key: KEYS.vast, body: { ssh_key: SSH_KEY } })).status).toBe(200);
+    const mine = (await call(`${sim.urls.vast}/api/v0/instances/?owner=me`, { key: KEYS.vast })).json.instances;
+    for (const instance of mine.filter((row: any) => row.label === 'ch-shape')) await call(`${sim.urls.vast}/api/v0/instances/${instance.id}/`, { method: 'DELETE', key: KEYS.vast });
+  });
+});
+
 describe('RunPod pod', () => {
+  it('REST v2 create takes ports as a list and env as an object (GraphQL shapes are 422s)', async () => {
+    const body = { name: 'ch-v2-shape', image: 'ubuntu', gpu: { id: 'NVIDIA GeForce RTX 4090', count: 1 }, cloud: 'SECURE' };
+    expect((await call(`${sim.urls.runpod}/v2/pods`, { key: KEYS.runpod, body: { ...body, ports: '22/tcp' } })).status).toBe(422);
+    expect((await call(`${sim.urls.runpod}/v2/pods`, { key: KEYS.runpod, body: { ...body, env: [{ key: 'A', value: 'b' }] } })).status).toBe(422);
+  });
+
+  it('GraphQL pod mutations reject input of the wrong type, with HTTP 200 and errors[] (reference §2.3, §6.8)', async () => {
+    const deploy = `mutation Deploy($input: PodFindAndDeployOnDemandInput!) { podFindAndDeployOnDemand(input: $input) { id } }`;
+    const base = { name: 'ch-typed', imageName: 'ubuntu:22.04', gpuTypeId: 'NVIDIA GeForce RTX 4090', gpuCount: 1, cloudType: 'SECURE', containerDiskInGb: 20, volumeInGb: 20, ports: '22/tcp' };
+    for (const wrong of [{ env: { MODEL: 'llama' } }, { ports: ['22/tcp'] }, { cloudType: 'secure' }, { gpuCount: '1' }, { volumeInGb: 20.5 }]) {
+      const reply = await graphql(sim.urls.runpod, deploy, { input: { ...base, ...wrong } });
+      expect(reply.status).toBe(200);
+      expect(reply.json.errors?.[0]?.message, JSON.stringify(wrong)).toMatch(/invalid value/);
+      expect(reply.json.data).toBeNull();
+    }
+    const resume = await graphql(sim.urls.runpod, `mutation { podBidResume(input: {podId: "nope", bidPerGpu: "0.2", gpuCount: 1}) { id } }`);
+    expect(resume.json.errors?.[0]?.message).toMatch(/input\.bidPerGpu/);
+  });
+
   it('GraphQL: desiredStatus flips at once, runtime appears only once running; v2 shows PROVISIONING → STARTING → RUNNING', async () => {
     const deploy = await graphql(sim.urls.runpod, `mutation Deploy($input: PodFindAndDeployOnDemandInput!) { podFindAndDeployOnDemand(input: $input) { ${POD} } }`, {
       input: { name: 'ch-pod-1', imageName: 'runpod/pytorch:2.4.0', gpuTypeId: 'NVIDIA GeForce RTX 4090', gpuCount: 1, cloudType: 'ALL', containerDiskInGb: 20, ports: '8888/http,22/tcp', env: [{ key: 'MODEL', value: 'llama' }], dockerArgs: 'bash -c "echo hi"' },
@@ -190,6 +233,12 @@ describe('Lambda instance', () => {
     const region = entry.regions_with_capacity_available[0].name;
     const twoKeys = await call(`${sim.urls.lambda}/api/v1/instance-operations/launch`, { key: KEYS.lambda, body: { region_name: region, instance_type_name: typeName, ssh_key_names: ['ch-key', 'other'] } });
     expect(twoKeys.json.error.code).toBe('global/invalid-parameters');
+    // One instance per launch; user_data is cloud-init text, not an object.
+    const valid = { region_name: region, instance_type_name: typeName, ssh_key_names: ['ch-key'] };
+    for (const wrong of [{ quantity: 2 }, { quantity: 0 }, { user_data: { runcmd: ['echo hi'] } }, { name: 42 }]) {
+      const refused = await call(`${sim.urls.lambda}/api/v1/instance-operations/launch`, { key: KEYS.lambda, body: { ...valid, ...wrong } });
+      expect(refused.json.error.code).toBe('global/invalid-parameters');
+    }
     const launch = await call(`${sim.urls.lambda}/api/v1/instance-operations/launch`, {
       key: KEYS.lambda,
       body: { region_name: region, instance_type_name: typeName, ssh_key_names: ['ch-key'], name: 'ch-vm-1', user_data: '#cloud-config\nruncmd: [echo hi]' },
@@ -227,6 +276,14 @@ describe('TensorDock VM', () => {
     const small = await call(`${sim.urls.tensordock}/api/v2/instances`, { key: KEYS.tensordock, body: { data: { type: 'virtualmachine', attributes: { ...attributes, resources: { ...attributes.resources, storage_gb: 50 } } } } });
     expect(small.status).toBe(400);
     expect(small.json.errors[0].detail).toContain('100');
+    const create = (body: unknown) => call(`${sim.urls.tensordock}/api/v2/instances`, { key: KEYS.tensordock, body });
+    // The JSON:API-ish envelope, {count} map entries, well-formed forwards and an object cloud_init are required.
+    for (const wrong of [
+      { data: { attributes } },
+      { data: { type: 'virtualmachine', attributes: { ...attributes, resources: { ...attributes.resources, gpus: { [gpu.v0Name]: 1 } } } } },
+      { data: { type: 'virtualmachine', attributes: { ...attributes, port_forwards: [{ internalPort: 22, externalPort: 20022 }] } } },
+      { data: { type: 'virtualmachine', attributes: { ...attributes, cloud_init: { runcmd: 'echo hi' } } } },
+    ]) expect((await create(wrong)).status).toBe(400);
     const created = await call(`${sim.urls.tensordock}/api/v2/instances`, { key: KEYS.tensordock, body: { data: { type: 'virtualmachine', attributes } } });
     expect(created.status).toBe(200);
     const id = created.json.data.id;

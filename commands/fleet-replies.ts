@@ -27,14 +27,18 @@ export function currentProject(context: CommandContext<OptionSpecs>): string {
 export function describePorts(instance: InstanceView): string | undefined {
   const ports = instance.ports.filter((port) => port.containerPort !== 22);
   if (ports.length === 0) return undefined;
-  return ports.map((port) => `${port.containerPort}/${port.protocol} → ${port.url ?? `${port.host}:${port.hostPort}`}`).join('\n');
+  return ports.map((port) => `${port.containerPort}/${port.protocol} → ${port.tunnel ? `localhost:${port.containerPort} over the SSH tunnel` : (port.url ?? `${port.host}:${port.hostPort}`)}`).join('\n');
 }
+
+// Only Lambda marks ports as tunnelled: its account firewall opens just TCP 22 unless the user changes it.
+const TUNNEL_REASON = "Lambda's firewall only opens SSH, so these ports are reached through this tunnel; open them on the Firewall page of the Lambda dashboard to use them directly.";
 
 /** SSH, ports and app URLs: what someone needs to use the machine. */
 export function accessFields(instance: InstanceView): Field[] {
   const fields: Field[] = [];
   const ports = describePorts(instance);
   if (ports) fields.push({ name: 'Ports', value: ports });
+  if (instance.tunnelCommand) fields.push({ name: 'SSH tunnel', value: `${instance.tunnelCommand}\n${TUNNEL_REASON}` });
   if (instance.apps.length) fields.push({ name: 'Apps', value: instance.apps.map((app) => `${app.app}: ${app.url}`).join('\n') });
   return fields;
 }

@@ -110,6 +110,23 @@ export function lambdaStatus(raw: string | undefined): InstanceStatus {
   }
 }
 
+// Lambda reports no ports (a VM has them all), so launch tags record which ones our cloud-init
+// publishes: key computehub-port-<port>, value its protocol.
+const PORT_TAG = /^computehub-port-(\d+)$/;
+
+export function lambdaPortTags(ports: readonly { port: number; protocol: 'tcp' | 'http' }[]): { key: string; value: string }[] {
+  return ports.filter((port) => port.port !== 22).map((port) => ({ key: `computehub-port-${port.port}`, value: port.protocol }));
+}
+
+function taggedPorts(tags: unknown): { port: number; protocol: 'tcp' | 'http' }[] {
+  return asArray(tags).flatMap((raw) => {
+    const tag = asObject(raw);
+    const port = PORT_TAG.exec(str(tag.key) ?? '')?.[1];
+    const protocol = str(tag.value);
+    return port && (protocol === 'tcp' || protocol === 'http') ? [{ port: Number(port), protocol }] : [];
+  });
+}
+
 export function parseLambdaInstance(raw: unknown, context: { simulated: boolean }): Instance | undefined {
   const instance = asObject(raw);
   const id = str(instance.id);
@@ -135,13 +152,18 @@ export function parseLambdaInstance(raw: unknown, context: { simulated: boolean 
   const region = str(asObject(instance.region).name);
   if (region) result.region = region;
   const ip = str(instance.ip);
-  if (ip) {
-    result.publicIp = ip;
-    // A VM: every port is on the public IP (account firewall rules decide what is open).
-    if (status === 'running') result.ssh = { host: ip, port: 22, user: 'ubuntu' };
+  if (ip) result.publicIp = ip;
+  if (ip && status === 'running') {
+    result.ssh = { host: ip, port: 22, user: 'ubuntu' };
+    // A VM: every port is on the public IP, but the account firewall opens only SSH unless the user
+    // edits it (reference §3.4), so the published ports are reached through an SSH tunnel.
+    result.ports = taggedPorts(instance.tags).map(({ port, protocol }) => ({ containerPort: port, protocol, host: ip, hostPort: port, tunnel: true }));
   }
   const jupyter = str(instance.jupyter_url);
-  if (jupyter && status === 'running') result.ports = [{ containerPort: 8888, protocol: 'http', host: new URL(jupyter).host, hostPort: 443, url: jupyter }];
+  // Lambda's own hosted Jupyter, unless one of our ports already holds the number.
+  if (jupyter && status === 'running' && !result.ports.some((port) => port.containerPort === 8888)) {
+    result.ports.push({ containerPort: 8888, protocol: 'http', host: new URL(jupyter).host, hostPort: 443, url: jupyter });
+  }
   return result;
 }
 

@@ -8,7 +8,7 @@ import { cloudConfigUserData } from './cloud-init.ts';
 import { asArray, asObject, requireCapability, str, unsupported } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
-import { lambdaFault, parseLambdaInstance, parseLambdaInstanceTypes, parseLambdaOfferId } from './lambda-parse.ts';
+import { lambdaFault, lambdaPortTags, parseLambdaInstance, parseLambdaInstanceTypes, parseLambdaOfferId } from './lambda-parse.ts';
 import type { EndpointIntervals } from './throttle.ts';
 import type { Account, Balance, Capabilities, LaunchSpec, OfferQuery, ProviderAdapter } from './types.ts';
 
@@ -76,6 +76,7 @@ export class LambdaAdapter implements ProviderAdapter {
     const offer = parseLambdaOfferId(spec.offerId);
     if (!offer) throw new ProviderError('lambda', 'invalid-request', `Lambda offer id '${spec.offerId}' is not one ComputeHub issued (expected <instance type>@<region>). Search again with \`prices\`.`);
     const sshKeyName = await this.sshKeyName(spec.sshPublicKey);
+    const tags = lambdaPortTags(spec.ports);
     const { body, simulated } = await this.http.request({
       method: 'POST',
       path: '/api/v1/instance-operations/launch',
@@ -85,6 +86,7 @@ export class LambdaAdapter implements ProviderAdapter {
         ssh_key_names: [sshKeyName],
         name: spec.name.slice(0, MAX_NAME_LENGTH),
         user_data: cloudConfigUserData(spec),
+        ...(tags.length > 0 && { tags }),
       },
       endpoint: 'create',
       idempotent: false,

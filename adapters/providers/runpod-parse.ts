@@ -150,8 +150,12 @@ export function runpodStatus(pod: Json): InstanceStatus {
     case 'CREATED':
     case 'PROVISIONING':
       return 'creating';
+    // RESTARTING and PAUSED are not in our reference but appear in RunPod's published schema.
+    case 'RESTARTING':
+      return 'starting';
     case 'EXITED':
     case 'STOPPED':
+    case 'PAUSED':
       return 'stopped';
     case 'TERMINATED':
       return 'terminated';

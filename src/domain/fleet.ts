@@ -103,9 +103,15 @@ export function markGone(record: InstanceRecord, ledger: LedgerEntry[], nowMs: n
   record.ports = [];
 }
 
-export function sshCommand(ssh: { host: string; port: number; user: string } | null): string | undefined {
+export function sshCommand(ssh: { host: string; port: number; user: string } | null, options: readonly string[] = []): string | undefined {
   if (!ssh) return undefined;
-  return ssh.port === 22 ? `ssh ${ssh.user}@${ssh.host}` : `ssh -p ${ssh.port} ${ssh.user}@${ssh.host}`;
+  return ['ssh', ...options, ...(ssh.port === 22 ? [] : ['-p', String(ssh.port)]), `${ssh.user}@${ssh.host}`].join(' ');
+}
+
+/** The SSH command that forwards every tunnelled port to the same port on localhost, if any needs it. */
+export function tunnelCommand(ssh: { host: string; port: number; user: string } | null, ports: readonly { containerPort: number; tunnel?: boolean | undefined }[]): string | undefined {
+  const forwards = ports.filter((port) => port.tunnel).flatMap((port) => ['-L', `${port.containerPort}:localhost:${port.containerPort}`]);
+  return forwards.length ? sshCommand(ssh, ['-N', ...forwards]) : undefined;
 }
 
 /** The one machine-readable shape of an instance (deploy --json, instances --json). */
@@ -125,6 +131,8 @@ export interface InstanceView {
   interruptible: boolean;
   ssh: { host: string; port: number; user: string; command: string } | null;
   ports: InstanceRecord['ports'];
+  /** `ssh -N -L ...` for the ports marked `tunnel`; null when none is (or there is no SSH yet). */
+  tunnelCommand: string | null;
   apps: AppLink[];
   external: boolean;
   simulated: boolean;
@@ -153,6 +161,7 @@ export function instanceView(record: InstanceRecord, context: { projectName: str
     interruptible: record.interruptible,
     ssh: record.ssh ? { ...record.ssh, command: sshCommand(record.ssh)! } : null,
     ports: record.ports,
+    tunnelCommand: tunnelCommand(record.ssh, record.ports) ?? null,
     apps: appLinks(context.template, record.ports, record.appSecret),
     external: record.external,
     simulated: record.simulated,

@@ -18,6 +18,11 @@ export interface PortMapping {
   hostPort: number;
   /** A ready-made URL for HTTP ports (RunPod proxy, or http://host:port). */
   url?: string;
+  /**
+   * Not reachable from outside (Lambda's account firewall opens only SSH by default), so it is
+   * forwarded over SSH to localhost:<containerPort> instead of being dialled at host:hostPort.
+   */
+  tunnel?: boolean;
 }
 
 export interface GpuMetrics {

@@ -100,7 +100,7 @@ export function renderTemplate(template: Template, values: { image?: string | un
   };
 }
 
-/** The public URL of each app port, once the provider has mapped it. */
+/** The URL of each app port once the provider has mapped it (on localhost when it is tunnelled over SSH). */
 export interface AppLink {
   app: string;
   url: string;
@@ -108,7 +108,7 @@ export interface AppLink {
 
 export function appLinks(
   template: Template | undefined,
-  ports: readonly { containerPort: number; host: string; hostPort: number; url?: string | undefined }[],
+  ports: readonly { containerPort: number; host: string; hostPort: number; url?: string | undefined; tunnel?: boolean | undefined }[],
   secret: string | undefined,
 ): AppLink[] {
   if (!template) return [];
@@ -120,7 +120,9 @@ export function appLinks(
     // A provider URL that already carries a path or query belongs to the provider's own app there
     // (Lambda's hosted Jupyter), not to ours: then the plain host:port is the way in.
     const providerBase = mapped.url && !/^https?:\/\/[^/]+\/?$/.test(mapped.url) ? undefined : mapped.url;
-    const base = (providerBase ?? `http://${mapped.host}:${mapped.hostPort}`).replace(/\/+$/, '');
+    // A tunnelled port is opened on the user's own machine by the SSH tunnel, on the same number.
+    const direct = mapped.tunnel ? `http://localhost:${mapped.containerPort}` : `http://${mapped.host}:${mapped.hostPort}`;
+    const base = (providerBase ?? direct).replace(/\/+$/, '');
     const suffix = (port.path ?? '/').replaceAll(SECRET_PLACEHOLDER, secret ?? '');
     links.push({ app: port.app, url: `${base}${suffix.startsWith('/') ? suffix : `/${suffix}`}` });
   }

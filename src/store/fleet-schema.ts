@@ -45,7 +45,7 @@ export const instanceRecordSchema = z.object({
   region: z.string().optional(),
   ssh: z.object({ host: z.string(), port: z.number().int(), user: z.string() }).nullable(),
   ports: z.array(
-    z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'http']), host: z.string(), hostPort: z.number().int(), url: z.string().optional() }),
+    z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'http']), host: z.string(), hostPort: z.number().int(), url: z.string().optional(), tunnel: z.boolean().optional() }),
   ),
   /** Random secret the template's app uses (Jupyter token, code-server password). */
   appSecret: z.string().optional(),

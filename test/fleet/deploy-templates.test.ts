@@ -37,11 +37,28 @@ describe('deploy of each free template on each provider', () => {
         if (template === 'jupyter') {
           expect(sent).toContain('JUPYTER_TOKEN');
           expect(sent).toContain('8888');
-          expect(instance.apps[0]?.url).toMatch(/^https?:\/\/.+\/lab\?token=[a-z0-9]+$/);
+          expect(instance.apps[0]?.url).toMatch(provider === 'lambda' ? /^http:\/\/localhost:8888\/lab\?token=[a-z0-9]+$/ : /^https?:\/\/.+\/lab\?token=[a-z0-9]+$/);
           // The token in the link is the one the provider was told to start Jupyter with.
           const token = new URL(instance.apps[0]!.url).searchParams.get('token')!;
           if (provider === 'vast' || provider === 'runpod') expect(seen!.env.JUPYTER_TOKEN).toBe(token);
           else expect(sent).toContain(`JUPYTER_TOKEN=${token}`);
+        }
+        if (provider === 'lambda') {
+          // Lambda's firewall opens only SSH: app ports are forwarded over an SSH tunnel, and the reply says how.
+          if (template === 'jupyter') {
+            const tunnel = `ssh -N -L 8888:localhost:8888 ubuntu@${instance.ssh!.host}`;
+            expect(instance.tunnelCommand).toBe(tunnel);
+            expect(instance.ports).toContainEqual({ containerPort: 8888, protocol: 'http', host: instance.ssh!.host, hostPort: 8888, tunnel: true });
+            const shown = result.reply.fields?.find((field) => field.name === 'SSH tunnel')?.value;
+            expect(shown).toContain(tunnel);
+            expect(shown).toMatch(/firewall only opens SSH/);
+            const again = await world.run(`ssh ${instance.id}`);
+            expect(again.reply.fields?.find((field) => field.name === 'SSH tunnel')?.value).toContain(tunnel);
+            expect(again.reply.fields?.find((field) => field.name === 'Apps')?.value).toContain('http://localhost:8888/lab?token=');
+          } else expect(instance.tunnelCommand).toBeNull();
+        } else {
+          expect(instance.tunnelCommand).toBeNull();
+          expect(instance.ports.some((port) => port.tunnel)).toBe(false);
         }
         if (provider === 'lambda' || provider === 'tensordock') expect(sent).toMatch(/docker run/);
         else expect(sent).toContain('sshd');

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accrue, amountFor, breakdown, forecastMonthEnd, formatUsd, periodWindow, runwayHours, type Accrual } from '../../src/domain/ledger.ts';
 import { appLinks, parseTemplate, renderTemplate, SHIPPED_TEMPLATES, templateMisfit } from '../../src/domain/templates.ts';
-import { deployLabel, deployPhase, tokenFromLabel } from '../../src/domain/fleet.ts';
+import { deployLabel, deployPhase, sshCommand, tokenFromLabel, tunnelCommand } from '../../src/domain/fleet.ts';
 import { selectInstances } from '../../src/domain/selectors.ts';
 import type { Instance } from '../../src/domain/instance.ts';
 import type { InstanceRecord, LedgerEntry } from '../../src/store/fleet-schema.ts';
@@ -38,6 +38,23 @@ describe('templates', () => {
     expect(links).toEqual([{ app: 'Jupyter', url: 'http://1.2.3.4:40001/lab?token=s3cr3t' }]);
     const proxied = appLinks(jupyter, [{ containerPort: 8888, host: 'x', hostPort: 1, url: 'https://abc-8888.proxy.runpod.net' }], 't');
     expect(proxied[0]!.url).toBe('https://abc-8888.proxy.runpod.net/lab?token=t');
+  });
+
+  it('puts a tunnelled app port on localhost, and forwards only tunnelled ports over SSH', () => {
+    const jupyter = SHIPPED_TEMPLATES.find((template) => template.id === 'jupyter')!;
+    const ports = [
+      { containerPort: 8888, host: '198.51.100.2', hostPort: 8888, tunnel: true },
+      { containerPort: 6006, host: '198.51.100.2', hostPort: 6006, tunnel: true },
+      { containerPort: 9000, host: '198.51.100.2', hostPort: 9000 },
+    ];
+    expect(appLinks(jupyter, ports, 's3cr3t')).toEqual([{ app: 'Jupyter', url: 'http://localhost:8888/lab?token=s3cr3t' }]);
+    const ssh = { host: '198.51.100.2', port: 22, user: 'ubuntu' };
+    expect(tunnelCommand(ssh, ports)).toBe('ssh -N -L 8888:localhost:8888 -L 6006:localhost:6006 ubuntu@198.51.100.2');
+    expect(tunnelCommand({ ...ssh, port: 2222 }, ports)).toBe('ssh -N -L 8888:localhost:8888 -L 6006:localhost:6006 -p 2222 ubuntu@198.51.100.2');
+    expect(tunnelCommand(ssh, [ports[2]!])).toBeUndefined();
+    expect(tunnelCommand(null, ports)).toBeUndefined();
+    expect(sshCommand(ssh)).toBe('ssh ubuntu@198.51.100.2');
+    expect(sshCommand({ ...ssh, port: 40022, user: 'root' })).toBe('ssh -p 40022 root@198.51.100.2');
   });
 
   it('says why an offer is too small for a template', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseVastInstance, parseVastOffer, vastFault, vastStatus } from '../../adapters/providers/vast-parse.ts';
 import { parseRunpodDataCenters, parseRunpodGpuType, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_DISK_USD_PER_GB_MONTH } from '../../adapters/providers/runpod-parse.ts';
-import { lambdaFault, parseLambdaGpuDescription, parseLambdaInstance, parseLambdaInstanceTypes } from '../../adapters/providers/lambda-parse.ts';
+import { lambdaFault, lambdaPortTags, parseLambdaGpuDescription, parseLambdaInstance, parseLambdaInstanceTypes } from '../../adapters/providers/lambda-parse.ts';
 import {
   parseTensordockInstance,
   parseTensordockLocations,
@@ -226,6 +226,23 @@ describe('Lambda', () => {
     expect(parseLambdaInstance(raw, live)).toMatchObject({ status: 'running', gpu: 'A10', pricePerHour: 0.75, ssh: { host: '198.51.100.2', port: 22, user: 'ubuntu' } });
     expect(parseLambdaInstance({ ...raw, status: 'booting', ip: null }, live)).toMatchObject({ status: 'starting' });
     expect(parseLambdaInstance({ ...raw, status: 'booting', ip: null }, live)!.ssh).toBeUndefined();
+  });
+
+  it('reads the ports our launch tagged as tunnelled over SSH (the firewall opens only 22), keeping Lambda\'s Jupyter otherwise', () => {
+    const raw = {
+      id: 'abc', ip: '198.51.100.2', status: 'active', instance_type: { description: '1x A10 (24 GB PCIe)', price_cents_per_hour: 75 },
+      jupyter_url: 'https://jupyter-abc.lambdaspaces.com/?token=lt',
+      tags: [...lambdaPortTags([{ port: 22, protocol: 'tcp' }, { port: 8888, protocol: 'http' }, { port: 9000, protocol: 'tcp' }]), { key: 'team', value: 'ml' }],
+    };
+    expect(lambdaPortTags([{ port: 22, protocol: 'tcp' }, { port: 8888, protocol: 'http' }])).toEqual([{ key: 'computehub-port-8888', value: 'http' }]);
+    expect(parseLambdaInstance(raw, live)!.ports).toEqual([
+      { containerPort: 8888, protocol: 'http', host: '198.51.100.2', hostPort: 8888, tunnel: true },
+      { containerPort: 9000, protocol: 'tcp', host: '198.51.100.2', hostPort: 9000, tunnel: true },
+    ]);
+    expect(parseLambdaInstance({ ...raw, tags: [] }, live)!.ports).toEqual([
+      { containerPort: 8888, protocol: 'http', host: 'jupyter-abc.lambdaspaces.com', hostPort: 443, url: 'https://jupyter-abc.lambdaspaces.com/?token=lt' },
+    ]);
+    expect(parseLambdaInstance({ ...raw, status: 'booting' }, live)!.ports).toEqual([]);
   });
 
   it('classifies errors by code, not text', () => {

@@ -22,7 +22,7 @@ export function renderTable(table: Table): string {
       .join('  ')
       .trimEnd();
   const header = line(table.columns.map((column) => column.header));
-  const rule = widths.map((size) => '─'.repeat(size)).join('  ');
+  const rule = widths.map((size) => '─'.repeat(size)).join('  ').trimEnd();
   return [header, rule, ...table.rows.map((row) => line(row))].join('\n');
 }
 

@@ -204,7 +204,8 @@ export function parseRunpodPod(raw: unknown, context: { fetchedAt: string; simul
     rawStatus: desired === 'RUNNING' && status === 'starting' ? 'RUNNING (no runtime yet)' : desired,
     gpu: canonicalGpu(gpuRaw)?.name ?? gpuRaw,
     gpuCount: num(pod.gpuCount) ?? 1,
-    pricePerHour: usd(num(pod.costPerHr) ?? 0),
+    // costPerHr is the GPU price; disk bills on top (as in the offer's all-in price), so add it.
+    pricePerHour: usd((num(pod.costPerHr) ?? 0) + (((num(pod.containerDiskInGb) ?? 0) + (num(pod.volumeInGb) ?? 0)) * RUNPOD_DISK_USD_PER_GB_MONTH) / HOURS_PER_MONTH),
     ports,
     interruptible: /interrupt|spot/i.test(str(pod.podType) ?? ''),
     simulated: context.simulated,

@@ -171,7 +171,8 @@ describe('RunPod', () => {
 
   it('reads a running pod: public TCP 22 for SSH, HTTP ports through the proxy, GPU metrics', () => {
     const parsed = parseRunpodPod(pod, live)!;
-    expect(parsed).toMatchObject({ status: 'running', gpu: 'RTX 4090', pricePerHour: 0.69, ssh: { host: '213.173.109.39', port: 13007, user: 'root' } });
+    // costPerHr 0.69 plus the 20 GB volume at $0.10/GB-month.
+    expect(parsed).toMatchObject({ status: 'running', gpu: 'RTX 4090', pricePerHour: 0.69274, ssh: { host: '213.173.109.39', port: 13007, user: 'root' } });
     expect(parsed.ports).toContainEqual({ containerPort: 8888, protocol: 'http', host: 'ldl1dxirsim64n-8888.proxy.runpod.net', hostPort: 443, url: 'https://ldl1dxirsim64n-8888.proxy.runpod.net' });
     expect(parsed.metrics).toMatchObject({ gpuUtilPercent: 93, vramTotalGb: 24, vramUsedGb: 17 });
   });

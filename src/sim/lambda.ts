@@ -1,5 +1,6 @@
 // Lambda Cloud's face (reference §3): {"data": ...} envelopes, {"error": {code, message, suggestion}},
 // an instance-types object keyed by name, prices in cents, VMs with no stop.
+import { generateKeyPairSync } from 'node:crypto';
 import { isRecord, type Answer, type Face, type RequestContext } from './http.ts';
 import type { FaultRegistry } from './faults.ts';
 import type { SimInstance } from './lifecycle.ts';
@@ -204,9 +205,10 @@ export function lambdaFace(market: Market, faults: FaultRegistry): Face {
           if (body.public_key !== undefined && (typeof body.public_key !== 'string' || !/^(ssh-|ecdsa-)/.test(body.public_key))) return error(400, 'global/invalid-parameters', 'public_key: not a valid OpenSSH public key');
           const id = market.newId('lambda');
           const generated = body.public_key === undefined;
-          const key = { id, name: body.name, public_key: generated ? `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISIM${id.slice(0, 16)} sim-generated` : (body.public_key as string) };
+          const pair = generated ? generateSshKeyPair() : undefined;
+          const key = { id, name: body.name, public_key: pair ? pair.publicKey : (body.public_key as string) };
           sshKeys.push(key);
-          return { status: 200, json: { data: { ...key, ...(generated ? { private_key: `-----BEGIN OPENSSH PRIVATE KEY-----\nsim-${id}\n-----END OPENSSH PRIVATE KEY-----\n` } : {}) } } };
+          return { status: 200, json: { data: { ...key, ...(pair ? { private_key: pair.privateKey } : {}) } } };
         },
       },
       {
@@ -222,4 +224,19 @@ export function lambdaFace(market: Market, faults: FaultRegistry): Face {
       },
     ],
   };
+}
+
+/** Lambda generates a key pair when no public key is given: a real one, made fresh each time. */
+function generateSshKeyPair(): { publicKey: string; privateKey: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ type: 'spki', format: 'der' }).subarray(-32);
+  const field = (bytes: Buffer) => Buffer.concat([lengthPrefix(bytes.length), bytes]);
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
+  return { publicKey: `ssh-ed25519 ${blob.toString('base64')} sim-generated`, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
+function lengthPrefix(length: number): Buffer {
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(length);
+  return prefix;
 }

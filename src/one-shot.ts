@@ -1,6 +1,7 @@
 // One command from the shell, through the same registry as the chat, as the local admin.
 import path from 'node:path';
 import { loadConfig } from './config.ts';
+import { quoteValue } from './core/args.ts';
 import { createApp } from './app.ts';
 import { LOCAL_ACTOR, LOCAL_CHANNEL } from './services/identity.ts';
 import { wantsSimulator } from './services/providers.ts';
@@ -12,11 +13,10 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 
 /** Re-quotes shell words so our grammar sees what the shell saw: name="my box" stays one value. */
 export function argvToLine(argv: readonly string[]): string {
-  const quote = (text: string) => (/^[^\s"']+$/.test(text) ? text : `"${text.replace(/["\\]/g, '\\$&')}"`);
   return argv
     .map((word) => {
       const named = /^([A-Za-z][\w.-]*)(>=|<=|!=|=|>|<)(.*)$/s.exec(word);
-      return named && !word.startsWith('--') ? `${named[1]}${named[2]}${quote(named[3]!)}` : quote(word);
+      return named && !word.startsWith('--') ? `${named[1]}${named[2]}${quoteValue(named[3]!)}` : quoteValue(word);
     })
     .join(' ');
 }

@@ -37,7 +37,7 @@ const SMART_CHARACTERS: [RegExp, string][] = [
   [/\u00A0/g, ' '],
 ];
 
-export function normaliseInput(input: string): string {
+function normaliseInput(input: string): string {
   let text = input;
   for (const [pattern, plain] of SMART_CHARACTERS) text = text.replace(pattern, plain);
   return text;
@@ -121,4 +121,9 @@ export function parseArgs(input: string): ParsedArgs {
     parsed.positionals.push(token.text);
   }
   return parsed;
+}
+
+/** Writes a value so this grammar reads it back as one value (quoted when it has spaces or operators). */
+export function quoteValue(value: string): string {
+  return /^[^\s"'=<>!]+$/.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`;
 }

@@ -2,7 +2,7 @@
 // parse (one grammar) → find the command → who is asking → validate → role, licence, direct-only
 // → confirmation → run → audit. Handlers only ever see validated options.
 import { randomUUID } from 'node:crypto';
-import { parseArgs, type NamedArg, type ParsedArgs } from './args.ts';
+import { parseArgs, quoteValue, type NamedArg, type ParsedArgs } from './args.ts';
 import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, Comparison, OptionSpec, OptionSpecs } from './command.ts';
 import { DeniedError, UsageError, UserError } from './errors.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
@@ -336,7 +336,7 @@ export class CommandRegistry {
         continue;
       }
       const list = option.compare ? (value as Comparison[]) : [{ op: '=', value }];
-      for (const item of list) parts.push(`${key}${item.op}${quote(String(item.value))}`);
+      for (const item of list) parts.push(`${key}${item.op}${quoteValue(String(item.value))}`);
     }
     return parts.join(' ');
   }
@@ -351,8 +351,4 @@ export class CommandRegistry {
     bucket.tokens -= 1;
     return true;
   }
-}
-
-function quote(value: string): string {
-  return /^[^\s"'=<>!]+$/.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`;
 }

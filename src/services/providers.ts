@@ -42,10 +42,6 @@ export function wantsSimulator(config: Config): boolean {
   return !config.VAST_API_KEY && !config.RUNPOD_API_KEY && !config.LAMBDA_API_KEY && !config.TENSORDOCK_API_TOKEN;
 }
 
-export function isProviderName(value: string): value is ProviderName {
-  return (PROVIDERS as readonly string[]).includes(value);
-}
-
 export interface ProviderServiceOptions {
   config: Config;
   db: Db;
@@ -63,10 +59,6 @@ export class ProviderService {
 
   constructor(private readonly options: ProviderServiceOptions) {
     for (const name of PROVIDERS) registerSecret(this.environmentKey(name));
-  }
-
-  get simulatorRunning(): boolean {
-    return Boolean(this.options.simulatorUrls);
   }
 
   /** True while no org has a real key (env or chat): Pro is open for trying out. */

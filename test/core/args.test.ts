@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/core/args.ts';
+import { parseArgs, quoteValue } from '../../src/core/args.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import { testApp } from '../support/app.ts';
 
@@ -29,6 +29,16 @@ describe('the argument grammar', () => {
   it('keeps a fully quoted "a=b" as a word, and escaped quotes inside', () => {
     expect(parseArgs('"a=b"').positionals).toEqual(['a=b']);
     expect(parseArgs('name="say \\"hi\\""').named[0]!.value).toBe('say "hi"');
+  });
+
+  it('reads back every value it quotes (what Confirm buttons and the CLI rely on)', () => {
+    const value = fc.string({ unit: fc.constantFrom('a', 'Z', '9', ' ', '=', '>', '<', '!', '"', "'", '\\', '-', '.', '\t'), minLength: 1 });
+    fc.assert(
+      fc.property(value, (text) => {
+        expect(parseArgs(`name=${quoteValue(text)}`).named).toEqual([{ key: 'name', op: '=', value: text }]);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('explains an unclosed quote and an empty value', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackPlatform, type SlackPlatform } from '../../adapters/platforms/slack.ts';
 import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
-import { FakeSlack, FAKE_BOT, type StoredMessage } from '../fakes/slack.ts';
+import { FakeSlack, FAKE_BOT } from '../fakes/slack.ts';
 import { findButton, SlackSender } from '../fakes/slack-requests.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { ALL_TEST_SECRETS, TEST_SECRETS } from '../support/secrets.ts';
@@ -33,10 +33,6 @@ const { commands: sharedCommands, state, chart } = testCommands({
     },
   },
 });
-
-function botMessages(channel: string): StoredMessage[] {
-  return fake.messages.filter((message) => message.channel === channel && message.author === 'bot');
-}
 
 function blockText(blocks: unknown): string {
   return JSON.stringify(blocks ?? []);

@@ -105,7 +105,7 @@ export const deploy = defineCommand({
     );
     const instance = view(context, record);
     if (instance.phase === 'ready' || (instance.phase === null && instance.status === 'running')) return readyReply(instance);
-    if (instance.phase === 'failed' || instance.destroyedAt) return failedReply(instance);
+    if (instance.phase === 'failed' || instance.phase === 'cleanup-pending' || instance.destroyedAt) return failedReply(instance);
     return { ...progressReply(instance), kind: 'warning', footer: `Still deploying; see it with: ssh ${instance.id}` };
   },
 });

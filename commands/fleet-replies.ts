@@ -3,7 +3,7 @@ import type { CommandContext, OptionSpecs } from '../src/core/command.ts';
 import type { Field, Reply } from '../src/core/reply.ts';
 import { PHASE_TEXT, type InstanceView } from '../src/domain/fleet.ts';
 import { formatDuration, formatUsd, usdToMicros } from '../src/domain/ledger.ts';
-import type { DeployPhase, InstanceRecord } from '../src/store/fleet-schema.ts';
+import type { InstanceRecord } from '../src/store/fleet-schema.ts';
 import { DEPLOY_PHASES } from '../src/store/fleet-schema.ts';
 import { viewOf } from '../src/services/fleet/records.ts';
 import { currentProjectId } from '../src/services/projects.ts';
@@ -58,7 +58,7 @@ export function summaryFields(instance: InstanceView): Field[] {
 export function progressReply(instance: InstanceView): Reply {
   const current = instance.phase ?? 'requested';
   const reached = DEPLOY_PHASES.indexOf(current);
-  const steps = DEPLOY_PHASES.filter((phase): phase is Exclude<DeployPhase, 'failed'> => phase !== 'failed').map((phase, index) => {
+  const steps = DEPLOY_PHASES.filter((phase) => phase !== 'failed' && phase !== 'cleanup-pending').map((phase, index) => {
     const mark = index < reached || current === 'ready' ? '✓' : index === reached ? '…' : ' ';
     return `${mark} ${PHASE_TEXT[phase]}`;
   });
@@ -82,10 +82,15 @@ export function readyReply(instance: InstanceView): Reply {
 }
 
 export function failedReply(instance: InstanceView): Reply {
+  const retry = `Try another offer: prices gpu=${instance.gpu.replace(/\s+/g, '')}`;
+  if (instance.phase === 'cleanup-pending') {
+    // Nobody knows yet whether a machine bills: say so, never "nothing is left".
+    return { kind: 'error', title: `Deploy ${instance.id} failed; clean-up pending`, text: `${instance.failure ?? 'The deploy did not finish.'}\nSee where it stands with: instances. ${retry}`, data: instance };
+  }
   return {
     kind: 'error',
     title: `Deploy ${instance.id} failed`,
-    text: `${instance.failure ?? 'The deploy did not finish.'}\nNothing is left running or billing from it. Try another offer: prices gpu=${instance.gpu.replace(/\s+/g, '')}`,
+    text: `${instance.failure ?? 'The deploy did not finish.'}\nNothing is left running or billing from it. ${retry}`,
     data: instance,
   };
 }

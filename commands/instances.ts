@@ -1,10 +1,18 @@
 import { defineCommand, opt } from '../src/core/command.ts';
 import type { InstanceView } from '../src/domain/fleet.ts';
 import { INSTANCE_STATUSES } from '../src/domain/instance.ts';
-import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
+import { formatDuration, formatUsd, usdToMicros } from '../src/domain/ledger.ts';
+import { hasRole } from '../src/domain/roles.ts';
 import { orgInstances } from '../src/services/fleet/records.ts';
 import { findProject } from '../src/services/projects.ts';
 import { perHour, uptime, view } from './fleet-replies.ts';
+
+/** How old the viewer's list is. */
+function syncAge(at: Date | undefined, now: Date): string {
+  if (!at) return 'Not checked with the providers since ComputeHub started; the next sync will.';
+  const ms = Math.max(0, now.getTime() - at.getTime());
+  return `As of the last sync, ${ms < 60_000 ? `${Math.round(ms / 1000)} s` : formatDuration(ms)} ago`;
+}
 
 /** What it bills now: the running price, or the disk price while stopped. */
 function rateNow(instance: InstanceView): string {
@@ -15,7 +23,8 @@ function rateNow(instance: InstanceView): string {
 export const instances = defineCommand({
   name: 'instances',
   summary: 'List your instances on every provider: status, GPU, $/h, uptime, cost, SSH',
-  description: 'One list across Vast.ai, RunPod, Lambda and TensorDock, refreshed from the providers first. Machines created outside ComputeHub show as external. Destroyed ones show with status=terminated.',
+  description:
+    'One list across Vast.ai, RunPod, Lambda and TensorDock. For devs and admins it is refreshed from the providers first; viewers see the last sync (its age is shown). Machines created outside ComputeHub show as external. Destroyed ones show with status=terminated.',
   examples: ['instances', 'instances provider=vast status=running', 'instances project=ml --json'],
   options: {
     provider: opt.choice(['vast', 'runpod', 'lambda', 'tensordock'] as const, 'only this provider', { complete: 'provider' }),
@@ -27,7 +36,11 @@ export const instances = defineCommand({
   tier: 'free',
   async run(context) {
     const { options: o, services, orgId } = context;
-    const report = await services.fleet.sync([orgId]);
+    // Only those who may act on the fleet make every provider be called; viewers read the last sync.
+    const report = hasRole(context.role, 'dev') ? await services.fleet.sync([orgId]) : undefined;
+    const last = services.fleet.lastSync(orgId);
+    const failed = report?.failed ?? last?.failed ?? [];
+    const asOf = report ? undefined : syncAge(last?.at, services.now());
     const data = services.db.data;
     const projectId = o.project ? findProject(data, orgId, o.project).id : undefined;
     const records = orgInstances(data, orgId).filter(
@@ -39,9 +52,11 @@ export const instances = defineCommand({
     const views = records.map((record) => view(context, record));
     const idleDisks = views.filter((instance) => (instance.status === 'stopped' || instance.status === 'exited') && (instance.stoppedPricePerHour ?? 0) > 0);
     const warnings = idleDisks.map((instance) => `${instance.id} is ${instance.status} but its disk still bills ${perHour(instance.stoppedPricePerHour!)}; destroy it if you no longer need it.`);
-    const unreachable = report.failed.map((failure) => `${failure.provider} could not be reached (${failure.error}); its rows are as last seen.`);
+    const pending = views.filter((instance) => instance.phase === 'cleanup-pending').map((instance) => `${instance.id}: clean-up pending on ${instance.provider}. ${instance.failure ?? ''}`.trim());
+    const unreachable = failed.map((failure) => `${failure.provider} could not be reached (${failure.error}); its rows are as last seen.`);
+    const lastSync = last ? last.at.toISOString() : null;
     if (views.length === 0) {
-      return { kind: 'info', text: ['No instances match. Rent one with: deploy gpu=4090 template=pytorch', ...unreachable].join('\n'), data: { instances: [] } };
+      return { kind: 'info', text: ['No instances match. Rent one with: deploy gpu=4090 template=pytorch', ...unreachable].join('\n'), ...(asOf && { footer: asOf }), data: { instances: [], lastSync } };
     }
     return {
       kind: 'info',
@@ -63,16 +78,16 @@ export const instances = defineCommand({
           instance.name + (instance.external ? ' (external)' : ''),
           instance.provider,
           `${instance.gpuCount}× ${instance.gpu}`,
-          instance.status,
+          instance.phase === 'cleanup-pending' ? 'cleanup-pending' : instance.status,
           rateNow(instance),
           uptime(instance),
           formatUsd(usdToMicros(instance.costUsd)),
           instance.ssh?.command ?? '-',
         ]),
       },
-      ...((warnings.length || unreachable.length) && { text: [...warnings, ...unreachable].join('\n') }),
-      footer: `Details and app URLs: ssh <id>${views.some((instance) => instance.simulated) ? ' · simulated providers' : ''}`,
-      data: { instances: views },
+      ...((pending.length || warnings.length || unreachable.length) && { text: [...pending, ...warnings, ...unreachable].join('\n') }),
+      footer: [asOf, 'Details and app URLs: ssh <id>', ...(views.some((instance) => instance.simulated) ? ['simulated providers'] : [])].filter(Boolean).join(' · '),
+      data: { instances: views, lastSync },
     };
   },
 });

@@ -40,6 +40,11 @@ export function deployPhase(instance: Instance): { phase: DeployPhase; failure?:
   }
 }
 
+/** A deploy still on its way to ready (not ready, failed or clean-up pending). */
+export function isDeploying(phase: DeployPhase | null): boolean {
+  return phase === 'requested' || phase === 'provisioning' || phase === 'pulling' || phase === 'running';
+}
+
 export const PHASE_TEXT: Record<DeployPhase, string> = {
   requested: 'Requested',
   provisioning: 'Provisioning the machine',
@@ -47,6 +52,7 @@ export const PHASE_TEXT: Record<DeployPhase, string> = {
   running: 'Running, waiting for SSH',
   ready: 'Ready',
   failed: 'Failed',
+  'cleanup-pending': 'Failed; clean-up pending',
 };
 
 /** Writes the cost of the time since the last accrual, at the rate the record was billing at. */
@@ -169,6 +175,6 @@ export function instanceView(record: InstanceRecord, context: { projectName: str
     destroyedAt: record.destroyedAt ?? null,
     uptimeSeconds: Math.max(0, Math.round((end - Date.parse(record.createdAt)) / 1000)),
     costUsd: Math.round(context.costMicros / 10_000) / 100,
-    failure: record.failure ?? null,
+    failure: record.failure === undefined ? null : [record.failure, record.cleanup].filter(Boolean).join(' '),
   };
 }

@@ -2,7 +2,7 @@
 import type { Market } from './market.ts';
 import { SIM_PROVIDERS, type SimEndpoint, type SimFault, type SimFaultKind, type SimFaultSpec, type SimFaults, type SimProvider } from './types.ts';
 
-const KINDS: readonly SimFaultKind[] = ['rateLimit', 'serverError', 'hang', 'malformedJson', 'auth', 'noCapacity', 'crash', 'outbid', 'createErrorLeavesStopped'];
+const KINDS: readonly SimFaultKind[] = ['rateLimit', 'serverError', 'hang', 'malformedJson', 'auth', 'noCapacity', 'crash', 'outbid', 'createErrorLeavesStopped', 'answerLost'];
 /** Faults that only make sense when an instance is created. */
 const CREATE_ONLY: readonly SimFaultKind[] = ['noCapacity', 'crash', 'outbid', 'createErrorLeavesStopped'];
 

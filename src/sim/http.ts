@@ -204,7 +204,7 @@ export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
       send(response, { status: 200, text: '{"data": {"items": [{"id": "sim-trunc', headers: { 'content-type': 'application/json' } });
       return;
     }
-    if (fault) {
+    if (fault && fault.kind !== 'answerLost') {
       send(response, face.faultAnswer(fault, context));
       return;
     }
@@ -219,7 +219,9 @@ export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
       return;
     }
     deps.market.sync();
-    send(response, await match.route.handle(context));
+    const answer = await match.route.handle(context);
+    // The work is done, but the caller only sees a gateway timeout, as when a proxy drops the answer.
+    send(response, fault?.kind === 'answerLost' ? face.faultAnswer({ ...fault, kind: 'serverError', status: 504 }, context) : answer);
   }
   return server;
 }

@@ -49,7 +49,9 @@ export type SimFaultKind =
   /** Interruptible instance outbid once running (Vast: cur/intended/next all "stopped"; RunPod spot: EXITED). */
   | 'outbid'
   /** Vast only: create answers 400 invalid_price yet leaves a stopped instance whose id is in `new_contract` (§6.2). */
-  | 'createErrorLeavesStopped';
+  | 'createErrorLeavesStopped'
+  /** The request is carried out, but the answer is a 504, as when a proxy drops it (a create that made a machine nobody heard of). */
+  | 'answerLost';
 
 export interface SimFaultSpec {
   provider: SimProvider | '*';

@@ -8,8 +8,11 @@ import { templateSchema } from '../domain/templates.ts';
 const isoTime = z.string().datetime({ offset: true });
 const providerName = z.enum(['vast', 'runpod', 'lambda', 'tensordock']);
 
-/** Where a deploy has got to; `ready` and `failed` are final. */
-export const DEPLOY_PHASES = ['requested', 'provisioning', 'pulling', 'running', 'ready', 'failed'] as const;
+/**
+ * Where a deploy has got to; `ready` and `failed` are final. `cleanup-pending`: it failed, but whether
+ * a machine of it still exists is not known yet; every sync retries the clean-up until it is.
+ */
+export const DEPLOY_PHASES = ['requested', 'provisioning', 'pulling', 'running', 'ready', 'failed', 'cleanup-pending'] as const;
 
 export const instanceRecordSchema = z.object({
   /** Short id users type: i1, i2, ... per org, never reused. */
@@ -33,6 +36,8 @@ export const instanceRecordSchema = z.object({
   rawStatus: z.string(),
   statusMessage: z.string().optional(),
   failure: z.string().optional(),
+  /** What the clean-up of a failed deploy found the last time it ran. */
+  cleanup: z.string().optional(),
   gpu: z.string(),
   gpuCount: z.number().int(),
   /** USD/h in force now while running (the launch price until the provider reports another). */

@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { ProviderError } from '../../../adapters/providers/errors.ts';
 import type { LaunchSpec } from '../../../adapters/providers/types.ts';
 import { DeniedError, UsageError, UserError } from '../../core/errors.ts';
-import { deployLabel, deployPhase, markGone, observe, tokenFromLabel } from '../../domain/fleet.ts';
+import { deployLabel, deployPhase, isDeploying, observe, tokenFromLabel } from '../../domain/fleet.ts';
 import type { Instance } from '../../domain/instance.ts';
 import type { Offer } from '../../domain/offer.ts';
 import { renderTemplate, type Template } from '../../domain/templates.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
+import { destroyByLabel, settleFailure } from './cleanup.ts';
 import { chooseOffer, type OfferWanted } from './offers.ts';
 import { providerNamed, type BoundProvider } from './providers.ts';
 import { allocateInstanceId, findTemplate } from './records.ts';
@@ -46,6 +47,8 @@ export type DeployProgress = (record: InstanceRecord) => Promise<void>;
 
 const IMAGE_PATTERN = /^[\w.\-/:@]+$/;
 const TRANSIENT: readonly string[] = ['rate-limit', 'unavailable', 'timeout', 'bad-response'];
+/** Create errors after which the provider may have made the machine all the same. */
+const LOST_ANSWER: readonly string[] = ['unavailable', 'timeout', 'bad-response'];
 
 export function newDeployToken(): string {
   // 10 base-36 characters from 8 random bytes: short enough for every provider's name field.
@@ -163,7 +166,9 @@ export class DeployService {
     try {
       created = await plan.provider.adapter.create(this.launchSpec(plan, record));
     } catch (error) {
-      return this.fail(plan.provider, record, `${plan.provider.name} refused the create: ${errorText(error)}`);
+      // A lost answer (timeout, 5xx) may hide a machine that was made: fail() looks for it by label.
+      const lost = error instanceof ProviderError && LOST_ANSWER.includes(error.kind);
+      return this.fail(plan.provider, record, `${plan.provider.name} ${lost ? 'did not confirm' : 'refused'} the create: ${errorText(error)}`);
     }
     await db.update(() => this.attach(record, created));
     await progress(record);
@@ -268,34 +273,10 @@ export class DeployService {
     return record;
   }
 
-  /** Destroys everything carrying this deploy's label, then records why the deploy failed. */
+  /** Destroys everything carrying this deploy's label, then records why the deploy failed and what is known of the clean-up. */
   private async fail(provider: BoundProvider, record: InstanceRecord, reason: string): Promise<InstanceRecord> {
-    const ids = new Set(record.providerInstanceId ? [record.providerInstanceId] : []);
-    try {
-      for (const instance of await provider.adapter.listInstances()) {
-        if (record.deployToken && tokenFromLabel(instance.name) === record.deployToken) ids.add(instance.providerInstanceId);
-      }
-    } catch (error) {
-      this.context.log.warn({ provider: provider.name, err: error }, 'could not list instances while cleaning up a failed deploy');
-    }
-    const leftovers: string[] = [];
-    for (const id of ids) {
-      try {
-        await provider.adapter.destroy(id);
-      } catch (error) {
-        this.context.log.error({ provider: provider.name, providerInstanceId: id, err: error }, 'could not destroy after a failed deploy');
-        leftovers.push(id);
-      }
-    }
-    const warning = leftovers.length
-      ? ` Cleaning up failed for ${provider.name} instance ${leftovers.join(', ')}: destroy it in the ${provider.name} console to stop charges.`
-      : '';
-    this.context.log.warn({ instanceId: record.id, provider: provider.name, reason }, 'deploy failed');
-    await this.context.db.update((data) => {
-      markGone(record, data.ledger, this.context.now().getTime(), 'failed');
-      record.phase = 'failed';
-      record.failure = `${reason}.${warning}`;
-    });
+    const outcome = await destroyByLabel(this.context, provider, record);
+    await settleFailure(this.context, provider, record, `${reason}.`, outcome);
     return record;
   }
 }
@@ -306,7 +287,7 @@ export function providerOf(context: FleetContext, record: InstanceRecord): Bound
 }
 
 export function isInProgress(record: InstanceRecord): boolean {
-  return record.phase !== null && record.phase !== 'ready' && record.phase !== 'failed' && !record.destroyedAt;
+  return isDeploying(record.phase) && !record.destroyedAt;
 }
 
 function errorText(error: unknown): string {

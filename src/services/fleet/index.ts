@@ -7,7 +7,7 @@ import { DeployService } from './deploy.ts';
 import { applyAction, checkAction, type LifecycleAction } from './lifecycle.ts';
 import type { CachedOffers } from './offers.ts';
 import type { ProvidersFor } from './providers.ts';
-import { syncFleet } from './sync.ts';
+import { syncFleet, type SyncReport } from './sync.ts';
 import { runApplyTemplate, runLifecycleBatch } from './batch.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 
@@ -36,15 +36,21 @@ export function createFleetService(options: FleetServiceOptions) {
     closed: stop.signal,
   };
   const deployments = new DeployService(context);
+  /** When each org's fleet was last checked with its providers (in this process), and what failed then. */
+  const lastSyncs = new Map<string, LastSync>();
   return {
     context,
     deployments,
     /** The scheduler calls this every SYNC_INTERVAL_SECONDS; commands call it for fresh data. */
     async sync(orgIds?: readonly string[]) {
       const report = await syncFleet(context, orgIds);
+      const at = context.now();
+      for (const orgId of orgIds ?? context.db.data.orgs.map((org) => org.id)) lastSyncs.set(orgId, { at, failed: report.failed.filter((failure) => failure.orgId === orgId) });
       deployments.resumeInterrupted();
       return report;
     },
+    /** The last sync of this org, for answers that read the store instead of calling every provider. */
+    lastSync: (orgId: string): LastSync | undefined => lastSyncs.get(orgId),
     check: (record: InstanceRecord, action: LifecycleAction) => checkAction(context, record, action),
     apply: (record: InstanceRecord, action: LifecycleAction) => applyAction(context, record, action),
     batch: (records: readonly InstanceRecord[], action: LifecycleAction) => runLifecycleBatch(context, records, action),
@@ -52,6 +58,11 @@ export function createFleetService(options: FleetServiceOptions) {
     /** Stops deploy loops so the process can exit; a restarted bot resumes them by token. */
     close: () => stop.abort(),
   };
+}
+
+export interface LastSync {
+  at: Date;
+  failed: SyncReport['failed'];
 }
 
 export type FleetService = ReturnType<typeof createFleetService>;

@@ -1,12 +1,14 @@
 // Reconciles every org's providers into the store: status, price, SSH, metrics, cost. Machines the
 // bot did not deploy appear as external; machines carrying our label are adopted, never duplicated.
 // A provider that cannot be listed this round changes nothing (no instance is marked gone on an error).
-import { deployPhase, markGone, observe, tokenFromLabel } from '../../domain/fleet.ts';
+// Failed deploys whose clean-up is not certain yet are retried on every provider that listed.
+import { deployPhase, isDeploying, markGone, observe, tokenFromLabel } from '../../domain/fleet.ts';
 import type { Instance } from '../../domain/instance.ts';
 import type { Database } from '../../store/schema.ts';
 import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import type { BoundProvider } from './providers.ts';
+import { retryPendingCleanups } from './cleanup.ts';
 import { allocateInstanceId } from './records.ts';
 
 const METRICS_RETENTION_MS = 7 * 86_400_000;
@@ -18,10 +20,12 @@ export interface SyncReport {
   failed: { orgId: string; provider: string; error: string }[];
   adopted: string[];
   gone: string[];
+  /** Failed deploys whose clean-up this sync made certain. */
+  cleaned: string[];
 }
 
 export async function syncFleet(context: FleetContext, orgIds?: readonly string[]): Promise<SyncReport> {
-  const report: SyncReport = { synced: [], failed: [], adopted: [], gone: [] };
+  const report: SyncReport = { synced: [], failed: [], adopted: [], gone: [], cleaned: [] };
   const orgs = orgIds ?? context.db.data.orgs.map((org) => org.id);
   for (const orgId of orgs) {
     const providers = context.providersFor(orgId);
@@ -41,6 +45,9 @@ export async function syncFleet(context: FleetContext, orgIds?: readonly string[
       });
       pruneMetrics(data, context.now().getTime());
     });
+    for (const [index, listing] of listings.entries()) {
+      if (listing.status === 'fulfilled') report.cleaned.push(...(await retryPendingCleanups(context, orgId, providers[index]!, listing.value)));
+    }
   }
   return report;
 }
@@ -54,7 +61,7 @@ function reconcile(context: FleetContext, data: Database, orgId: string, provide
     if (!record) continue;
     seen.add(record);
     observe(record, instance, data.ledger, nowMs);
-    if (record.phase && record.phase !== 'ready' && record.phase !== 'failed') {
+    if (isDeploying(record.phase)) {
       const { phase } = deployPhase(instance);
       // Failing a deploy (and cleaning up) is the deploy's job; sync only reports progress.
       if (phase !== 'failed') record.phase = phase;

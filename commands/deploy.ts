@@ -5,7 +5,7 @@ import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import { offerReference } from '../src/domain/ranking-reference.ts';
 import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/services/fleet/deploy.ts';
 import { findProject } from '../src/services/projects.ts';
-import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './fleet-replies.ts';
+import { currentProject, failedReply, perHour, progressReply, readyReply, view, withAppSecret } from './fleet-replies.ts';
 
 const options = {
   offer: opt.string('an offer reference from prices, e.g. vast:12345', { positional: true, placeholder: '<provider:offer>' }),
@@ -104,7 +104,8 @@ export const deploy = defineCommand({
       (update) => context.progress(progressReply(view(context, update))),
     );
     const instance = view(context, record);
-    if (instance.phase === 'ready' || (instance.phase === null && instance.status === 'running')) return readyReply(instance);
+    // The deployer gets the app secret with the ready answer, privately when the channel is shared.
+    if (instance.phase === 'ready' || (instance.phase === null && instance.status === 'running')) return withAppSecret(context, record, readyReply(instance));
     if (instance.phase === 'failed' || instance.phase === 'cleanup-pending' || instance.destroyedAt) return failedReply(instance);
     return { ...progressReply(instance), kind: 'warning', footer: `Still deploying; see it with: ssh ${instance.id}` };
   },

@@ -1,10 +1,11 @@
 import { defineCommand, opt } from '../src/core/command.ts';
 import { findInstance } from '../src/services/fleet/records.ts';
-import { accessFields, summaryFields, view } from './fleet-replies.ts';
+import { accessFields, summaryFields, view, withAppSecret } from './fleet-replies.ts';
 
 export const ssh = defineCommand({
   name: 'ssh',
   summary: 'Show how to reach an instance: SSH command, port mappings and app URLs',
+  description: "App secrets (Jupyter token, vLLM API key, code-server password) go only to devs and admins, privately: in a direct message, or only to them in a shared channel. Viewers get the links without the secret.",
   examples: ['ssh i3'],
   options: { id: opt.string('instance id from instances, e.g. i3', { required: true, positional: true, complete: 'instance' }) },
   role: 'viewer',
@@ -17,12 +18,12 @@ export const ssh = defineCommand({
       const why = instance.destroyedAt ? `it is ${instance.status}` : `it is ${instance.status} and has no SSH address yet; try again once it is running`;
       return { kind: 'warning', text: `${instance.id} (${instance.name}) cannot be reached: ${why}.`, fields: summaryFields(instance), data: instance };
     }
-    return {
+    return withAppSecret(context, record, {
       kind: 'info',
       title: `${instance.id} (${instance.name})`,
       code: instance.ssh.command,
       fields: [...accessFields(instance), ...summaryFields(instance)],
       data: instance,
-    };
+    });
   },
 });

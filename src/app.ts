@@ -7,6 +7,7 @@ import type { CommandDefinition, CommandGroup } from './core/command.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
 import { openDatabase, type Db } from './store/db.ts';
 import { Vault } from './store/vault.ts';
+import { sealClearSecrets } from './store/seal-secrets.ts';
 import { IdentityService } from './services/identity.ts';
 import { ClaimService } from './services/claim.ts';
 import { LicenceService, SHIPPED_LICENCE_PUBLIC_KEY } from './services/licence.ts';
@@ -70,6 +71,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
   const db = await openDatabase(dataDir, now);
   const vault = await Vault.open({ secretKey: config.COMPUTEHUB_SECRET_KEY, dataDir });
+  await sealClearSecrets(db, vault);
   const identity = new IdentityService(db, now);
   await identity.ensureAdmins(config.COMPUTEHUB_ADMINS);
   const providers = new ProviderService({
@@ -83,6 +85,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const licence = new LicenceService({
     db,
+    vault,
     publicKey: options.licencePublicKey ?? SHIPPED_LICENCE_PUBLIC_KEY,
     simulatorOnly: () => providers.simulatorOnly(),
     environmentKey: config.COMPUTEHUB_LICENCE_KEY,
@@ -93,6 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const services = { config, log, db, vault, identity, claim, licence, providers, charts, dataDir, now } as Services;
   services.fleet = createFleetService({
     db,
+    vault,
     log: log.child({ service: 'fleet' }),
     now,
     licence,

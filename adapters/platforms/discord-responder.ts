@@ -92,11 +92,14 @@ export class InteractionResponder {
     const messages = this.options.render(execution.reply);
     if (isPrivateAnswer(execution)) {
       await this.answerPrivately(messages);
-      return;
+    } else {
+      const [first, ...rest] = messages;
+      await this.show(first!);
+      for (const message of rest) await this.options.interaction.followUp(message);
     }
-    const [first, ...rest] = messages;
-    await this.show(first!);
-    for (const message of rest) await this.options.interaction.followUp(message);
+    // A secret for the asker alone follows as ephemeral messages (allowed in servers and DMs alike).
+    const secret = execution.reply.privateReply;
+    if (secret) for (const message of this.options.render(secret)) await this.options.interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
   }
 
   /**

@@ -78,9 +78,20 @@ export class SlackAnswer {
       await this.showPrivate(final);
       // The public progress message would otherwise stay behind, frozen half-way.
       if (this.ownsMessage && this.ts) await this.place.client.chat.delete({ channel: this.channel, ts: this.ts }).catch((error: unknown) => this.warn(error, 'delete the progress message'));
-      return;
+    } else {
+      await this.showPublic(final, true);
     }
-    await this.showPublic(final, true);
+    if (final.privateReply) await this.showSecret(final.privateReply);
+  }
+
+  /** A secret for the asker alone: a new message in a direct conversation, else ephemeral (never in_channel). */
+  private async showSecret(secret: Reply): Promise<void> {
+    const { respond, client, channel, user, threadTs, direct } = this.place;
+    for (const part of renderSlack(secret, this.buttons)) {
+      if (direct) await client.chat.postMessage({ channel: this.channel, ...part });
+      else if (respond) await respond({ response_type: 'ephemeral', replace_original: false, ...part });
+      else await client.chat.postEphemeral({ channel, user, ...part, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    }
   }
 
   private async drain(): Promise<void> {

@@ -56,7 +56,13 @@ function slackChannel(id: string, direct = id.startsWith('D')): Channel {
 /** Chat platforms show `--json` output as a code block. */
 function withJson(line: string, message: Reply): Reply {
   if (!/(^|\s)--json(\s|$)/.test(line) || message.data === undefined) return message;
-  return { kind: message.kind, title: message.title, code: JSON.stringify(message.data, null, 2), ephemeral: message.ephemeral };
+  return {
+    kind: message.kind,
+    title: message.title,
+    code: JSON.stringify(message.data, null, 2),
+    ephemeral: message.ephemeral,
+    ...(message.privateReply && { privateReply: withJson(line, message.privateReply) }),
+  };
 }
 
 function appendText(message: Reply, note: string): Reply {

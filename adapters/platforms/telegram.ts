@@ -5,7 +5,7 @@ import { Bot, GrammyError, HttpError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../../src/config.ts';
 import type { Invocation } from '../../src/core/registry.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import { PRIVATE_UNDELIVERABLE, type Reply } from '../../src/core/reply.ts';
 import { registerSecret } from '../../src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from './buttons.ts';
 import type { ChatPlatform, PlatformDeps } from './platform.ts';
@@ -202,9 +202,25 @@ class TelegramPlatform implements ChatPlatform {
     return new MessageSlot(this.sender, chatId, { ...placement, intervalMs: this.tuning.progressIntervalMs }, this.deps.log);
   }
 
-  /** Shows a Reply; one meant for the asker alone goes to them privately when the chat is shared. */
+  /** Shows a Reply, then its private part (a secret) to the asker alone. */
   private async deliver(slot: MessageSlot, invocation: Invocation, message: Reply): Promise<void> {
-    const shown = wantsJson(invocation.line) && message.data !== undefined ? { kind: message.kind, title: message.title, code: JSON.stringify(message.data, null, 2) } : message;
+    await this.deliverMain(slot, invocation, message);
+    if (message.privateReply) await this.deliverSecret(invocation, message.privateReply);
+  }
+
+  /** Telegram has no ephemeral messages: a secret goes by direct message, or not at all. */
+  private async deliverSecret(invocation: Invocation, secret: Reply): Promise<void> {
+    try {
+      await this.sender.send(chatIdOf(invocation.actor.userId), asJson(invocation.line, secret));
+    } catch (error) {
+      this.deps.log.debug(describeError(error), 'private answer failed; the secret is not shown');
+      await this.sender.send(chatIdOf(invocation.channel.id), { kind: 'warning', text: `${invocation.actor.displayName}, ${PRIVATE_UNDELIVERABLE}` });
+    }
+  }
+
+  /** One meant for the asker alone goes to them privately when the chat is shared. */
+  private async deliverMain(slot: MessageSlot, invocation: Invocation, message: Reply): Promise<void> {
+    const shown = asJson(invocation.line, message);
     if (shown.ephemeral && invocation.channel.kind === 'shared') {
       try {
         await this.sender.send(chatIdOf(invocation.actor.userId), shown);
@@ -239,6 +255,12 @@ function chatIdOf(id: string): ChatId {
 
 function wantsJson(line: string): boolean {
   return /(^|\s)--json(\s|$)/.test(line);
+}
+
+/** The Reply as `--json` asked: its data in a code block (still private when it was). */
+function asJson(line: string, message: Reply): Reply {
+  if (!wantsJson(line) || message.data === undefined) return message;
+  return { kind: message.kind, title: message.title, code: JSON.stringify(message.data, null, 2), ephemeral: message.ephemeral };
 }
 
 /** The Reply as a popup, when it is short plain text (a popup shows no markup). */

@@ -47,9 +47,18 @@ export interface Reply {
   footer?: string;
   /** Shown only to the person who asked, where the platform can. */
   ephemeral?: boolean;
+  /**
+   * A second answer for the asker's eyes only (it holds a secret), sent after this one: ephemeral on
+   * Discord and Slack, a direct message on Telegram. Never shown where others can read it: when the
+   * platform cannot deliver it privately, the asker gets PRIVATE_UNDELIVERABLE instead.
+   */
+  privateReply?: Reply;
   /** Machine-readable result, printed by `--json`. */
   data?: unknown;
 }
+
+export const PRIVATE_UNDELIVERABLE =
+  'part of this answer holds a secret, so I only give it privately, and I cannot send you a direct message yet. Open a direct message with me, then ask again there.';
 
 export const reply = {
   info: (text: string, extra: Partial<Reply> = {}): Reply => ({ kind: 'info', text, ...extra }),

@@ -168,7 +168,8 @@ export function instanceView(record: InstanceRecord, context: { projectName: str
     ssh: record.ssh ? { ...record.ssh, command: sshCommand(record.ssh)! } : null,
     ports: record.ports,
     tunnelCommand: tunnelCommand(record.ssh, record.ports) ?? null,
-    apps: appLinks(context.template, record.ports, record.appSecret),
+    // Never the secret: this shape goes to anyone who may see the instance (and to --json).
+    apps: appLinks(context.template, record.ports, undefined),
     external: record.external,
     simulated: record.simulated,
     createdAt: record.createdAt,

@@ -106,6 +106,26 @@ export interface AppLink {
   url: string;
 }
 
+/** A path with every query parameter that would carry the secret left out (the app then asks for it). */
+function withoutSecret(path: string): string {
+  const [base = '/', query] = path.split('?', 2);
+  const kept = (query ?? '').split('&').filter((part) => part && !part.includes(SECRET_PLACEHOLDER));
+  return `${base.split(SECRET_PLACEHOLDER)[0]}${kept.length ? `?${kept.join('&')}` : ''}`;
+}
+
+/** Environment variables through which the template's app reads the per-deploy secret. */
+export function secretVariables(template: Template): string[] {
+  return Object.entries(template.env)
+    .filter(([, value]) => value.includes(SECRET_PLACEHOLDER))
+    .map(([name]) => name);
+}
+
+/** Whether the app on this template is protected by the per-deploy secret. */
+export function usesSecret(template: Template): boolean {
+  return secretVariables(template).length > 0 || template.ports.some((port) => port.path?.includes(SECRET_PLACEHOLDER));
+}
+
+/** App URLs; without `secret` they leave it out (what anyone may see), with it they carry it (devs, privately). */
 export function appLinks(
   template: Template | undefined,
   ports: readonly { containerPort: number; host: string; hostPort: number; url?: string | undefined; tunnel?: boolean | undefined }[],
@@ -123,7 +143,7 @@ export function appLinks(
     // A tunnelled port is opened on the user's own machine by the SSH tunnel, on the same number.
     const direct = mapped.tunnel ? `http://localhost:${mapped.containerPort}` : `http://${mapped.host}:${mapped.hostPort}`;
     const base = (providerBase ?? direct).replace(/\/+$/, '');
-    const suffix = (port.path ?? '/').replaceAll(SECRET_PLACEHOLDER, secret ?? '');
+    const suffix = secret === undefined ? withoutSecret(port.path ?? '/') : (port.path ?? '/').replaceAll(SECRET_PLACEHOLDER, secret);
     links.push({ app: port.app, url: `${base}${suffix.startsWith('/') ? suffix : `/${suffix}`}` });
   }
   return links;

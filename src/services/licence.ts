@@ -2,6 +2,8 @@
 // Key format: CH1.<base64url payload>.<base64url signature over the payload bytes>.
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { LICENCE_PURPOSE } from '../store/seal-secrets.ts';
+import type { Vault } from '../store/vault.ts';
 
 /** The public half of the ComputeHub maintainers' licence signing key. */
 export const SHIPPED_LICENCE_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
@@ -101,6 +103,7 @@ export class LicenceService {
   constructor(
     private readonly options: {
       db: import('../store/db.ts').Db;
+      vault: Vault;
       publicKey: string;
       /** True while every provider is the built-in simulator: Pro is open for trying out. */
       simulatorOnly: () => boolean;
@@ -109,9 +112,11 @@ export class LicenceService {
     },
   ) {}
 
-  /** The key in force: one activated in chat wins over COMPUTEHUB_LICENCE_KEY. */
+  /** The key in force: one activated in chat (sealed in the vault) wins over COMPUTEHUB_LICENCE_KEY. */
   currentKey(): string | undefined {
-    return this.options.db.data.licence?.key ?? this.options.environmentKey;
+    const stored = this.options.db.data.licence;
+    if (stored?.keySealed) return this.options.vault.open(LICENCE_PURPOSE, stored.keySealed);
+    return stored?.key ?? this.options.environmentKey;
   }
 
   check(): LicenceCheck | undefined {
@@ -130,7 +135,7 @@ export class LicenceService {
     const check = verifyLicence(key, this.options.publicKey, this.options.now());
     if (check.valid) {
       await this.options.db.update((data) => {
-        data.licence = { key: key.trim(), activatedAt: this.options.now().toISOString(), activatedBy };
+        data.licence = { keySealed: this.options.vault.seal(LICENCE_PURPOSE, key.trim()), activatedAt: this.options.now().toISOString(), activatedBy };
       });
     }
     return check;

@@ -52,7 +52,9 @@ export const instanceRecordSchema = z.object({
   ports: z.array(
     z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'http']), host: z.string(), hostPort: z.number().int(), url: z.string().optional(), tunnel: z.boolean().optional() }),
   ),
-  /** Random secret the template's app uses (Jupyter token, code-server password). */
+  /** Random secret the template's app uses (Jupyter token, vLLM API key, code-server password), sealed by the vault. */
+  appSecretSealed: z.string().optional(),
+  /** The same in clear, only in files written before schema version 2; sealed (and removed) at start. */
   appSecret: z.string().optional(),
   simulated: z.boolean(),
   createdAt: isoTime,

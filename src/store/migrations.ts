@@ -5,5 +5,10 @@ export interface Migration {
   migrate: (data: any) => unknown;
 }
 
-// Schema version 1 is the first release: nothing to migrate from yet.
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [
+  // 1 → 2: app secrets and the licence key are sealed by the vault. Sealing needs the vault's key,
+  // which a migration does not hold, so the app seals the clear values right after loading
+  // (sealClearSecrets in src/store/seal-secrets.ts); this step only marks the file as version 2, so
+  // an older ComputeHub refuses it instead of misreading the sealed fields.
+  { from: 1, migrate: (data) => ({ ...data, version: 2 }) },
+];

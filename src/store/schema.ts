@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ROLES } from '../domain/roles.ts';
 import { instanceRecordSchema, ledgerEntrySchema, metricSampleSchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const isoTime = z.string().datetime({ offset: true });
 
@@ -53,7 +53,10 @@ export const auditEntrySchema = z.object({
 });
 
 export const licenceRecordSchema = z.object({
-  key: z.string(),
+  /** The licence key, sealed by the vault. */
+  keySealed: z.string().optional(),
+  /** The key in clear, only in files written before schema version 2; sealed (and removed) at start. */
+  key: z.string().optional(),
   activatedAt: isoTime,
   activatedBy: z.string(),
 });

@@ -53,6 +53,16 @@ const commands = [
     run: () => ({ kind: 'info', text: 'Only you can see this.', ephemeral: true }),
   }),
   defineCommand({
+    name: 'demo secret',
+    summary: 'A public answer with a secret for the asker alone',
+    examples: [],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: () => ({ kind: 'info', text: 'Jupyter: http://box:8888/lab', privateReply: { kind: 'info', text: 'token=dc-app-secret-42', ephemeral: true } }),
+  }),
+  defineCommand({
     name: 'demo find',
     summary: 'Every option kind',
     examples: [],
@@ -231,6 +241,16 @@ describe('Discord platform', () => {
     const interaction = await fake.slashCommand(VIEWER, GUILD, 'demo', {}, 'quiet');
     const answer = callback(await fake.answer(interaction));
     expect(answer.body.data.flags).toBe(64);
+  });
+
+  it('shows the public answer to the channel and the secret in an ephemeral follow-up only', async () => {
+    const interaction = await fake.slashCommand(ADMIN, GUILD, 'demo', {}, 'secret');
+    const calls = await fake.answer(interaction, 2);
+    expect(calls[0]!.body.data.flags ?? 0).toBe(0);
+    expect(JSON.stringify(calls[0]!.body)).not.toContain('dc-app-secret-42');
+    expect(calls[1]!.path).toBe(`/webhooks/${APPLICATION_ID}/${interaction.token}`);
+    expect(calls[1]!.body.flags).toBe(64);
+    expect(JSON.stringify(calls[1]!.body)).toContain('token=dc-app-secret-42');
   });
 
   it('turns typed options into the command line: comparisons, numbers, booleans, choices, args', async () => {

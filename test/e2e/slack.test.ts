@@ -55,6 +55,16 @@ const commands = [
     },
   }),
   defineCommand({
+    name: 'sx-secret',
+    summary: 'A public answer with a secret for the asker alone',
+    examples: ['sx-secret'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: () => ({ kind: 'info', text: 'Jupyter: http://box:8888/lab', privateReply: { kind: 'info', text: 'token=sl-app-secret-42', ephemeral: true } }),
+  }),
+  defineCommand({
     name: 'sx-huge',
     summary: 'More than one Slack message can hold',
     examples: ['sx-huge'],
@@ -248,6 +258,15 @@ describe('Slack: secrets typed in a shared channel', () => {
     expect(ephemeral.args.text).toContain('could not delete your message');
     expect(fake.callsTo('chat.delete').find((call) => call.args.ts === typed.ts)?.result.error).toBe('cant_delete_message');
     expect(state.stored).toEqual([]);
+  });
+
+  it('posts the public answer in the channel and the secret only ephemerally', async () => {
+    const delivered = await slack.slashCommand('sx-secret', ALICE, OPS);
+    const shown = await fake.waitFor(() => fake.callsTo('chat.postMessage').find((call) => call.args.channel === OPS.id && JSON.stringify(call.args).includes('http://box:8888/lab')), 'the public answer');
+    expect(JSON.stringify(shown.args)).not.toContain('sl-app-secret-42');
+    const secret = await fake.waitFor(() => fake.responses.find((post) => delivered.responseUrl.endsWith(post.id) && JSON.stringify(post.body).includes('sl-app-secret-42')), 'the private secret');
+    expect(secret.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(fake.messages.some((message) => JSON.stringify(message).includes('sl-app-secret-42'))).toBe(false);
   });
 
   it('refuses the slash command in a channel privately, stores nothing', async () => {

@@ -67,6 +67,16 @@ const commands = [
     tier: 'free',
     run: ({ actor }) => ({ kind: 'info', title: 'Your private details', text: `Only for ${actor.displayName}`, fields: [{ name: 'Id', value: actor.userId }], ephemeral: true }),
   }),
+  defineCommand({
+    name: 'tgsecret',
+    summary: 'Test: a public answer with a secret for the asker alone',
+    examples: ['tgsecret'],
+    options: {},
+    role: 'viewer',
+    mutating: false,
+    tier: 'free',
+    run: () => ({ kind: 'info', text: 'Jupyter: http://box:8888/lab', privateReply: { kind: 'info', text: 'Jupyter: http://box:8888/lab?token=tg-app-secret-42', ephemeral: true } }),
+  }),
 ] as unknown as CommandDefinition<OptionSpecs>[];
 
 const FAST: Partial<TelegramTuning> = {
@@ -293,6 +303,21 @@ describe('Telegram platform', () => {
     const fallback = await say(GROUP, STRANGER, '/tgmine');
     expect(html(fallback.call)).toContain('Only for Sam');
     expect(fake.callsOf('sendMessage', fallback.mark).some((candidate) => candidate.response.error_code === 403)).toBe(true);
+  });
+
+  it('sends a secret only by direct message, and never into the group when it cannot', async () => {
+    await say(ADMIN.id, ADMIN, '/help'); // Ada has opened a direct chat with the bot; Sam never has
+    const { mark, call } = await say(GROUP, ADMIN, '/tgsecret');
+    expect(html(call)).toContain('Jupyter: http://box:8888/lab');
+    const direct = await fake.waitFor('sendMessage', (candidate) => inChat(ADMIN.id)(candidate) && html(candidate).includes('tg-app-secret-42'), { from: mark });
+    expect(html(direct)).toContain('token=tg-app-secret-42');
+
+    await addMember(app, 'telegram', String(STRANGER.id), 'Sam', 'viewer');
+    const fallback = await say(GROUP, STRANGER, '/tgsecret');
+    const refusal = await fake.waitFor('sendMessage', (candidate) => inChat(GROUP)(candidate) && html(candidate).includes('only give it privately'), { from: fallback.mark });
+    expect(html(refusal)).toContain('Open a direct message with me');
+    const delivered = fake.callsOf('sendMessage', mark).filter((candidate) => candidate.response.ok);
+    expect(delivered.filter((candidate) => Number(candidate.payload.chat_id) !== ADMIN.id).map(html).join('\n')).not.toContain('tg-app-secret-42');
   });
 
   it('survives the Bot API going down mid-poll and resumes polling when it is back', async () => {

@@ -1,6 +1,7 @@
 // What every fleet and billing operation needs; built once in app.ts.
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
+import type { Vault } from '../../store/vault.ts';
 import type { LicenceService } from '../licence.ts';
 import type { CachedOffers } from './offers.ts';
 import type { ProvidersFor } from './providers.ts';
@@ -16,6 +17,8 @@ export const DEFAULT_TIMING: FleetTiming = { pollMs: 5_000, deployTimeoutMs: 20 
 
 export interface FleetContext {
   db: Db;
+  /** Seals each deploy's app secret. */
+  vault: Vault;
   log: Logger;
   now: () => Date;
   providersFor: ProvidersFor;

@@ -14,7 +14,9 @@ import type { FleetContext } from './context.ts';
 import { destroyByLabel, settleFailure } from './cleanup.ts';
 import { chooseOffer, type OfferWanted } from './offers.ts';
 import { providerNamed, type BoundProvider } from './providers.ts';
-import { allocateInstanceId, findTemplate } from './records.ts';
+import { allocateInstanceId, findTemplate, openAppSecret } from './records.ts';
+import { registerSecret } from '../../log.ts';
+import { appSecretPurpose } from '../../store/seal-secrets.ts';
 
 export interface DeployRequest extends OfferWanted {
   orgId: string;
@@ -178,6 +180,8 @@ export class DeployService {
   private async insert(plan: DeployPlan): Promise<InstanceRecord> {
     const nowIso = this.context.now().toISOString();
     const { request, offer, template } = plan;
+    const appSecret = newDeployToken() + newDeployToken();
+    registerSecret(appSecret);
     return this.context.db.update((data) => {
       const record: InstanceRecord = {
         id: allocateInstanceId(data, request.orgId),
@@ -203,18 +207,18 @@ export class DeployService {
         region: offer.region,
         ssh: null,
         ports: [],
-        appSecret: newDeployToken() + newDeployToken(),
         simulated: plan.provider.mode === 'simulated',
         createdAt: nowIso,
         accruedUntil: nowIso,
       };
+      record.appSecretSealed = this.context.vault.seal(appSecretPurpose(record.orgId, record.id), appSecret);
       data.instances.push(record);
       return record;
     });
   }
 
   private launchSpec(plan: DeployPlan, record: InstanceRecord): LaunchSpec {
-    const rendered = renderTemplate(plan.template, { image: plan.image, secret: record.appSecret ?? '' });
+    const rendered = renderTemplate(plan.template, { image: plan.image, secret: openAppSecret(this.context.vault, record) ?? '' });
     return {
       offerId: plan.offer.offerId,
       name: record.label,

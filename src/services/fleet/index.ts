@@ -1,6 +1,7 @@
 // The fleet service: deploy, sync, lifecycle. Built once in app.ts; commands reach it as services.fleet.
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
+import type { Vault } from '../../store/vault.ts';
 import type { LicenceService } from '../licence.ts';
 import { DEFAULT_TIMING, type FleetContext, type FleetTiming } from './context.ts';
 import { DeployService } from './deploy.ts';
@@ -13,6 +14,7 @@ import type { InstanceRecord } from '../../store/fleet-schema.ts';
 
 export interface FleetServiceOptions {
   db: Db;
+  vault: Vault;
   log: Logger;
   now: () => Date;
   providersFor: ProvidersFor;
@@ -26,6 +28,7 @@ export function createFleetService(options: FleetServiceOptions) {
   const stop = new AbortController();
   const context: FleetContext = {
     db: options.db,
+    vault: options.vault,
     log: options.log,
     now: options.now,
     providersFor: options.providersFor,

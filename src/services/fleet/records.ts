@@ -2,7 +2,9 @@
 // look up templates and projects, and build the one instance view.
 import { UserError } from '../../core/errors.ts';
 import { instanceView, type InstanceView } from '../../domain/fleet.ts';
-import { templateCatalogue, type Template } from '../../domain/templates.ts';
+import { appLinks, secretVariables, templateCatalogue, usesSecret, type AppLink, type Template } from '../../domain/templates.ts';
+import { appSecretPurpose } from '../../store/seal-secrets.ts';
+import type { Vault } from '../../store/vault.ts';
 import type { Database } from '../../store/schema.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 
@@ -50,7 +52,33 @@ export function costOfInstance(data: Database, instanceId: string, orgId: string
   return total;
 }
 
+function templateOf(data: Database, record: InstanceRecord): Template | undefined {
+  return record.templateId ? orgTemplates(data, record.orgId).find((candidate) => candidate.id === record.templateId) : undefined;
+}
+
+/** The instance's app secret, opened from the vault; undefined when it has none. */
+export function openAppSecret(vault: Vault, record: InstanceRecord): string | undefined {
+  if (record.appSecretSealed) return vault.open(appSecretPurpose(record.orgId, record.id), record.appSecretSealed);
+  return record.appSecret;
+}
+
+/** What only devs and admins get, privately: the app links carrying the secret, and the secret. */
+export interface AppAccess {
+  apps: AppLink[];
+  secret: string;
+  /** Environment variables through which the app reads it (e.g. VLLM_API_KEY). */
+  variables: string[];
+}
+
+export function appAccess(data: Database, vault: Vault, record: InstanceRecord): AppAccess | undefined {
+  const template = templateOf(data, record);
+  if (!template || !usesSecret(template) || record.destroyedAt) return undefined;
+  const secret = openAppSecret(vault, record);
+  if (!secret) return undefined;
+  return { apps: appLinks(template, record.ports, secret), secret, variables: secretVariables(template) };
+}
+
 export function viewOf(data: Database, record: InstanceRecord, nowMs: number): InstanceView {
-  const template = record.templateId ? orgTemplates(data, record.orgId).find((candidate) => candidate.id === record.templateId) : undefined;
+  const template = templateOf(data, record);
   return instanceView(record, { projectName: projectName(data, record.projectId), template, costMicros: costOfInstance(data, record.id, record.orgId), nowMs });
 }

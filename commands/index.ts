@@ -5,7 +5,7 @@ import { cancel } from './cancel.ts';
 import { claim } from './claim.ts';
 import { help } from './help.ts';
 import { licenceActivate, licenceGroup, licenceStatus } from './licence.ts';
-import { orgBind, orgGroup, orgInfo, orgUnbind } from './org.ts';
+import { orgBind, orgCreate, orgGroup, orgInfo, orgList, orgUnbind, orgUse } from './org.ts';
 import { providerAdd, providerGroup, providerList, providerRemove, providerTest } from './provider.ts';
 import { whoami } from './whoami.ts';
 import { templateAdd, templateGroup, templateList, templateRemove, templateShow } from './template.ts';
@@ -22,4 +22,4 @@ import { gpus } from './gpus.ts';
 
 export const GROUPS: readonly CommandGroup[] = [licenceGroup, orgGroup, providerGroup, templateGroup, projectGroup, memberGroup, batchGroup, pricesGroup];
 
-export const COMMANDS = [help, whoami, claim, orgInfo, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];
+export const COMMANDS = [help, whoami, claim, orgInfo, orgList, orgUse, orgCreate, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];

@@ -1,6 +1,7 @@
 import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
 import { ROLES } from '../src/domain/roles.ts';
 import { addMember, orgMembers, removeMember, setRole } from '../src/services/members.ts';
+import { orgName } from '../src/services/orgs.ts';
 
 export const memberGroup = defineGroup({ name: 'member', summary: 'Members of your org and their roles (admin, dev, viewer)', aliases: ['members'], defaultSubcommand: 'list' });
 
@@ -28,7 +29,7 @@ export const memberList = defineCommand({
 
 export const memberAdd = defineCommand({
   name: 'member add',
-  summary: 'Add someone to your org with a role',
+  summary: 'Add someone to the org you work in, with a role',
   examples: ['member add telegram:12345 role=dev name=Ana', 'member add discord:998877 role=viewer'],
   options: {
     who,
@@ -40,7 +41,7 @@ export const memberAdd = defineCommand({
   tier: 'free',
   async run({ services, orgId, options }) {
     const member = await addMember(services.db, orgId, options.who, options.role ?? 'dev', options.name, services.now());
-    return { kind: 'success', text: `${member.displayName} is now ${member.role === 'admin' ? 'an' : 'a'} ${member.role} of this org.`, data: { member } };
+    return { kind: 'success', text: `${member.displayName} is now ${member.role === 'admin' ? 'an' : 'a'} ${member.role} of org ${orgName(services.db.data, orgId)}.`, data: { member } };
   },
 });
 
@@ -68,6 +69,6 @@ export const memberRemove = defineCommand({
   tier: 'free',
   async run({ services, orgId, options }) {
     const member = await removeMember(services.db, orgId, options.who);
-    return { kind: 'success', text: `${member.displayName} was removed from this org. Their instances stay, billed to their projects.`, data: { member } };
+    return { kind: 'success', text: `${member.displayName} was removed from org ${orgName(services.db.data, orgId)}. Their instances stay, billed to their projects.`, data: { member } };
   },
 });

@@ -1,6 +1,7 @@
 import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { PROVIDERS, type Capabilities } from '../adapters/providers/types.ts';
+import { orgName } from '../src/services/orgs.ts';
 
 export const providerGroup = defineGroup({ name: 'provider', summary: 'Connect your GPU provider accounts (keys stay encrypted on this machine)', defaultSubcommand: 'list' });
 
@@ -34,7 +35,7 @@ export const providerAdd = defineCommand({
     return {
       kind: 'success',
       title: `${options.provider} connected`,
-      text: `The key works (account ${account.name ?? account.id}). It is stored encrypted and used for your org from now on. You can delete your message with the key.`,
+      text: `The key works (account ${account.name ?? account.id}). It is stored encrypted and used for org ${orgName(services.db.data, orgId)} from now on. You can delete your message with the key.`,
       data: { provider: options.provider, account },
     };
   },

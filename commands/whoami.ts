@@ -1,4 +1,6 @@
 import { defineCommand } from '../src/core/command.ts';
+import { myOrgs } from '../src/services/orgs.ts';
+import { currentProjectId } from '../src/services/projects.ts';
 
 export const whoami = defineCommand({
   name: 'whoami',
@@ -15,17 +17,22 @@ export const whoami = defineCommand({
     if (!access) {
       return { kind: 'info', text: `You are ${actor.displayName} (${actor.platform}:${actor.userId}) and not a member of any org here yet. Ask an admin to add you.`, data: { ...identity, member: false } };
     }
-    const org = services.db.data.orgs.find((candidate) => candidate.id === access.orgId);
-    const project = services.db.data.projects.find((candidate) => candidate.id === access.projectId);
+    const data = services.db.data;
+    const org = data.orgs.find((candidate) => candidate.id === access.orgId)!;
+    const projectId = currentProjectId(data, { orgId: access.orgId, platform: actor.platform, userId: actor.userId, fallback: access.projectId });
+    const project = data.projects.find((candidate) => candidate.id === projectId);
+    const orgs = myOrgs(data, services.identity, actor).map((entry) => ({ name: entry.org.name, role: entry.role }));
+    const bound = channel.kind === 'shared' && data.channels.some((binding) => binding.platform === channel.platform && binding.channelId === channel.id);
     return {
       kind: 'info',
       fields: [
         { name: 'You', value: `${actor.displayName} (${actor.platform}:${actor.userId})` },
-        { name: 'Org', value: org?.name ?? access.orgId, inline: true },
+        { name: 'Org', value: `${org.name}${bound ? ' (this channel is bound to it)' : ''}`, inline: true },
         { name: 'Role', value: access.role, inline: true },
-        { name: 'Project', value: project?.name ?? access.projectId, inline: true },
+        { name: 'Project', value: project?.name ?? projectId, inline: true },
+        ...(orgs.length > 1 ? [{ name: 'Your orgs', value: `${orgs.map((entry) => `${entry.name} (${entry.role})`).join(', ')} · switch with: org use <name>` }] : []),
       ],
-      data: { ...identity, member: true, orgId: access.orgId, role: access.role, projectId: access.projectId },
+      data: { ...identity, member: true, orgId: access.orgId, org: org.name, role: access.role, projectId, orgs },
     };
   },
 });

@@ -30,8 +30,12 @@ export interface Execution {
   deleteMessage?: boolean;
 }
 
-/** Switches understood on every command. `--json` is for the CLI; chat platforms show JSON as code. */
-const GLOBAL_FLAGS = ['yes', 'json'] as const;
+/**
+ * Switches understood on every command. `--json` is for the CLI; chat platforms show JSON as code.
+ * `--org=<id>` pins a Confirm button to the org it was shown in (ids like i1 are per org): pressed
+ * where another org applies, it does nothing.
+ */
+const GLOBAL_FLAGS = ['yes', 'json', 'org'] as const;
 
 const RATE_LIMIT = { burst: 20, perSecond: 1 };
 
@@ -152,6 +156,8 @@ export class CommandRegistry {
       }
     }
     const access = services.identity.resolve(invocation.actor, invocation.channel);
+    const pinned = parsed.flags.get('org');
+    if (pinned !== undefined && pinned !== access?.orgId) return this.deny(name, this.otherOrgButton(invocation, String(pinned), access?.orgId));
     if (!access && !definition.public) {
       return this.deny(name, 'You are not a member of any ComputeHub org here. Ask an admin to add you (member add), or to bind this channel (org bind).');
     }
@@ -199,7 +205,7 @@ export class CommandRegistry {
     if (definition.confirm && !context.confirmed) {
       const preview = await definition.confirm(context);
       if (preview) {
-        const line = `${this.describe(definition, options)} --yes`;
+        const line = `${this.describe(definition, options)} --org=${orgId} --yes`;
         return {
           command: name,
           outcome: 'confirm',
@@ -219,9 +225,18 @@ export class CommandRegistry {
       await audit(result.kind === 'error' ? 'error' : 'ok', result.kind === 'error' ? result.text : undefined);
       return { command: name, outcome: result.kind === 'error' ? 'failed' : 'ok', reply: result };
     } catch (error) {
-      await audit('error', error instanceof UserError ? error.message : 'internal error');
+      await audit(error instanceof DeniedError ? 'refused' : 'error', error instanceof UserError ? error.message : 'internal error');
       throw error;
     }
+  }
+
+  /** The refusal of a Confirm pressed where another org applies; org names are told only to their members. */
+  private otherOrgButton(invocation: Invocation, pinned: string, current: string | undefined): string {
+    const { identity, db } = this.services;
+    const name = (orgId: string | undefined) => (orgId && identity.roleIn(invocation.actor, orgId) ? db.data.orgs.find((org) => org.id === orgId)?.name : undefined);
+    const shown = name(pinned);
+    const here = name(current);
+    return `This button was shown for ${shown ? `org ${shown}` : 'another org'}${here ? `; here org ${here} applies` : ''}, so nothing was done. Run the command again where you mean it (in direct messages, org use <name> switches your org).`;
   }
 
   /** Why this role (or this edition) may not run the command, if it may not. */

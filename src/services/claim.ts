@@ -14,9 +14,9 @@ export class ClaimService {
 
   constructor(private readonly db: Db, private readonly now: () => Date) {}
 
-  /** True once any chat user (not the terminal) is an admin. */
+  /** True once a chat user (not the terminal) is an admin of the default org, i.e. an operator of the install. */
   hasChatAdmin(): boolean {
-    return this.db.data.members.some((member) => member.role === 'admin' && member.platform !== 'console');
+    return this.db.data.members.some((member) => member.orgId === DEFAULT_ORG_ID && member.role === 'admin' && member.platform !== 'console');
   }
 
   /** A new one-time code when nobody has claimed the install yet; undefined otherwise. */

@@ -1,5 +1,6 @@
-// Who is asking, and with which rights: (platform, user id) → member of an org with a role; a
-// shared channel bound to an org gives strangers viewer rights there and sets the default project.
+// Who is asking, and with which rights: (platform, user id) → member of one or more orgs, each with a
+// role. A shared channel bound to an org decides the org there (strangers are its viewers) and the
+// default project; elsewhere the person's current org (`org use`) applies.
 import type { Actor, Channel } from '../core/command.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Db } from '../store/db.ts';
@@ -11,7 +12,14 @@ export interface Access {
   projectId: string;
 }
 
-/** The terminal user and the CLI: always admin of the default org. */
+export interface Membership {
+  orgId: string;
+  role: Role;
+}
+
+type Person = Pick<Actor, 'platform' | 'userId'>;
+
+/** The terminal user and the CLI: the local operator, always admin of the default org. */
 export const LOCAL_ACTOR: Actor = { platform: 'console', userId: 'local', displayName: 'local admin' };
 export const LOCAL_CHANNEL: Channel = { platform: 'console', id: 'local', kind: 'direct' };
 
@@ -20,22 +28,47 @@ const AUDIT_LIMIT = 10_000;
 export class IdentityService {
   constructor(private readonly db: Db, private readonly now: () => Date) {}
 
+  /** Which org applies and with which role: a bound channel's org, else the person's current org. */
   resolve(actor: Actor, channel: Channel): Access | undefined {
     const data = this.db.data;
-    if (actor.platform === 'console') {
-      const org = data.orgs.find((candidate) => candidate.id === DEFAULT_ORG_ID)!;
-      return { orgId: org.id, role: 'admin', projectId: org.defaultProjectId };
-    }
     const binding = channel.kind === 'shared' ? data.channels.find((candidate) => candidate.platform === channel.platform && candidate.channelId === channel.id) : undefined;
-    const memberships = data.members.filter((member) => member.platform === actor.platform && member.userId === actor.userId);
-    if (binding) {
-      const member = memberships.find((candidate) => candidate.orgId === binding.orgId);
-      return { orgId: binding.orgId, role: member?.role ?? 'viewer', projectId: binding.projectId };
-    }
-    const member = memberships[0];
-    if (!member) return undefined;
-    const org = data.orgs.find((candidate) => candidate.id === member.orgId);
-    return org ? { orgId: org.id, role: member.role, projectId: org.defaultProjectId } : undefined;
+    if (binding) return { orgId: binding.orgId, role: this.roleIn(actor, binding.orgId) ?? 'viewer', projectId: binding.projectId };
+    const orgId = this.currentOrgId(actor);
+    const org = orgId === undefined ? undefined : data.orgs.find((candidate) => candidate.id === orgId);
+    return org ? { orgId: org.id, role: this.roleIn(actor, org.id)!, projectId: org.defaultProjectId } : undefined;
+  }
+
+  /** Every org this person belongs to, oldest membership first. The terminal is admin of the default org. */
+  memberships(person: Person): Membership[] {
+    const data = this.db.data;
+    const stored = data.members
+      .filter((member) => member.platform === person.platform && member.userId === person.userId && data.orgs.some((org) => org.id === member.orgId))
+      .map((member) => ({ orgId: member.orgId, role: member.role }));
+    if (person.platform !== LOCAL_ACTOR.platform) return stored;
+    return [{ orgId: DEFAULT_ORG_ID, role: 'admin' }, ...stored.filter((membership) => membership.orgId !== DEFAULT_ORG_ID)];
+  }
+
+  roleIn(person: Person, orgId: string): Role | undefined {
+    return this.memberships(person).find((membership) => membership.orgId === orgId)?.role;
+  }
+
+  /** Where no bound channel decides: the org chosen with `org use` while they still belong to it, else their first. */
+  currentOrgId(person: Person): string | undefined {
+    const memberships = this.memberships(person);
+    const choice = this.db.data.orgChoices.find((entry) => entry.platform === person.platform && entry.userId === person.userId);
+    return memberships.find((membership) => membership.orgId === choice?.orgId)?.orgId ?? memberships[0]?.orgId;
+  }
+
+  async useOrg(person: Person, orgId: string): Promise<void> {
+    await this.db.update((data) => {
+      data.orgChoices = data.orgChoices.filter((entry) => !(entry.platform === person.platform && entry.userId === person.userId));
+      data.orgChoices.push({ platform: person.platform, userId: person.userId, orgId });
+    });
+  }
+
+  /** Operators run the install and may create orgs: the admins of the default org (terminal, COMPUTEHUB_ADMINS, the claimer). */
+  isOperator(person: Person): boolean {
+    return this.roleIn(person, DEFAULT_ORG_ID) === 'admin';
   }
 
   /** Makes the listed users admins of the default org (COMPUTEHUB_ADMINS). */

@@ -58,6 +58,7 @@ export async function removeMember(db: Db, orgId: string, reference: string): Pr
   await db.update((data) => {
     data.members = data.members.filter((candidate) => candidate !== member);
     data.projectChoices = data.projectChoices.filter((entry) => !(entry.orgId === orgId && entry.platform === member.platform && entry.userId === member.userId));
+    data.orgChoices = data.orgChoices.filter((entry) => !(entry.orgId === orgId && entry.platform === member.platform && entry.userId === member.userId));
   });
   return member;
 }

@@ -29,7 +29,7 @@ export function findProject(data: Database, orgId: string, name: string): Projec
 /** The project a member works in now. */
 export function currentProjectId(data: Database, who: { orgId: string; platform: string; userId: string; fallback: string }): string {
   const choice = data.projectChoices.find((entry) => entry.orgId === who.orgId && entry.platform === who.platform && entry.userId === who.userId);
-  const stillThere = choice && data.projects.some((project) => project.id === choice.projectId);
+  const stillThere = choice && data.projects.some((project) => project.id === choice.projectId && project.orgId === who.orgId);
   return stillThere ? choice.projectId : who.fallback;
 }
 

@@ -13,6 +13,8 @@ export const orgSchema = z.object({
   name: z.string(),
   createdAt: isoTime,
   defaultProjectId: z.string(),
+  /** platform:userId of whoever created it; absent for the default org. */
+  createdBy: z.string().optional(),
 });
 
 export const projectSchema = z.object({
@@ -30,6 +32,9 @@ export const memberSchema = z.object({
   role: z.enum(ROLES),
   addedAt: isoTime,
 });
+
+/** The org a person acts in where no bound channel decides (direct messages, unbound channels). */
+export const orgChoiceSchema = z.object({ platform: z.string(), userId: z.string(), orgId: z.string() });
 
 export const channelBindingSchema = z.object({
   platform: z.string(),
@@ -90,12 +95,14 @@ export const dbSchema = z.object({
   metrics: z.array(metricSampleSchema).default([]),
   templates: z.array(orgTemplateSchema).default([]),
   projectChoices: z.array(projectChoiceSchema).default([]),
+  orgChoices: z.array(orgChoiceSchema).default([]),
 });
 
 export type Database = z.infer<typeof dbSchema>;
 export type Org = z.infer<typeof orgSchema>;
 export type Project = z.infer<typeof projectSchema>;
 export type Member = z.infer<typeof memberSchema>;
+export type OrgChoice = z.infer<typeof orgChoiceSchema>;
 export type ChannelBinding = z.infer<typeof channelBindingSchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type ProviderKey = z.infer<typeof providerKeySchema>;
@@ -120,5 +127,6 @@ export function emptyDatabase(now: Date): Database {
     metrics: [],
     templates: [],
     projectChoices: [],
+    orgChoices: [],
   };
 }

@@ -220,7 +220,7 @@ describe('Slack: roles and confirmation', () => {
     const call = await fake.waitFor(() => fake.callsTo('chat.postMessage').find((candidate) => String(candidate.args.text).includes('About to destroy box-1')), 'the confirmation');
     const ts = call.result.ts as string;
     const confirm = findButton(call.args.blocks, 'Confirm');
-    expect(call.args.blocks.find((block: any) => block.type === 'actions').elements[0]).toMatchObject({ style: 'danger', value: 'cmd:sx-zap target=box-1 --yes' });
+    expect(call.args.blocks.find((block: any) => block.type === 'actions').elements[0]).toMatchObject({ style: 'danger', value: 'cmd:sx-zap target=box-1 --org=default --yes' });
 
     const byBob = await slack.press(confirm, BOB, OPS, { ts });
     const refusal = await fake.waitFor(() => fake.responses.find((post) => byBob.responseUrl.endsWith(post.id)), 'the refusal');

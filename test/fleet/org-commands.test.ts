@@ -79,7 +79,7 @@ describe('projects and members', () => {
 
   it('adds members with roles, changes and removes them, and keeps the last admin', async () => {
     expect((await world.run('member add telegram:42 role=admin name=Ana')).outcome).toBe('ok');
-    expect((await world.run('member add discord:7 name=Bo')).reply.text).toBe('Bo is now a dev of this org.');
+    expect((await world.run('member add discord:7 name=Bo')).reply.text).toBe('Bo is now a dev of org Default.');
     expect((await world.run('member role discord:7 viewer')).reply.text).toBe('Bo is now a viewer.');
     expect((await world.run('member role telegram:42 dev')).reply.text).toMatch(/only admin/);
     expect((await world.run('member add slack:U1 role=root')).outcome).toBe('usage');

@@ -95,8 +95,10 @@ function match(data: Database, orgId: string, provider: BoundProvider, instance:
 function adopt(context: FleetContext, data: Database, orgId: string, provider: BoundProvider, instance: Instance, report: SyncReport): InstanceRecord | undefined {
   // The same account can be bound to several orgs; a machine belongs to the first that saw it.
   if (data.instances.some((record) => record.provider === provider.name && record.providerInstanceId === instance.providerInstanceId && !record.destroyedAt)) return undefined;
-  const org = data.orgs.find((candidate) => candidate.id === orgId);
   const token = tokenFromLabel(instance.name);
+  // Another org's deploy whose create was not recorded yet (several orgs on one account, e.g. the simulator).
+  if (token && data.instances.some((record) => record.deployToken === token && record.orgId !== orgId)) return undefined;
+  const org = data.orgs.find((candidate) => candidate.id === orgId);
   const nowIso = context.now().toISOString();
   const record: InstanceRecord = {
     id: allocateInstanceId(data, orgId),

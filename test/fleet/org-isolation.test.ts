@@ -169,10 +169,23 @@ describe('buttons', () => {
     const confirm = preview.reply.buttons!.find((button) => button.label === 'Confirm')!;
     await run('org use beta', dana);
     const pressed = await drive(app.run(confirm.command, dana));
-    expect(pressed.outcome).toBe('denied');
-    expect(pressed.reply.text).toContain('acme');
+    expect(['denied', 'failed']).toContain(pressed.outcome);
+    expect(pressed.reply.kind).toBe('error');
     expect([...records(acmeId), ...records(betaId)].filter((record) => record.destroyedAt)).toEqual([]);
     expect(liveMachines(sim, 'vast')).toHaveLength(3);
     await run('org use acme', dana);
+  });
+
+  it('a Confirm shown in a channel bound to acme, pressed after the channel was bound to beta, destroys nothing', async () => {
+    const room: Channel = { platform: 'telegram', id: '-300', kind: 'shared' };
+    await run('org bind org=acme', as(olga, room));
+    const preview = await run('destroy i1', as(olga, room));
+    expect(preview.reply.title).toContain('acme-one');
+    const confirm = preview.reply.buttons!.find((button) => button.label === 'Confirm')!;
+    await run('org bind org=beta', as(olga, room));
+    const pressed = await drive(app.run(confirm.command, as(olga, room)));
+    expect(['denied', 'failed']).toContain(pressed.outcome);
+    expect([...records(acmeId), ...records(betaId)].filter((record) => record.destroyedAt)).toEqual([]);
+    expect(liveMachines(sim, 'vast')).toHaveLength(3);
   });
 });

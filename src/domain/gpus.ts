@@ -12,6 +12,8 @@ const gpuSpecSchema = z.object({
   /** Dense tensor BF16 TFLOPS; null where the chip has no BF16 (pre-Ampere). */
   bf16Tflops: z.number().positive().nullable(),
   memBandwidthGBs: z.number().positive(),
+  /** CUDA compute capability (8.9 = Ada, sm_89); null for AMD. Decides which CUDA builds have kernels for it. */
+  computeCapability: z.number().min(3).max(20).nullable(),
   /** SXM also covers other mezzanine modules (AMD OAM). */
   formFactor: z.enum(['PCIe', 'SXM']),
   aliases: z.array(z.string().min(1)),

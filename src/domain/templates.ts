@@ -3,9 +3,19 @@
 // templates come from the store and pass through the same schema.
 import { readdirSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { chooseBuild, type CudaBuild } from './cuda.ts';
+import { canonicalGpu } from './gpus.ts';
 
 /** Placeholder in env values and app URL paths, replaced by a per-deploy random secret. */
 export const SECRET_PLACEHOLDER = '{{secret}}';
+
+const imageSchema = z
+  .string()
+  .regex(/^[\w.\-/:@]+:[\w.\-]+$|^[\w.\-/:]+@sha256:[a-f0-9]{64}$/, 'expected an image with a pinned tag, e.g. pytorch/pytorch:2.9.0-cuda12.8-cudnn9-runtime')
+  .refine((image) => !image.endsWith(':latest'), 'pin a version tag instead of :latest so every deploy runs the same thing');
+const cudaSchema = z.number().min(9).max(20);
+const computeCapabilitySchema = z.number().min(3).max(20);
+const variantSchema = z.object({ image: imageSchema, cuda: cudaSchema, minComputeCapability: computeCapabilitySchema.optional() });
 
 const portSchema = z.object({
   port: z.number().int().min(1).max(65535),
@@ -23,11 +33,13 @@ export const templateSchema = z
     tier: z.enum(['free', 'pro']),
     description: z.string().min(1).max(300),
     /** Docker image with a pinned tag; null means the user names one at deploy time (image=). */
-    image: z
-      .string()
-      .regex(/^[\w.\-/:@]+:[\w.\-]+$|^[\w.\-/:]+@sha256:[a-f0-9]{64}$/, 'expected an image with a pinned tag, e.g. pytorch/pytorch:2.4.1-cuda12.4-cudnn9-runtime')
-      .refine((image) => !image.endsWith(':latest'), 'pin a version tag instead of :latest so every deploy runs the same thing')
-      .nullable(),
+    image: imageSchema.nullable(),
+    /** CUDA the image was built with (its host driver must support it); absent for images without CUDA code. */
+    cuda: cudaSchema.optional(),
+    /** Oldest GPU the image has kernels for, as a compute capability (7.5 when a build dropped Volta). */
+    minComputeCapability: computeCapabilitySchema.optional(),
+    /** Other builds of the same software for other GPUs or drivers, tried in order after `image`. */
+    variants: z.array(variantSchema).max(6).optional(),
     ports: z.array(portSchema).max(10),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(256)).default({}),
     /** Runs inside the container after SSH is set up; should not return while the app runs. */
@@ -36,7 +48,8 @@ export const templateSchema = z
     minDiskGb: z.number().int().min(10).max(4000),
   })
   .refine((template) => new Set(template.ports.map((port) => port.port)).size === template.ports.length, { message: 'each port may be listed once' })
-  .refine((template) => !template.ports.some((port) => port.port === 22), { message: 'port 22 is always exposed for SSH; do not list it' });
+  .refine((template) => !template.ports.some((port) => port.port === 22), { message: 'port 22 is always exposed for SSH; do not list it' })
+  .refine((template) => !template.variants?.length || (template.image !== null && template.cuda !== undefined), { message: 'variants need an image with its cuda version first' });
 
 export type Template = z.infer<typeof templateSchema>;
 export type TemplatePort = Template['ports'][number];
@@ -156,4 +169,27 @@ export function templateMisfit(template: Template, offer: { vramGb: number; gpuC
   }
   if (diskGb < template.minDiskGb) return `${template.name} needs at least ${template.minDiskGb} GB of disk; disk=${diskGb} was asked for`;
   return undefined;
+}
+
+/** The builds a template ships, preferred first; empty when its image holds no CUDA code (any GPU will do). */
+export function templateBuilds(template: Template): CudaBuild[] {
+  if (!template.image || template.cuda === undefined) return [];
+  return [{ image: template.image, cuda: template.cuda, minComputeCapability: template.minComputeCapability }, ...(template.variants ?? [])];
+}
+
+/** What a deploy runs on an offer: the image (undefined = the user must name one) and the CUDA its host must support. */
+export type TemplateFit = { image: string | undefined; cuda?: number } | { misfit: string };
+
+/**
+ * Whether a template runs on an offer, and with which build: the VRAM and disk it needs, then the
+ * build with kernels for the offer's GPU that the host's driver supports. An image the user named
+ * (image=) is taken as it is: we cannot know what CUDA it was built with.
+ */
+export function fitTemplate(template: Template, offer: { gpu: string; vramGb: number; gpuCount: number; cudaVersion?: number | undefined }, diskGb: number, namedImage?: string): TemplateFit {
+  const misfit = templateMisfit(template, offer, diskGb);
+  if (misfit) return { misfit };
+  const builds = templateBuilds(template);
+  if (namedImage || builds.length === 0) return { image: namedImage ?? template.image ?? undefined };
+  const choice = chooseBuild(template.name, builds, { gpu: offer.gpu, computeCapability: canonicalGpu(offer.gpu, offer.vramGb)?.computeCapability, driverCuda: offer.cudaVersion });
+  return 'misfit' in choice ? choice : { image: choice.build.image, cuda: choice.build.cuda };
 }

@@ -33,7 +33,7 @@ describe('templates', () => {
     expect(rendered.env.JUPYTER_TOKEN).toBe('s3cr3t');
     expect(rendered.ports[0]).toEqual({ port: 22, protocol: 'tcp' });
     expect(rendered.ports).toContainEqual({ port: 8888, protocol: 'http' });
-    expect(rendered.startScript.indexOf('sshd')).toBeLessThan(rendered.startScript.indexOf('start-notebook'));
+    expect(rendered.startScript.indexOf('sshd')).toBeLessThan(rendered.startScript.indexOf('jupyter lab'));
     const links = appLinks(jupyter, [{ containerPort: 8888, host: '1.2.3.4', hostPort: 40001 }], 's3cr3t');
     expect(links).toEqual([{ app: 'Jupyter', url: 'http://1.2.3.4:40001/lab?token=s3cr3t' }]);
     const proxied = appLinks(jupyter, [{ containerPort: 8888, host: 'x', hostPort: 1, url: 'https://abc-8888.proxy.runpod.net' }], 't');

@@ -52,6 +52,8 @@ export interface LaunchSpec {
   startScript?: string;
   diskGb: number;
   gpuCount: number;
+  /** CUDA the image needs from the host driver; providers that pick the host at create (RunPod) place the pod by it. */
+  minCudaVersion?: number;
   /** Interruptible bid in USD per hour (Vast); absent means on-demand. */
   bidPerHour?: number;
   /** Public SSH key to install, where the provider needs one (Lambda, TensorDock). */

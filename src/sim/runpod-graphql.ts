@@ -34,7 +34,7 @@ const DEPLOY_INPUT_FIELDS = new Set([
 const graphqlFailure = (message: string, code: string): Answer => ({ status: 200, json: { errors: [{ message, extensions: { code } }], data: null } });
 
 export function createRunpodGraphql(market: Market, pods: RunpodPods) {
-  const { seed, now, stockFor, deploy, parsePorts, podPorts, gpuIds, desiredStatus } = pods;
+  const { seed, now, stockFor, cudaVersionsFor, deploy, parsePorts, podPorts, gpuIds, desiredStatus } = pods;
 
   function gpuType(gpu: SimGpuModel): GqlObject {
     const prices = runpodPrices(seed, gpu, now());
@@ -67,7 +67,8 @@ export function createRunpodGraphql(market: Market, pods: RunpodPods) {
         const secure = typeof input.secureCloud === 'boolean' ? input.secureCloud : undefined;
         const dataCenterId = typeof input.dataCenterId === 'string' ? input.dataCenterId : undefined;
         const gpuCount = numberFrom(input.gpuCount) ?? 1;
-        const stock = stockFor(gpu, secure, dataCenterId);
+        const minCudaVersion = typeof input.minCudaVersion === 'string' ? input.minCudaVersion : undefined;
+        const stock = stockFor(gpu, secure, dataCenterId, minCudaVersion ? { minCudaVersion } : {});
         const price = secure === false ? prices.communityPrice : secure === true ? prices.securePrice : (prices.communityPrice ?? prices.securePrice);
         const spot = secure === false ? prices.communitySpotPrice : secure === true ? prices.secureSpotPrice : (prices.communitySpotPrice ?? prices.secureSpotPrice);
         const inStock = stock !== null && stock !== 'None';
@@ -85,6 +86,8 @@ export function createRunpodGraphql(market: Market, pods: RunpodPods) {
           availableGpuCounts: inStock ? [1, 2, 4, 8].filter((count) => count <= (stock === 'Low' ? 2 : 8)) : [],
           compliance: gpu.datacenter ? ['GDPR', 'SOC2'] : [],
           countryCode: centre?.countryCode ?? (typeof input.countryCode === 'string' ? input.countryCode : null),
+          // The CUDA versions the in-stock hosts of this type run (their drivers' highest supported CUDA).
+          gpuTypeCudaVersions: cudaVersionsFor(gpu, secure, dataCenterId).filter((version) => !minCudaVersion || Number(version) >= Number(minCudaVersion)),
         };
       },
     };
@@ -183,6 +186,11 @@ export function createRunpodGraphql(market: Market, pods: RunpodPods) {
       env,
       ...(typeof input.dockerArgs === 'string' && input.dockerArgs ? { args: input.dockerArgs } : {}),
       ...(spot ? { bidPerGpu: numberFrom(input.bidPerGpu)! } : {}),
+      cuda: {
+        ...(input.allowedCudaVersions !== undefined && input.allowedCudaVersions !== null ? { allowedCudaVersions: ([] as GqlValue[]).concat(input.allowedCudaVersions).map(String) } : {}),
+        ...(typeof input.minCudaVersion === 'string' ? { minCudaVersion: input.minCudaVersion } : {}),
+      },
+      startSsh: input.startSsh === true,
     });
     if ('failed' in result) throw new ResolverError(result.message);
     return gqlPod(result);

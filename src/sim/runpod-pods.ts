@@ -4,7 +4,7 @@ import type { FaultRegistry } from './faults.ts';
 import type { SimInstance } from './lifecycle.ts';
 import type { Market } from './market.ts';
 import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPerGpuResources, runpodPrices, runpodStock, type RunpodStock } from './cloud-catalogue.ts';
-import { round } from './random.ts';
+import { hashString, round } from './random.ts';
 import type { SimGpuModel } from './gpus.ts';
 
 /** RunPod's own capacity message (reference §6.7); v2 sends it with HTTP 400. */
@@ -14,12 +14,54 @@ const NO_CAPACITY = 'There are no longer any instances available with the reques
 const CONTAINER_DISK_MONTH = 0.1;
 const VOLUME_MONTH = 0.2;
 
+/** A CUDA version as RunPod writes it: "12.8" (major.minor). */
+export const CUDA_VERSION = /^\d{1,2}\.\d$/;
+
+/**
+ * The CUDA the host drivers of one place (cloud + data centre) support for a GPU type. Blackwell
+ * needs a 570+ driver (CUDA 12.8), so its hosts start there; older types sit on a spread of drivers.
+ */
+const DRIVER_CUDA = ['12.2', '12.4', '12.6', '12.8', '12.9'] as const;
+export function runpodHostCuda(seed: number, gpu: SimGpuModel, where: string): string {
+  const choices = gpu.computeCap >= 1000 ? DRIVER_CUDA.slice(3) : DRIVER_CUDA;
+  return choices[hashString(`${seed}-runpod-cuda-${gpu.vast}-${where}`) % choices.length]!;
+}
+
+/** Which host CUDA versions a request accepts: an explicit list, a minimum, or any. */
+export interface CudaFilter {
+  allowedCudaVersions?: string[];
+  minCudaVersion?: string;
+}
+
+const cudaNumber = (version: string) => Math.round(Number(version) * 10);
+export function cudaFits(version: string, filter: CudaFilter): boolean {
+  if (filter.allowedCudaVersions?.length) return filter.allowedCudaVersions.includes(version);
+  return filter.minCudaVersion === undefined || cudaNumber(version) >= cudaNumber(filter.minCudaVersion);
+}
+
+/** A pod template as RunPod stores it (GET /v2/templates/{id}); pods created from it take its settings. */
+export interface RunpodTemplate {
+  id: string;
+  name: string;
+  image: string;
+  args: string;
+  disk: number;
+  mounts: { persistent?: { size: number; path: string } };
+  ports: string[];
+  env: Record<string, string>;
+  registry: string | null;
+  serverless: boolean;
+  public: boolean;
+  category: 'CPU' | 'NVIDIA' | 'AMD';
+}
+
 interface Placement {
   gpu: SimGpuModel;
   dataCenterId: string;
   cloud: 'SECURE' | 'COMMUNITY';
   pricePerGpu: number;
   spotPerGpu: number;
+  cudaVersion: string;
 }
 
 export interface DeployRequest {
@@ -38,6 +80,8 @@ export interface DeployRequest {
   env: Record<string, string>;
   args?: string;
   bidPerGpu?: number;
+  cuda?: CudaFilter;
+  startSsh?: boolean;
 }
 
 export type PodPort = { port: number; protocol: 'tcp' | 'http' | 'udp' };
@@ -48,9 +92,12 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
   const seed = market.seed;
   const now = () => market.clock.now();
   const gpuById = (id: unknown) => RUNPOD_GPUS.find((gpu) => gpu.runpod!.id === id);
+  const templates = new Map<string, RunpodTemplate>();
+  /** The account's SSH public keys (PUT /v2/account/ssh-keys); startSsh puts them in PUBLIC_KEY. */
+  const accountKeys: string[] = [];
 
   /** Finds where a pod can go; undefined = no capacity (the caller answers with RunPod's text). */
-  function place(gpu: SimGpuModel, cloud: string, dataCenterIds: string[] | undefined, countryCode?: string): Placement | undefined {
+  function place(gpu: SimGpuModel, cloud: string, dataCenterIds: string[] | undefined, countryCode?: string, cuda: CudaFilter = {}): Placement | undefined {
     const prices = runpodPrices(seed, gpu, now());
     const clouds: ('SECURE' | 'COMMUNITY')[] = cloud === 'COMMUNITY' ? ['COMMUNITY'] : cloud === 'SECURE' ? ['SECURE'] : ['COMMUNITY', 'SECURE'];
     for (const which of clouds) {
@@ -58,13 +105,13 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
       const spot = which === 'SECURE' ? prices.secureSpotPrice : prices.communitySpotPrice;
       if (price === null || spot === null) continue;
       const centres = RUNPOD_DATA_CENTERS.filter((centre) => (!dataCenterIds?.length || dataCenterIds.includes(centre.id)) && (!countryCode || centre.countryCode === countryCode));
-      const centre = centres.find((candidate) => runpodStock(seed, gpu, `${which}-${candidate.id}`, now()) !== 'None');
-      if (centre) return { gpu, dataCenterId: centre.id, cloud: which, pricePerGpu: price, spotPerGpu: spot };
+      const centre = centres.find((candidate) => runpodStock(seed, gpu, `${which}-${candidate.id}`, now()) !== 'None' && cudaFits(runpodHostCuda(seed, gpu, `${which}-${candidate.id}`), cuda));
+      if (centre) return { gpu, dataCenterId: centre.id, cloud: which, pricePerGpu: price, spotPerGpu: spot, cudaVersion: runpodHostCuda(seed, gpu, `${which}-${centre.id}`) };
     }
     return undefined;
   }
 
-  function stockFor(gpu: SimGpuModel, secure: boolean | undefined, dataCenterId?: string): RunpodStock | null {
+  function stockFor(gpu: SimGpuModel, secure: boolean | undefined, dataCenterId?: string, cuda: CudaFilter = {}): RunpodStock | null {
     const prices = runpodPrices(seed, gpu, now());
     if (secure === false && prices.communityPrice === null) return null;
     const levels: RunpodStock[] = ['None', 'Low', 'Medium', 'High'];
@@ -74,9 +121,24 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
     let best = 0;
     for (const which of clouds) {
       if (which === 'COMMUNITY' && prices.communityPrice === null) continue;
-      for (const centre of centres) best = Math.max(best, levels.indexOf(runpodStock(seed, gpu, `${which}-${centre.id}`, now())));
+      for (const centre of centres) {
+        if (cudaFits(runpodHostCuda(seed, gpu, `${which}-${centre.id}`), cuda)) best = Math.max(best, levels.indexOf(runpodStock(seed, gpu, `${which}-${centre.id}`, now())));
+      }
     }
     return levels[best]!;
+  }
+
+  /** The host CUDA versions a GPU type offers (in stock, for the cloud and data centre asked about), oldest first. */
+  function cudaVersionsFor(gpu: SimGpuModel, secure: boolean | undefined, dataCenterId?: string): string[] {
+    const prices = runpodPrices(seed, gpu, now());
+    const clouds = (secure === undefined ? ['SECURE', 'COMMUNITY'] : [secure ? 'SECURE' : 'COMMUNITY']).filter((which) => which === 'SECURE' || prices.communityPrice !== null);
+    const versions = new Set<string>();
+    for (const which of clouds) {
+      for (const centre of RUNPOD_DATA_CENTERS.filter((candidate) => !dataCenterId || candidate.id === dataCenterId)) {
+        if (runpodStock(seed, gpu, `${which}-${centre.id}`, now()) !== 'None') versions.add(runpodHostCuda(seed, gpu, `${which}-${centre.id}`));
+      }
+    }
+    return [...versions].sort((a, b) => cudaNumber(a) - cudaNumber(b));
   }
 
 
@@ -104,10 +166,19 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
     const gpu = gpuById(request.gpuTypeId);
     if (!gpu) return { failed: true, status: 400, message: `GPU type "${String(request.gpuTypeId)}" is not a valid gpuTypeId; use an id from gpuTypes such as "NVIDIA GeForce RTX 4090"` };
     if (!request.image && !request.templateId) return { failed: true, status: 422, message: 'imageName is required unless templateId is given' };
+    const template = request.templateId === undefined ? undefined : templates.get(request.templateId);
+    if (request.templateId !== undefined && !template) return { failed: true, status: 400, message: `template ${request.templateId} not found` };
+    const versions = [...(request.cuda?.allowedCudaVersions ?? []), ...(request.cuda?.minCudaVersion !== undefined ? [request.cuda.minCudaVersion] : [])];
+    const badVersion = versions.find((version) => !CUDA_VERSION.test(version));
+    if (badVersion !== undefined) return { failed: true, status: 422, message: `"${badVersion}" is not a CUDA version; write it as major.minor, e.g. "12.8"` };
+    if (request.cuda?.allowedCudaVersions?.length && request.cuda.minCudaVersion !== undefined) {
+      return { failed: true, status: 400, message: 'allowedCudaVersions and minCudaVersion are mutually exclusive; send one of them' };
+    }
+    if (request.volumeInGb > 0 && request.volumeInGb < 10) return { failed: true, status: 422, message: `volumeInGb must be at least 10 GB (or 0 for no volume), got ${request.volumeInGb}` };
     if (!(Number.isInteger(request.gpuCount) && request.gpuCount >= 1 && request.gpuCount <= 8)) return { failed: true, status: 400, message: `gpuCount must be 1-8, got ${request.gpuCount}` };
     if (market.balanceMicros('runpod') <= 0) return { failed: true, status: 402, message: 'Insufficient balance: add funds to your RunPod account to deploy pods.' };
     const fault = faults.takeCreateFault('runpod');
-    const placement = fault?.kind === 'noCapacity' ? undefined : place(gpu, request.cloud, request.dataCenterIds, request.countryCode);
+    const placement = fault?.kind === 'noCapacity' ? undefined : place(gpu, request.cloud, request.dataCenterIds, request.countryCode, request.cuda);
     if (!placement) return { failed: true, status: 400, message: NO_CAPACITY };
     if (request.bidPerGpu !== undefined && request.bidPerGpu < placement.spotPerGpu) {
       return { failed: true, status: 400, message: `Your bid price ($${request.bidPerGpu}/GPU/hr) is lower than the current minimum bid price ($${placement.spotPerGpu}/GPU/hr).` };
@@ -125,8 +196,8 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
       storagePerHour: (request.volumeInGb * VOLUME_MONTH) / 730,
       interruptible: request.bidPerGpu !== undefined,
       ...(request.bidPerGpu !== undefined ? { bidPerHour: request.bidPerGpu * request.gpuCount } : {}),
-      image: request.image ?? `template:${request.templateId}`,
-      env: request.env,
+      image: request.image ?? template!.image,
+      env: { ...template?.env, ...request.env, ...(request.startSsh && accountKeys.length && !request.env.PUBLIC_KEY ? { PUBLIC_KEY: accountKeys.join('\n') } : {}) },
       ports: request.ports,
       ...(request.args ? { startScript: request.args } : {}),
       diskGb: request.containerDiskInGb + request.volumeInGb,
@@ -145,6 +216,7 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
         volumeInGb: request.volumeInGb,
         volumeMountPath: request.volumeMountPath,
         templateId: request.templateId,
+        cudaVersion: placement.cudaVersion,
         // costPerHr is the GPU price only (the docs' example equals the GPU type's price); disks bill on top.
         gpuCostPerHr: round(perGpu * request.gpuCount, 4),
       },
@@ -162,5 +234,5 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
     return ports;
   }
 
-  return { seed, now, stockFor, deploy, parsePorts, podPorts, gpuIds, desiredStatus };
+  return { seed, now, stockFor, cudaVersionsFor, deploy, parsePorts, podPorts, gpuIds, desiredStatus, templates, accountKeys, gpuById };
 }

@@ -1,28 +1,29 @@
 // RunPod's face (reference §2): GraphQL at /graphql (see runpod-graphql.ts) and REST v2 at /v2
-// (wrapped lists, RFC 9457 errors, observed `status`, 409 on a wrong action).
-import { isRecord, numberFrom, type Answer, type Face, type RequestContext } from './http.ts';
+// (wrapped lists, RFC 9457 errors, observed `status`, 409 on a wrong action, the per-user quota in
+// RateLimit headers; catalogue in runpod-catalog.ts, templates/keys/billing/logs in runpod-v2.ts).
+import { isRecord, numberFrom, type Answer, type Face, type RequestContext, type Route } from './http.ts';
 import type { FaultRegistry } from './faults.ts';
 import { gpuMetrics, type SimInstance } from './lifecycle.ts';
 import type { Market } from './market.ts';
-import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPrices, runpodStock } from './cloud-catalogue.ts';
-import { round } from './random.ts';
-import { createRunpodPods } from './runpod-pods.ts';
+import { createRunpodCatalog } from './runpod-catalog.ts';
+import { createRunpodPods, type CudaFilter } from './runpod-pods.ts';
 import { createRunpodGraphql } from './runpod-graphql.ts';
+import { createRunpodQuota } from './runpod-quota.ts';
+import { createPodProblem, createRunpodV2Routes, problem } from './runpod-v2.ts';
 import { parseOperation, type GqlValue } from './graphql.ts';
 import type { SimEndpoint, SimFault } from './types.ts';
-
-const V2_CREATE_FIELDS = new Set(['name', 'image', 'gpu', 'cpu', 'cloud', 'disk', 'mounts', 'ports', 'env', 'args', 'registry', 'dataCenterIds', 'startSsh', 'startJupyter', 'globalNetworking', 'templateId']);
 
 /**
  * Input types of the pod mutations (reference §2.3, §2.5, §6.8): the real schema rejects a wrong type
  * (env as an object instead of [{key,value}], ports as a list instead of "8888/http,22/tcp", a bad
  * cloudType, a fractional or quoted count) before anything is deployed.
  */
-type GqlInputType = 'String' | 'Int' | 'Float' | 'Boolean' | 'CloudTypeEnum' | '[EnvironmentVariableInput]';
+type GqlInputType = 'String' | 'Int' | 'Float' | 'Boolean' | 'CloudTypeEnum' | '[EnvironmentVariableInput]' | '[String]';
 const DEPLOY_INPUT_TYPES: Record<string, GqlInputType> = {
   name: 'String', imageName: 'String', gpuTypeId: 'String', gpuCount: 'Int', cloudType: 'CloudTypeEnum', containerDiskInGb: 'Int', volumeInGb: 'Int',
   volumeMountPath: 'String', dockerArgs: 'String', ports: 'String', env: '[EnvironmentVariableInput]', templateId: 'String', dataCenterId: 'String',
   countryCode: 'String', supportPublicIp: 'Boolean', startSsh: 'Boolean', startJupyter: 'Boolean', bidPerGpu: 'Float',
+  allowedCudaVersions: '[String]', minCudaVersion: 'String',
 };
 const RESUME_INPUT_TYPES: Record<string, GqlInputType> = { podId: 'String', gpuCount: 'Int', bidPerGpu: 'Float' };
 const MUTATION_INPUT_TYPES: Record<string, Record<string, GqlInputType>> = {
@@ -46,6 +47,9 @@ function fitsInputType(value: GqlValue, type: GqlInputType): boolean {
       return typeof value === 'boolean';
     case 'CloudTypeEnum':
       return value === 'ALL' || value === 'SECURE' || value === 'COMMUNITY';
+    case '[String]':
+      // GraphQL coerces a single value to a one-item list.
+      return (Array.isArray(value) ? value : [value]).every((item) => typeof item === 'string');
     case '[EnvironmentVariableInput]':
       // GraphQL coerces a single input object to a one-item list.
       return (Array.isArray(value) ? value : [value]).every((item) => isRecord(item) && typeof item.key === 'string' && (typeof item.value === 'string' || item.value === null) && Object.keys(item).every((key) => key === 'key' || key === 'value'));
@@ -77,21 +81,12 @@ function mutationInputProblem(context: RequestContext): string | undefined {
   return undefined;
 }
 
-const problem = (status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Answer => ({
-  status,
-  json: { title, status, detail, ...extra },
-  headers: { 'content-type': 'application/problem+json', ...rateHeaders() },
-});
-
-/** REST v2 sends IETF draft rate-limit headers on every response (names per draft; values simulated). */
-function rateHeaders(): Record<string, string> {
-  return { 'ratelimit-policy': '100;w=60', ratelimit: 'limit=100, remaining=99, reset=60' };
-}
-
 export function runpodFace(market: Market, faults: FaultRegistry): Face {
   const pods = createRunpodPods(market, faults);
-  const { seed, now, stockFor, deploy, parsePorts, podPorts, gpuIds } = pods;
+  const { now, deploy, parsePorts, podPorts, gpuIds, templates } = pods;
   const graphql = createRunpodGraphql(market, pods);
+  const catalog = createRunpodCatalog(market, pods);
+  const quota = createRunpodQuota(now);
 
   function v2Status(instance: SimInstance): string {
     return { pending: 'PROVISIONING', created: 'PROVISIONING', loading: 'STARTING', running: 'RUNNING', rebooting: 'STARTING', stopping: 'EXITED', stopped: 'EXITED', outbid: 'EXITED', crashed: 'ERROR', terminating: 'TERMINATED', terminated: 'TERMINATED', gone: 'TERMINATED' }[instance.phase];
@@ -125,13 +120,13 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       gpu: { id: details.gpuTypeId, count: instance.gpuCount },
       cloud: details.cloud,
       dataCenterId: details.dataCenterId,
-      cudaVersion: '12.8',
+      cudaVersion: details.cudaVersion,
       ssh: {
         proxy: running ? { host: 'ssh.runpod.io', port: 22, username: podHostId, command: `ssh ${podHostId}@ssh.runpod.io` } : null,
         direct: direct ? { host: instance.ip, port: instance.publicPorts[22], username: 'root', command: `ssh root@${instance.ip} -p ${instance.publicPorts[22]}` } : null,
       },
       cluster: null,
-      template: details.templateId ? { id: details.templateId } : null,
+      template: details.templateId ?? null,
       cost: status === 'EXITED' || status === 'TERMINATED' ? 0 : instance.details.gpuCostPerHr,
       locked: false,
       globalNetworking: { enabled: false, ip: null, internalDns: null },
@@ -161,39 +156,37 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
   // ---------- REST v2 ----------
 
   function v2Create(context: RequestContext): Answer {
-    if (!isRecord(context.body)) return problem(422, 'Unprocessable Entity', 'request body must be a JSON object');
-    const body = context.body;
-    const unknown = Object.keys(body).filter((key) => !V2_CREATE_FIELDS.has(key));
-    if (unknown.length) return problem(422, 'Unprocessable Entity', `unknown field(s): ${unknown.join(', ')}`, { errors: unknown.map((key) => ({ location: `body.${key}`, message: 'unexpected property' })) });
-    if (typeof body.name !== 'string' || !body.name) return problem(422, 'Unprocessable Entity', 'name is required', { errors: [{ location: 'body.name', message: 'required' }] });
+    const refused = createPodProblem(context.body, templates);
+    if (refused) return refused;
+    const given = context.body as Record<string, unknown>;
+    // A template supplies what the body leaves out; a field the body gives replaces the template's.
+    const template = typeof given.templateId === 'string' ? templates.get(given.templateId) : undefined;
+    const body: Record<string, unknown> = { ...(template && { image: template.image, args: template.args, disk: template.disk, ports: template.ports, env: template.env, mounts: template.mounts }), ...given };
     if (body.cpu !== undefined) return problem(400, 'Bad Request', 'CPU pods are not offered by this simulated market; ask for a gpu');
-    if (!isRecord(body.gpu)) return problem(422, 'Unprocessable Entity', 'exactly one of gpu or cpu is required', { errors: [{ location: 'body.gpu', message: 'required' }] });
-    if (body.cloud !== undefined && body.cloud !== 'SECURE' && body.cloud !== 'COMMUNITY') return problem(422, 'Unprocessable Entity', 'cloud must be SECURE or COMMUNITY');
-    // §2.3: v2 takes ports as a list and env as an object (GraphQL's comma string and [{key,value}] are 422s here).
-    if (body.ports !== undefined && !Array.isArray(body.ports)) return problem(422, 'Unprocessable Entity', 'ports must be a list such as ["8888/http","22/tcp"]', { errors: [{ location: 'body.ports', message: 'expected array' }] });
-    if (body.env !== undefined && !isRecord(body.env)) return problem(422, 'Unprocessable Entity', 'env must be an object of variables', { errors: [{ location: 'body.env', message: 'expected object' }] });
+    const gpu = body.gpu as Record<string, unknown>;
     const ports = parsePorts(body.ports ?? []);
     if (typeof ports === 'string') return problem(422, 'Unprocessable Entity', ports);
     const persistent = isRecord(body.mounts) && isRecord(body.mounts.persistent) ? body.mounts.persistent : undefined;
-    const env: Record<string, string> = {};
-    if (isRecord(body.env)) for (const [key, value] of Object.entries(body.env)) env[key] = String(value);
+    const cuda: CudaFilter = Array.isArray(gpu.allowedCudaVersions) ? { allowedCudaVersions: gpu.allowedCudaVersions as string[] } : typeof gpu.minCudaVersion === 'string' ? { minCudaVersion: gpu.minCudaVersion } : {};
     const result = deploy({
-      name: body.name,
+      name: body.name as string,
       ...(typeof body.image === 'string' ? { image: body.image } : {}),
       ...(typeof body.templateId === 'string' ? { templateId: body.templateId } : {}),
-      gpuTypeId: body.gpu.id,
-      gpuCount: numberFrom(body.gpu.count) ?? 1,
+      gpuTypeId: gpu.id,
+      gpuCount: numberFrom(gpu.count) ?? 1,
       cloud: typeof body.cloud === 'string' ? body.cloud : 'SECURE',
       ...(Array.isArray(body.dataCenterIds) ? { dataCenterIds: body.dataCenterIds.map(String) } : {}),
       containerDiskInGb: numberFrom(body.disk) ?? 50,
       volumeInGb: numberFrom(persistent?.size) ?? 0,
       volumeMountPath: typeof persistent?.path === 'string' ? persistent.path : '/workspace',
       ports,
-      env,
+      env: { ...(body.env as Record<string, string> | undefined) },
       ...(typeof body.args === 'string' && body.args ? { args: body.args } : {}),
+      cuda,
+      startSsh: body.startSsh === true,
     });
     if ('failed' in result) return problem(result.status, result.status === 402 ? 'Payment Required' : result.status === 422 ? 'Unprocessable Entity' : 'Bad Request', result.message);
-    return { status: 201, json: v2Pod(result), headers: rateHeaders() };
+    return { status: 201, json: v2Pod(result) };
   }
 
   function v2Action(context: RequestContext): Answer {
@@ -205,44 +198,66 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
     if (!v2Actions(status).includes(action)) return problem(409, 'Conflict', `cannot ${action} a pod in status ${status}; allowed: ${v2Actions(status).join(', ')}`);
     if (action === 'terminate') {
       market.transition(pod, 'gone');
-      return { status: 204, headers: rateHeaders() };
+      return { status: 204 };
     }
     market.transition(pod, action === 'stop' ? 'stopped' : action === 'start' ? 'loading' : 'rebooting');
-    return { status: 200, json: v2Pod(pod), headers: rateHeaders() };
+    return { status: 200, json: v2Pod(pod) };
   }
 
-  function v2CatalogGpus(context: RequestContext): Answer {
-    const include = context.query.get('include');
-    const product = context.query.get('product');
-    const needsInclude = ['count', 'cloud', 'countryCodes', 'cudaVersions', 'minCudaVersion'].find((name) => context.query.has(name));
-    if (!include && needsInclude) return problem(400, 'Bad Request', `${needsInclude} is only valid with include=AVAILABILITY`);
-    if (include === 'AVAILABILITY' && !product) return problem(400, 'Bad Request', 'include=AVAILABILITY requires product=POD, CLUSTER or SERVERLESS');
-    const withAvailability = include === 'AVAILABILITY';
-    const cloud = context.query.get('cloud');
-    const gpus = RUNPOD_GPUS.map((gpu) => {
-      const prices = runpodPrices(seed, gpu, now());
-      const stock = stockFor(gpu, cloud === 'SECURE' ? true : cloud === 'COMMUNITY' ? false : undefined);
-      return {
-        id: gpu.runpod!.id,
-        name: gpu.runpod!.displayName,
-        pool: gpu.vast.replace(/\s+/g, '_').toUpperCase(),
-        manufacturer: gpu.manufacturer === 'AMD' ? 'AMD' : 'NVIDIA',
-        memory: gpu.runpod!.memoryInGb,
-        secure: true,
-        community: prices.communityPrice !== null,
-        price: { secure: prices.securePrice, community: prices.communityPrice, serverless: round(prices.securePrice! * 1.4, 2) },
-        maxCount: { secure: 8, community: prices.communityPrice === null ? 0 : 8 },
-        ...(withAvailability
-          ? {
-              availability: (stock ?? 'None').toUpperCase(),
-              dataCenters: RUNPOD_DATA_CENTERS.map((centre) => ({ id: centre.id, name: centre.name, availability: runpodStock(seed, gpu, `SECURE-${centre.id}`, now()).toUpperCase() })),
-              cudaVersions: ['12.4', '12.6', '12.8'].map((version) => ({ version, available: true })),
-            }
-          : {}),
-      };
-    });
-    return { status: 200, json: { gpus }, headers: rateHeaders() };
+  /** Every v2 call counts against the caller's quota; past it the answer is 429, and every answer carries the quota. */
+  function metered(route: Route): Route {
+    return {
+      ...route,
+      async handle(context) {
+        const verdict = quota.take(context.apiKey ?? '');
+        if (!verdict.allowed) {
+          const refused = problem(429, 'Too Many Requests', `rate limit exceeded for the ${verdict.window} window`);
+          return { ...refused, headers: { ...refused.headers, ...verdict.headers, 'retry-after': String(verdict.retryAfterSeconds) } };
+        }
+        const answer = await route.handle(context);
+        return { ...answer, headers: { ...answer.headers, ...verdict.headers } };
+      },
+    };
   }
+
+  const v2Routes: Route[] = [
+    { method: 'GET', path: '/v2/pods', endpoint: 'list', handle: () => ({ status: 200, json: { pods: market.list('runpod').map(v2Pod) } }) },
+    { method: 'POST', path: '/v2/pods', endpoint: 'create', handle: v2Create },
+    {
+      method: 'GET',
+      path: '/v2/pods/:id',
+      endpoint: 'get',
+      handle: (context) => {
+        const pod = market.find('runpod', context.params.id!);
+        return pod ? { status: 200, json: v2Pod(pod) } : problem(404, 'Not Found', `pod ${context.params.id} not found`);
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/v2/pods/:id',
+      endpoint: 'other',
+      handle: (context) => {
+        const pod = market.find('runpod', context.params.id!);
+        if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+        if (isRecord(context.body) && typeof context.body.name === 'string') pod.name = context.body.name;
+        return { status: 200, json: v2Pod(pod) };
+      },
+    },
+    { method: 'POST', path: '/v2/pods/:id/action', endpoint: 'other', handle: v2Action },
+    {
+      method: 'DELETE',
+      path: '/v2/pods/:id',
+      endpoint: 'destroy',
+      handle: (context) => {
+        const pod = market.find('runpod', context.params.id!);
+        if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+        market.transition(pod, 'gone');
+        return { status: 204 };
+      },
+    },
+    ...catalog.routes,
+    ...createRunpodV2Routes(market, pods, catalog.byId),
+  ];
 
   return {
     provider: 'runpod',
@@ -254,10 +269,14 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       const retry: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
       const rest = context.path.startsWith('/v2');
       if (fault.kind === 'auth') return this.authError(context);
+      if (fault.kind === 'rateLimit' && rest) {
+        // REST v2 always says how long to wait, in Retry-After and in the exhausted window's t.
+        const seconds = fault.retryAfterSeconds ?? 12;
+        const refused = problem(429, 'Too Many Requests', 'rate limit exceeded for the minute window');
+        return { ...refused, headers: { ...refused.headers, ...quota.exhaustedHeaders(context.apiKey ?? '', seconds), 'retry-after': String(seconds) } };
+      }
       if (fault.kind === 'rateLimit') {
-        return rest
-          ? { ...problem(429, 'Too Many Requests', 'rate limit exceeded for the minute window'), headers: { 'content-type': 'application/problem+json', ...rateHeaders(), ...retry } }
-          : { status: 429, json: { errors: [{ message: 'Too many requests, please slow down.', extensions: { code: 'RATE_LIMITED' } }] }, headers: retry };
+        return { status: 429, json: { errors: [{ message: 'Too many requests, please slow down.', extensions: { code: 'RATE_LIMITED' } }] }, headers: retry };
       }
       const status = fault.status ?? 500;
       return rest ? problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'the server failed to handle the request; retry later') : { status, json: { errors: [{ message: 'Something went wrong. Please try again later.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
@@ -274,62 +293,7 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
     routes: [
       { method: 'POST', path: '/graphql', endpoint: 'other', handle: checkedGraphql },
       { method: 'GET', path: '/graphql', endpoint: 'other', handle: checkedGraphql },
-      { method: 'GET', path: '/v2/pods', endpoint: 'list', handle: () => ({ status: 200, json: { pods: market.list('runpod').map(v2Pod) }, headers: rateHeaders() }) },
-      { method: 'POST', path: '/v2/pods', endpoint: 'create', handle: v2Create },
-      {
-        method: 'GET',
-        path: '/v2/pods/:id',
-        endpoint: 'get',
-        handle: (context) => {
-          const pod = market.find('runpod', context.params.id!);
-          return pod ? { status: 200, json: v2Pod(pod), headers: rateHeaders() } : problem(404, 'Not Found', `pod ${context.params.id} not found`);
-        },
-      },
-      {
-        method: 'PATCH',
-        path: '/v2/pods/:id',
-        endpoint: 'other',
-        handle: (context) => {
-          const pod = market.find('runpod', context.params.id!);
-          if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
-          if (isRecord(context.body) && typeof context.body.name === 'string') pod.name = context.body.name;
-          return { status: 200, json: v2Pod(pod), headers: rateHeaders() };
-        },
-      },
-      { method: 'POST', path: '/v2/pods/:id/action', endpoint: 'other', handle: v2Action },
-      {
-        method: 'DELETE',
-        path: '/v2/pods/:id',
-        endpoint: 'destroy',
-        handle: (context) => {
-          const pod = market.find('runpod', context.params.id!);
-          if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
-          market.transition(pod, 'gone');
-          return { status: 204, headers: rateHeaders() };
-        },
-      },
-      { method: 'GET', path: '/v2/catalog/gpus', endpoint: 'offers', anonymous: true, handle: v2CatalogGpus },
-      {
-        method: 'GET',
-        path: '/v2/catalog/datacenters',
-        endpoint: 'offers',
-        anonymous: true,
-        handle: () => ({
-          status: 200,
-          headers: rateHeaders(),
-          json: {
-            dataCenters: RUNPOD_DATA_CENTERS.map((centre) => ({
-              id: centre.id,
-              name: centre.name,
-              region: centre.region,
-              globalNetwork: false,
-              networkVolumeTypes: ['STANDARD'],
-              compliance: [],
-              gpuAvailability: RUNPOD_GPUS.map((gpu) => ({ id: gpu.runpod!.id, name: gpu.runpod!.displayName, availability: runpodStock(seed, gpu, `SECURE-${centre.id}`, now()).toUpperCase() })),
-            })),
-          },
-        }),
-      },
+      ...v2Routes.map(metered),
     ],
   };
 }

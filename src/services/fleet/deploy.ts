@@ -36,6 +36,8 @@ export interface DeployPlan {
   token: string;
   template: Template;
   image: string;
+  /** The CUDA the image needs from the host driver, when the template declares it (RunPod places the pod by it). */
+  cuda?: number;
   provider: BoundProvider;
   offer: Offer;
   diskGb: number;
@@ -81,7 +83,7 @@ export class DeployService {
   }
 
   async plan(request: DeployRequest): Promise<DeployPlan> {
-    const { template, image } = this.template(request.orgId, request.templateId, request.image);
+    const { template, image: namedOrDefault } = this.template(request.orgId, request.templateId, request.image);
     const diskGb = Math.max(request.diskGb ?? template.minDiskGb, template.minDiskGb);
     if (request.diskGb !== undefined && request.diskGb < template.minDiskGb) {
       throw new UsageError(`${template.name} needs at least ${template.minDiskGb} GB of disk; disk=${request.diskGb} is too small.`);
@@ -91,7 +93,8 @@ export class DeployService {
     // an explicit TensorDock request gets the explanation below.
     const explicit = request.provider === 'tensordock' || request.reference?.toLowerCase().startsWith('tensordock:');
     const providers = this.context.sshPublicKey || explicit ? bound : bound.filter((provider) => provider.name !== 'tensordock');
-    const { provider, offer } = await chooseOffer(providers, request, template, diskGb, { log: this.context.log, cached: this.context.cachedOffer });
+    const { provider, offer, image: build, cuda } = await chooseOffer(providers, request, template, diskGb, { log: this.context.log, cached: this.context.cachedOffer });
+    const image = build ?? namedOrDefault;
     if (request.bidPerHour !== undefined && offer.minBidPerHour !== undefined && request.bidPerHour < offer.minBidPerHour) {
       throw new UserError(`A bid of $${request.bidPerHour}/h is below this offer's minimum of $${offer.minBidPerHour}/h. Bid at least that, or leave bid out for on-demand.`);
     }
@@ -103,7 +106,7 @@ export class DeployService {
     // A bid replaces the minimum bid; what the offer adds on top (Vast disk) is still paid.
     const extras = offer.minBidPerHour !== undefined ? Math.max(0, offer.pricePerHour - offer.minBidPerHour) : 0;
     const pricePerHour = request.bidPerHour !== undefined ? Math.round((request.bidPerHour + extras) * 1e6) / 1e6 : offer.pricePerHour;
-    return { request, token, template, image, provider, offer, diskGb, pricePerHour, name };
+    return { request, token, template, image, ...(cuda !== undefined && { cuda }), provider, offer, diskGb, pricePerHour, name };
   }
 
   /** The deploy already made with this token in this org, if any. */
@@ -228,6 +231,7 @@ export class DeployService {
       startScript: rendered.startScript,
       diskGb: plan.diskGb,
       gpuCount: plan.offer.gpuCount,
+      ...(plan.cuda !== undefined && { minCudaVersion: plan.cuda }),
       ...(plan.request.bidPerHour !== undefined && { bidPerHour: plan.request.bidPerHour }),
       ...(this.context.sshPublicKey && { sshPublicKey: this.context.sshPublicKey }),
     };

@@ -1,10 +1,11 @@
 // Finding the offer a deploy rents: a reference from `prices` (vast:12345), or the cheapest offer
-// that matches a GPU and fits the template right now.
+// that matches a GPU and fits the template right now, with the template's build for that GPU and
+// host driver (a Blackwell card only gets a CUDA 12.8+ image, and only on a host whose driver runs it).
 import { UsageError, UserError } from '../../core/errors.ts';
 import { matchGpuQuery } from '../../domain/gpus.ts';
 import type { Offer } from '../../domain/offer.ts';
 import { offerReference } from '../../domain/ranking-reference.ts';
-import { templateMisfit, type Template } from '../../domain/templates.ts';
+import { fitTemplate, type Template } from '../../domain/templates.ts';
 import type { Logger } from '../../log.ts';
 import { providerNamed, requireCapability, type BoundProvider } from './providers.ts';
 
@@ -15,11 +16,17 @@ export interface OfferWanted {
   gpuCount?: number | undefined;
   provider?: string | undefined;
   bidPerHour?: number | undefined;
+  /** An image the user named (image=): run as it is, whatever CUDA it was built with. */
+  image?: string | undefined;
 }
 
 export interface ChosenOffer {
   provider: BoundProvider;
   offer: Offer;
+  /** The template build for this offer's GPU and driver; undefined = the image the user names. */
+  image: string | undefined;
+  /** The CUDA that build needs from the host driver, when the template declares it. */
+  cuda?: number;
 }
 
 export function parseOfferReference(reference: string): { provider: string; offerId: string } {
@@ -60,9 +67,9 @@ export async function chooseOffer(
       throw new UsageError(`${wanted.reference} is an interruptible offer: add bid=<$/h>, at least ${offer.minBidPerHour ?? offer.pricePerHour}.`);
     }
     if (interruptible && !offer.interruptible) throw new UsageError(`${wanted.reference} is an on-demand offer; leave bid out, or pick an interruptible (-bid) offer from: prices`);
-    const misfit = templateMisfit(template, offer, diskGb);
-    if (misfit) throw new UserError(`${misfit}. Pick a bigger offer from: prices vram>=${template.minVramGb}`);
-    return { provider, offer };
+    const fit = fitTemplate(template, offer, diskGb, wanted.image);
+    if ('misfit' in fit) throw new UserError(`${fit.misfit}. Pick another offer from: prices vram>=${template.minVramGb}`);
+    return { provider, offer, ...fit };
   }
   if (!wanted.gpu) {
     throw new UsageError('Say what to rent: an offer reference from prices (deploy vast:12345 template=pytorch) or a GPU (deploy gpu=4090 template=pytorch).');
@@ -83,6 +90,7 @@ export async function chooseOffer(
   );
   const found: ChosenOffer[] = [];
   const failures: string[] = [];
+  const misfits = new Set<string>();
   answers.forEach((answer, index) => {
     const provider = candidates[index]!;
     if (answer.status === 'rejected') {
@@ -92,15 +100,19 @@ export async function chooseOffer(
     }
     for (const offer of answer.value) {
       if (!names.has(offer.gpu) || (wanted.gpuCount && offer.gpuCount !== wanted.gpuCount)) continue;
-      if (offer.interruptible !== (wanted.bidPerHour !== undefined) || templateMisfit(template, offer, diskGb)) continue;
+      if (offer.interruptible !== (wanted.bidPerHour !== undefined)) continue;
       if (wanted.bidPerHour !== undefined && offer.minBidPerHour !== undefined && wanted.bidPerHour < offer.minBidPerHour) continue;
-      found.push({ provider, offer });
+      const fit = fitTemplate(template, offer, diskGb, wanted.image);
+      if ('misfit' in fit) misfits.add(fit.misfit);
+      else found.push({ provider, offer, ...fit });
     }
   });
   if (found.length === 0) {
     const why = failures.length ? ` (${failures.join('; ')})` : '';
+    // Say why the offers that were there did not fit (the driver, the architecture), not only the sizes.
+    const reasons = misfits.size ? ` ${[...misfits].slice(0, 3).join('. ')}.` : '';
     throw new UserError(
-      `No ${gpus.map((gpu) => gpu.name).join(' / ')} offer fits ${template.name} (at least ${template.minVramGb} GB VRAM, ${diskGb} GB disk) right now${why}. ` +
+      `No ${gpus.map((gpu) => gpu.name).join(' / ')} offer fits ${template.name} (at least ${template.minVramGb} GB VRAM, ${diskGb} GB disk) right now${why}.${reasons} ` +
         'Try another GPU, or see what is available with: prices',
     );
   }

@@ -2,6 +2,7 @@
 // pods → instances (desiredStatus + runtime), SSH from the public TCP mapping of port 22, errors[].
 import type { GpuMetrics, Instance, InstanceStatus, PortMapping } from '../../src/domain/instance.ts';
 import type { Offer } from '../../src/domain/offer.ts';
+import { parseCudaVersion } from '../../src/domain/cuda.ts';
 import { canonicalGpu } from '../../src/domain/gpus.ts';
 import { asArray, asObject, HOURS_PER_MONTH, num, str, usd, type Json } from './common.ts';
 import { countryCode } from './countries.ts';
@@ -100,6 +101,8 @@ export function parseRunpodGpuType(
   // null stock means "not offered for this filter" and None means sold out: nothing to rent either way.
   if (lowest && (stock === undefined || stock === 'none')) return [];
   const disk = ((RUNPOD_CONTAINER_DISK_GB + context.diskGb) * RUNPOD_DISK_USD_PER_GB_MONTH) / HOURS_PER_MONTH;
+  // The newest CUDA any host of this type runs: create asks for a host at least that new (minCudaVersion).
+  const cudaVersions = asArray(lowest?.gpuTypeCudaVersions).flatMap((version) => (typeof version === 'string' ? (parseCudaVersion(version) ?? []) : []));
   const offers: Offer[] = [];
   for (const place of placesFor(type, id, context.dataCenters ?? [], stock)) {
     const onDemand = num(place.cloud === 'SECURE' ? type.securePrice : type.communityPrice);
@@ -124,6 +127,7 @@ export function parseRunpodGpuType(
       simulated: context.simulated,
     };
     if (place.country) offer.country = place.country;
+    if (cudaVersions.length) offer.cudaVersion = Math.max(...cudaVersions);
     if (context.interruptible) {
       const floor = num(lowest?.minimumBidPrice) ?? perGpu;
       offer.minBidPerHour = usd(floor * context.gpuCount);

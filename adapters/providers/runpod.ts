@@ -18,7 +18,7 @@ const GPU_TYPES_QUERY = `query GpuTypes($lowest: GpuLowestPriceInput) {
   gpuTypes {
     id displayName manufacturer memoryInGb secureCloud communityCloud maxGpuCount
     securePrice communityPrice secureSpotPrice communitySpotPrice
-    lowestPrice(input: $lowest) { minimumBidPrice uninterruptablePrice minVcpu minMemory stockStatus }
+    lowestPrice(input: $lowest) { minimumBidPrice uninterruptablePrice minVcpu minMemory stockStatus gpuTypeCudaVersions }
   }
   dataCenters { id name listed location gpuAvailability { gpuTypeId stockStatus } }
 }`;
@@ -107,6 +107,8 @@ export class RunpodAdapter implements ProviderAdapter {
       env: Object.entries(env).map(([key, value]) => ({ key, value })),
       startSsh: true,
       supportPublicIp: true,
+      // RunPod picks the host at create: only one whose driver runs the image's CUDA build will do.
+      ...(spec.minCudaVersion !== undefined && { minCudaVersion: spec.minCudaVersion.toFixed(1) }),
     };
     // dockerArgs is a command line split shell-style: JSON escaping would hand bash a literal "\n" and
     // turn a multi-line script (starting "#!/bin/bash") into one comment line; single quotes keep it intact.

@@ -18,13 +18,15 @@ const VOLUME_MONTH = 0.2;
 export const CUDA_VERSION = /^\d{1,2}\.\d$/;
 
 /**
- * The CUDA the host drivers of one place (cloud + data centre) support for a GPU type. Blackwell
- * needs a 570+ driver (CUDA 12.8), so its hosts start there; older types sit on a spread of drivers.
+ * The CUDA versions the host drivers in one place (cloud + data centre) support for a GPU type: a
+ * data centre holds machines of several driver generations, and each keeps some on the newest.
+ * Blackwell needs a 570+ driver (CUDA 12.8), so its hosts start there.
  */
 const DRIVER_CUDA = ['12.2', '12.4', '12.6', '12.8', '12.9'] as const;
-export function runpodHostCuda(seed: number, gpu: SimGpuModel, where: string): string {
+export function runpodHostCudas(seed: number, gpu: SimGpuModel, where: string): string[] {
   const choices = gpu.computeCap >= 1000 ? DRIVER_CUDA.slice(3) : DRIVER_CUDA;
-  return choices[hashString(`${seed}-runpod-cuda-${gpu.vast}-${where}`) % choices.length]!;
+  const older = choices[hashString(`${seed}-runpod-cuda-${gpu.vast}-${where}`) % choices.length]!;
+  return [...new Set([older, choices[choices.length - 1]!])];
 }
 
 /** Which host CUDA versions a request accepts: an explicit list, a minimum, or any. */
@@ -34,7 +36,12 @@ export interface CudaFilter {
 }
 
 const cudaNumber = (version: string) => Math.round(Number(version) * 10);
-export function cudaFits(version: string, filter: CudaFilter): boolean {
+/** The oldest of a place's host CUDA versions the request accepts (where the pod lands), if any. */
+export function fittingCuda(versions: readonly string[], filter: CudaFilter): string | undefined {
+  return versions.find((version) => cudaFits(version, filter));
+}
+
+function cudaFits(version: string, filter: CudaFilter): boolean {
   if (filter.allowedCudaVersions?.length) return filter.allowedCudaVersions.includes(version);
   return filter.minCudaVersion === undefined || cudaNumber(version) >= cudaNumber(filter.minCudaVersion);
 }
@@ -105,8 +112,8 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
       const spot = which === 'SECURE' ? prices.secureSpotPrice : prices.communitySpotPrice;
       if (price === null || spot === null) continue;
       const centres = RUNPOD_DATA_CENTERS.filter((centre) => (!dataCenterIds?.length || dataCenterIds.includes(centre.id)) && (!countryCode || centre.countryCode === countryCode));
-      const centre = centres.find((candidate) => runpodStock(seed, gpu, `${which}-${candidate.id}`, now()) !== 'None' && cudaFits(runpodHostCuda(seed, gpu, `${which}-${candidate.id}`), cuda));
-      if (centre) return { gpu, dataCenterId: centre.id, cloud: which, pricePerGpu: price, spotPerGpu: spot, cudaVersion: runpodHostCuda(seed, gpu, `${which}-${centre.id}`) };
+      const centre = centres.find((candidate) => runpodStock(seed, gpu, `${which}-${candidate.id}`, now()) !== 'None' && fittingCuda(runpodHostCudas(seed, gpu, `${which}-${candidate.id}`), cuda));
+      if (centre) return { gpu, dataCenterId: centre.id, cloud: which, pricePerGpu: price, spotPerGpu: spot, cudaVersion: fittingCuda(runpodHostCudas(seed, gpu, `${which}-${centre.id}`), cuda)! };
     }
     return undefined;
   }
@@ -122,7 +129,7 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
     for (const which of clouds) {
       if (which === 'COMMUNITY' && prices.communityPrice === null) continue;
       for (const centre of centres) {
-        if (cudaFits(runpodHostCuda(seed, gpu, `${which}-${centre.id}`), cuda)) best = Math.max(best, levels.indexOf(runpodStock(seed, gpu, `${which}-${centre.id}`, now())));
+        if (fittingCuda(runpodHostCudas(seed, gpu, `${which}-${centre.id}`), cuda)) best = Math.max(best, levels.indexOf(runpodStock(seed, gpu, `${which}-${centre.id}`, now())));
       }
     }
     return levels[best]!;
@@ -135,7 +142,7 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
     const versions = new Set<string>();
     for (const which of clouds) {
       for (const centre of RUNPOD_DATA_CENTERS.filter((candidate) => !dataCenterId || candidate.id === dataCenterId)) {
-        if (runpodStock(seed, gpu, `${which}-${centre.id}`, now()) !== 'None') versions.add(runpodHostCuda(seed, gpu, `${which}-${centre.id}`));
+        if (runpodStock(seed, gpu, `${which}-${centre.id}`, now()) !== 'None') for (const version of runpodHostCudas(seed, gpu, `${which}-${centre.id}`)) versions.add(version);
       }
     }
     return [...versions].sort((a, b) => cudaNumber(a) - cudaNumber(b));

@@ -32,7 +32,7 @@ describe('deploy of each free template on each provider', () => {
         const creates = world.sim.requests.filter((request) => request.provider === provider && request.endpoint === 'create');
         expect(creates).toHaveLength(1);
         const sent = JSON.stringify(creates[0]!.body);
-        const expectedImage = template === 'pytorch' ? 'pytorch/pytorch:2.4.1' : template === 'jupyter' ? 'quay.io/jupyter/pytorch-notebook' : 'nvidia/cuda:12.4.1';
+        const expectedImage = template === 'custom' ? 'nvidia/cuda:12.4.1' : 'pytorch/pytorch:2.9.0-cuda12.';
         expect(sent).toContain(expectedImage);
         if (template === 'jupyter') {
           expect(sent).toContain('JUPYTER_TOKEN');

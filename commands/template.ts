@@ -1,6 +1,7 @@
 import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
-import { isShipped, parseTemplate, renderTemplate } from '../src/domain/templates.ts';
+import { formatCuda } from '../src/domain/cuda.ts';
+import { isShipped, parseTemplate, renderTemplate, templateBuilds } from '../src/domain/templates.ts';
 import { findTemplate, orgTemplates } from '../src/services/fleet/records.ts';
 
 export const templateGroup = defineGroup({ name: 'template', summary: 'Templates: what deploy runs (image, ports, start script)', aliases: ['templates'], defaultSubcommand: 'list' });
@@ -54,6 +55,16 @@ export const templateShow = defineCommand({
       fields: [
         { name: 'Image', value: template.image ?? 'named at deploy: image=...', inline: true },
         { name: 'Needs', value: `${template.minVramGb} GB VRAM, ${template.minDiskGb} GB disk`, inline: true },
+        ...(templateBuilds(template).length
+          ? [
+              {
+                name: 'Builds (first that fits the GPU and host driver)',
+                value: templateBuilds(template)
+                  .map((build) => `${build.image}: host driver with CUDA ${formatCuda(build.cuda)}+${build.minComputeCapability !== undefined ? `, GPUs from compute capability ${build.minComputeCapability.toFixed(1)}` : ''}`)
+                  .join('\n'),
+              },
+            ]
+          : []),
         { name: 'Ports', value: ['22/tcp (SSH)', ...template.ports.map((port) => `${port.port}/${port.protocol}${port.app ? ` (${port.app})` : ''}`)].join(', ') },
         ...(Object.keys(template.env).length ? [{ name: 'Env', value: Object.entries(template.env).map(([key, value]) => `${key}=${value}`).join('\n') }] : []),
         {
@@ -71,7 +82,8 @@ export const templateAdd = defineCommand({
   name: 'template add',
   summary: "Add your org's own template from JSON (validated)",
   description:
-    'JSON fields: id, name, tier ("free"), description, image (repository:tag, pinned), ports [{port, protocol: tcp|http, app?, path?}], env {}, startScript, minVramGb, minDiskGb. Use {{secret}} in env or path for a random per-deploy secret.',
+    'JSON fields: id, name, tier ("free"), description, image (repository:tag, pinned), ports [{port, protocol: tcp|http, app?, path?}], env {}, startScript, minVramGb, minDiskGb. Use {{secret}} in env or path for a random per-deploy secret. ' +
+    'For a CUDA image add cuda (the version it was built with, e.g. 12.8; deploy then rents only hosts whose driver runs it, and never a GPU too new for it), minComputeCapability (oldest GPU it has kernels for, e.g. 7.5), and variants [{image, cuda, minComputeCapability?}] for other builds, tried in order.',
   examples: [`template add '{"id":"whisper","name":"Whisper","tier":"free","description":"Speech to text","image":"onerahmet/openai-whisper-asr-webservice:v1.6.0-gpu","ports":[{"port":9000,"protocol":"http","app":"ASR API","path":"/docs"}],"minVramGb":8,"minDiskGb":30}'`],
   options: { json: opt.string('the template as JSON', { required: true, rest: true, maxLength: 8000 }) },
   role: 'dev',

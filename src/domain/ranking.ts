@@ -20,8 +20,9 @@ export type SortKey = (typeof SORT_KEYS)[number];
 
 /**
  * Every condition is optional; an absent one matches everything. A condition on a figure the provider
- * does not report (reliability and CUDA version outside Vast) keeps the offer: those are managed data
- * centres or VMs where the renter installs the driver, and hiding them would hide whole providers.
+ * does not report (reliability outside Vast, CUDA version outside Vast and RunPod) keeps the offer:
+ * those are managed data centres or VMs where the renter installs the driver, and hiding them would
+ * hide whole providers.
  */
 export interface OfferCriteria {
   /** Canonical GPU names (any of). */

@@ -1,17 +1,20 @@
 import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
+import { DeniedError } from '../src/core/errors.ts';
 import { PRO_FEATURES } from '../src/services/licence.ts';
 
 export const licenceGroup = defineGroup({ name: 'licence', summary: 'Activate or check the Pro licence', aliases: ['license'], defaultSubcommand: 'status' });
 
 export const licenceActivate = defineCommand({
   name: 'licence activate',
-  summary: 'Activate a Pro licence key',
+  summary: 'Activate a Pro licence key for the whole install (operators only)',
   examples: ['licence activate CH1.eyJ2Ijox....'],
   options: { key: opt.string('the licence key, CH1.xxxx.yyyy', { required: true, positional: true, secret: true, maxLength: 4000 }) },
   role: 'admin',
   mutating: true,
   tier: 'free',
   async run({ options, services, actor }) {
+    // One licence covers every org of the install, so only its operators may replace it.
+    if (!services.identity.isOperator(actor)) throw new DeniedError('The licence covers every org here, so only an operator of this ComputeHub (an admin of its default org) may activate one.');
     const check = await services.licence.activate(options.key, `${actor.platform}:${actor.userId}`);
     if (!check.valid) return { kind: 'error', text: `Licence refused: ${check.reason}`, data: { valid: false, problem: check.problem, reason: check.reason } };
     const { licence } = check;

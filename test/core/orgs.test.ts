@@ -140,6 +140,15 @@ describe('admins of one org cannot touch another', () => {
     await app.close();
   });
 
+  it('the install-wide licence is changed by operators only, not by a team admin', async () => {
+    const app = await twoOrgs();
+    const result = await app.run('licence activate CH1.not.mine', ann);
+    expect(result.outcome).toBe('denied');
+    expect(result.reply.text).toContain('only an operator');
+    expect(app.services.db.data.licence).toBeNull();
+    await app.close();
+  });
+
   it('keys in .env belong to the default org: a new org starts with none of them', async () => {
     const app = await testApp({ VAST_API_KEY: TEST_SECRETS.vastKey, VAST_API_URL: 'http://127.0.0.1:9' });
     await app.run('org create lab');

@@ -100,13 +100,14 @@ export function ageText(seconds: number): string {
   return `${Math.round(seconds / 3600)} h`;
 }
 
-/** One warning line per provider whose data is not fresh: which, how old, and why. */
+/** One warning line per provider whose data is not fresh or not whole: which, how old, and why. */
 export function sourceProblems(sources: readonly SourceReport[]): string[] {
   return sources
     .filter((source) => !source.ok)
     .map((source) => {
       const name = providerLabel(source.provider);
-      const shown = source.ageSeconds === null ? 'no offers shown' : `showing its offers from ${ageText(source.ageSeconds)} ago`;
+      const age = source.ageSeconds === null ? undefined : ageText(source.ageSeconds);
+      const shown = age === undefined ? 'no offers shown' : source.stale ? `showing its offers from ${age} ago` : source.partial ? `part of its list shown (${age} old)` : `showing its offers from ${age} ago`;
       return `⚠ ${name}: ${shown}. ${source.error ?? 'Its data is older than the refresh interval.'}`;
     });
 }

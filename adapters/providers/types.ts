@@ -36,6 +36,33 @@ export interface OfferQuery {
   interruptible?: boolean;
   /** Disk to price the offer for, in GB (Vast dph_total and TensorDock storage depend on it). */
   diskGb?: number;
+  /**
+   * Conditions a provider with a long list applies on its side (Vast's search), so a search that
+   * would be cut off returns what matches instead. Loose bounds: the caller filters exactly afterwards.
+   */
+  narrow?: OfferNarrowing;
+}
+
+/** Bounds on an offer list that a provider can evaluate itself; every field is optional. */
+export interface OfferNarrowing {
+  minVramGb?: number;
+  maxVramGb?: number;
+  minGpuCount?: number;
+  maxGpuCount?: number;
+  /** All-in on-demand USD per hour for the whole rental. */
+  maxPricePerHour?: number;
+  /** ISO country codes (any of). */
+  countries?: string[];
+  /** 0..1 */
+  minReliability?: number;
+  minCudaVersion?: number;
+  minDiskGb?: number;
+}
+
+/** An offer list and whether the provider cut it off (more offers match than it returned). */
+export interface OfferList {
+  offers: Offer[];
+  partial: boolean;
 }
 
 /** What to run: produced from a template by the fleet service, translated per provider by the adapter. */
@@ -65,6 +92,12 @@ export interface ProviderAdapter {
   readonly capabilities: Capabilities;
   verifyKey(): Promise<Account>;
   listOffers(query?: OfferQuery): Promise<Offer[]>;
+  /**
+   * For a provider whose list can be longer than one answer (Vast): the whole list, cheapest first,
+   * page by page within its rate limits. `onProgress` gets the offers so far after each page but the
+   * last; `partial` is set when the list was longer than the adapter loads.
+   */
+  searchOffers?(query: OfferQuery, onProgress?: (list: OfferList) => void): Promise<OfferList>;
   listInstances(): Promise<Instance[]>;
   getInstance(providerInstanceId: string): Promise<Instance | undefined>;
   create(spec: LaunchSpec): Promise<Instance>;

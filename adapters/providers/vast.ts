@@ -4,14 +4,14 @@
 import type { Instance } from '../../src/domain/instance.ts';
 import type { Logger } from '../../src/log.ts';
 import type { Offer } from '../../src/domain/offer.ts';
-import { matchGpuQuery, GPU_CATALOGUE } from '../../src/domain/gpus.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
-import { asArray, asObject, DEFAULT_DISK_GB, num, str } from './common.ts';
+import { asArray, asObject, num, str } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
 import type { EndpointIntervals } from './throttle.ts';
-import type { Account, Balance, Capabilities, LaunchSpec, OfferQuery, ProviderAdapter } from './types.ts';
+import type { Account, Balance, Capabilities, LaunchSpec, OfferList, OfferQuery, ProviderAdapter } from './types.ts';
 import { parseVastInstance, parseVastOffer, vastFault } from './vast-parse.ts';
+import { nextCursor, VAST_MAX_PAGES, vastSearchBody, type VastCursor } from './vast-search.ts';
 
 /** Vast's documented minimum seconds between calls, per endpoint (search: 10 per minute). */
 export const VAST_INTERVALS_MS: EndpointIntervals = {
@@ -71,27 +71,38 @@ export class VastAdapter implements ProviderAdapter {
     return name ? { id, name } : { id };
   }
 
+  /** One answer: Vast's cheapest offers for the query (up to VAST_PAGE_LIMIT). */
   async listOffers(query: OfferQuery = {}): Promise<Offer[]> {
+    return (await this.searchPage(query)).offers;
+  }
+
+  /** The whole list for the query, cheapest first, one answer per VAST_INTERVALS_MS.offers, up to VAST_MAX_PAGES. */
+  async searchOffers(query: OfferQuery, onProgress?: (list: OfferList) => void): Promise<OfferList> {
+    const byId = new Map<string, Offer>();
+    let cursor: VastCursor | undefined;
+    for (let page = 1; ; page++) {
+      const answer = await this.searchPage(query, cursor);
+      // Prices move while the list is walked: an offer seen twice is kept once, as first seen.
+      for (const offer of answer.offers) if (!byId.has(offer.offerId)) byId.set(offer.offerId, offer);
+      cursor = answer.next;
+      if (!cursor) return { offers: [...byId.values()], partial: false };
+      if (page === VAST_MAX_PAGES) return { offers: [...byId.values()], partial: true };
+      onProgress?.({ offers: [...byId.values()], partial: true });
+    }
+  }
+
+  private async searchPage(query: OfferQuery, cursor?: VastCursor): Promise<{ offers: Offer[]; next?: VastCursor }> {
     const interruptible = query.interruptible === true;
-    const filter: Record<string, unknown> = {
-      verified: { eq: true },
-      rentable: { eq: true },
-      rented: { eq: false },
-      num_gpus: query.gpuCount ? { eq: query.gpuCount } : { gte: 1 },
-      type: interruptible ? 'bid' : 'on-demand',
-      allocated_storage: query.diskGb ?? DEFAULT_DISK_GB,
-      order: [['dph_total', 'asc']],
-    };
-    const wanted = query.gpus?.length ? new Set(query.gpus) : undefined;
-    // Vast has no paging for offers: ask for enough that a search across every GPU still reaches
-    // the pricier models (gpuhunt asks for up to 3,000 too).
-    filter.limit = wanted ? 1000 : 3000;
-    if (wanted) filter.gpu_name = { in: vastSpellings([...wanted]) };
-    const { body, simulated } = await this.http.request({ method: 'POST', path: '/api/v0/bundles/', body: filter, endpoint: 'offers', idempotent: true });
+    const body = vastSearchBody(query, cursor);
+    const { body: answer, simulated } = await this.http.request({ method: 'POST', path: '/api/v0/bundles/', body, endpoint: 'offers', idempotent: true });
     const fetchedAt = this.now().toISOString();
-    return asArray(asObject(body).offers)
+    const rows = asArray(asObject(answer).offers);
+    const wanted = query.gpus?.length ? new Set(query.gpus) : undefined;
+    const offers = rows
       .map((raw) => parseVastOffer(raw, { interruptible, fetchedAt, simulated }))
       .filter((offer): offer is Offer => offer !== undefined && (!wanted || wanted.has(offer.gpu)));
+    const next = nextCursor(rows, cursor);
+    return next ? { offers, next } : { offers };
   }
 
   async listInstances(): Promise<Instance[]> {
@@ -260,16 +271,4 @@ function checkVastLimits(spec: LaunchSpec): void {
 
 function errorOptions(error: ProviderError) {
   return { ...(error.status !== undefined ? { status: error.status } : {}), ...(error.code ? { code: error.code } : {}) };
-}
-
-/** Vast spellings (spaces, no vendor prefix) for canonical names; the aliases without underscores or dashes. */
-function vastSpellings(canonicalNames: string[]): string[] {
-  const spellings = new Set<string>();
-  for (const name of canonicalNames) {
-    const gpu = GPU_CATALOGUE.find((entry) => entry.name === name) ?? matchGpuQuery(name)[0];
-    if (!gpu) continue;
-    spellings.add(gpu.name);
-    for (const alias of gpu.aliases) if (!/[_()-]/.test(alias) && !/^(NVIDIA|AMD) /.test(alias)) spellings.add(alias);
-  }
-  return [...spellings];
 }

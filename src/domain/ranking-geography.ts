@@ -35,6 +35,11 @@ export function continentOf(countryCode: string | undefined): Continent | undefi
   return countryCode ? CONTINENT_OF.get(countryCode.toUpperCase()) : undefined;
 }
 
+/** The ISO country codes of a continent, sorted. */
+export function countriesOf(continent: Continent): string[] {
+  return COUNTRIES_BY_CONTINENT[continent].split(' ').sort();
+}
+
 export function isCountryCode(text: string): boolean {
   return CONTINENT_OF.has(text.trim().toUpperCase());
 }

@@ -1,8 +1,10 @@
 // What to ask each provider for one search: the provider-side filters worth sending (GPU models, an
 // exact GPU count, on-demand or interruptible, the disk to price for), and the cache key of that ask.
-// Everything else is filtered locally, so one cached answer serves many different searches.
-import type { OfferQuery } from '../../../adapters/providers/types.ts';
-import type { OfferCriteria } from '../../domain/ranking.ts';
+// Everything else is filtered locally, so one cached answer serves many different searches. When a
+// provider's whole list is longer than it returns, the search's other conditions are pushed down too.
+import type { OfferNarrowing, OfferQuery } from '../../../adapters/providers/types.ts';
+import type { NumberTest, OfferCriteria } from '../../domain/ranking.ts';
+import { countriesOf } from '../../domain/ranking-geography.ts';
 import type { BoundProvider } from '../providers.ts';
 
 export interface FetchPlan {
@@ -11,6 +13,8 @@ export interface FetchPlan {
   gpuCount?: number;
   interruptible: boolean;
   diskGb: number;
+  /** Conditions the provider applies itself, asked only when its whole list was cut off. */
+  narrow?: OfferNarrowing;
 }
 
 /** The asks one provider gets for these criteria (none when it cannot offer what is asked). */
@@ -33,7 +37,38 @@ export function broadPlan(diskGb: number): FetchPlan {
 }
 
 export function isBroad(plan: FetchPlan): boolean {
-  return plan.gpus === undefined && plan.gpuCount === undefined && !plan.interruptible;
+  return plan.gpus === undefined && plan.gpuCount === undefined && !plan.interruptible && plan.narrow === undefined;
+}
+
+const lowest = (tests: readonly NumberTest[] | undefined) => bound(tests, ['>=', '>', '='], Math.max);
+const highest = (tests: readonly NumberTest[] | undefined) => bound(tests, ['<=', '<', '='], Math.min);
+
+function bound(tests: readonly NumberTest[] | undefined, ops: readonly NumberTest['op'][], pick: (...values: number[]) => number): number | undefined {
+  const values = (tests ?? []).filter((test) => ops.includes(test.op)).map((test) => test.value);
+  return values.length ? pick(...values) : undefined;
+}
+
+/**
+ * The search's conditions a provider can apply itself (inclusive bounds, so never stricter than the
+ * search), or undefined when the search has none: then there is nothing to push down.
+ */
+export function narrowingFor(criteria: OfferCriteria, diskGb: number): OfferNarrowing | undefined {
+  const narrow: OfferNarrowing = {};
+  const set = <K extends keyof OfferNarrowing>(key: K, value: OfferNarrowing[K] | undefined) => {
+    if (value !== undefined) narrow[key] = value;
+  };
+  set('minVramGb', lowest(criteria.vramGb));
+  set('maxVramGb', highest(criteria.vramGb));
+  set('minGpuCount', lowest(criteria.gpuCount));
+  set('maxGpuCount', highest(criteria.gpuCount));
+  set('maxPricePerHour', highest(criteria.pricePerHour));
+  set('countries', criteria.countries?.length ? [...criteria.countries].map((code) => code.toUpperCase()).sort() : criteria.continent ? countriesOf(criteria.continent) : undefined);
+  set('minReliability', criteria.minReliability);
+  set('minCudaVersion', lowest(criteria.cudaVersion));
+  if (Object.keys(narrow).length === 0) return undefined;
+  // Rides along: every search drops offers that cannot hold the disk priced for.
+  narrow.minDiskGb = diskGb;
+  return narrow;
 }
 
 export function toQuery(plan: FetchPlan): OfferQuery {
@@ -42,6 +77,7 @@ export function toQuery(plan: FetchPlan): OfferQuery {
     ...(plan.gpuCount !== undefined ? { gpuCount: plan.gpuCount } : {}),
     interruptible: plan.interruptible,
     diskGb: plan.diskGb,
+    ...(plan.narrow ? { narrow: plan.narrow } : {}),
   };
 }
 
@@ -51,5 +87,5 @@ export function toQuery(plan: FetchPlan): OfferQuery {
  */
 export function planKey(provider: BoundProvider, orgId: string, plan: FetchPlan): string {
   const owner = provider.source === 'chat' ? `org=${orgId}` : provider.source;
-  return [provider.name, provider.mode, owner, plan.gpus?.join(',') ?? '*', plan.gpuCount ?? '*', plan.interruptible ? 'bid' : 'on-demand', `${plan.diskGb}GB`].join('|');
+  return [provider.name, provider.mode, owner, plan.gpus?.join(',') ?? '*', plan.gpuCount ?? '*', plan.interruptible ? 'bid' : 'on-demand', `${plan.diskGb}GB`, plan.narrow ? JSON.stringify(plan.narrow) : '*'].join('|');
 }

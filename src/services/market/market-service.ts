@@ -2,13 +2,13 @@
 // cached per provider with a TTL, ranked by what the renter asked for, and recorded as price history.
 // It never knows which chat asked; commands turn its results into replies.
 import { DEFAULT_DISK_GB } from '../../../adapters/providers/common.ts';
-import type { ProviderName } from '../../../adapters/providers/types.ts';
+import type { OfferList, OfferNarrowing, ProviderName } from '../../../adapters/providers/types.ts';
 import type { Logger } from '../../log.ts';
 import type { Offer } from '../../domain/offer.ts';
 import { filterOffers, rankOffers, type OfferCriteria, type RankedOffer, type SortKey } from '../../domain/ranking.ts';
 import { offerReference } from '../../domain/ranking-reference.ts';
 import type { BoundProvider } from '../providers.ts';
-import { broadPlan, isBroad, planKey, plansFor, toQuery, type FetchPlan } from './fetch-plan.ts';
+import { broadPlan, isBroad, narrowingFor, planKey, plansFor, toQuery, type FetchPlan } from './fetch-plan.ts';
 import type { PriceHistory } from './price-history.ts';
 import { errorMessage, SnapshotCache, type SnapshotRead } from './snapshot-cache.ts';
 
@@ -49,6 +49,8 @@ export interface SourceReport {
   stale: boolean;
   /** A refresh is still running and will fill the cache for the next query. */
   loading: boolean;
+  /** Its list was cut off: it lists more offers than are shown (loading, failed, or too long to load). */
+  partial: boolean;
   /** Why it is not ok, in words a user can act on. */
   error?: string;
 }
@@ -61,10 +63,26 @@ export interface SearchResult {
   skipped: { provider: ProviderName; reason: string }[];
 }
 
+/**
+ * Reads that answer one ask together: the provider's list for it and, when that list was cut off,
+ * the same ask with the search's conditions pushed down. Whichever is whole covers the ask.
+ */
+type ReadGroup = SnapshotRead[];
+
 interface ProviderAnswer {
   provider: BoundProvider;
-  reads: SnapshotRead[];
+  groups: ReadGroup[];
 }
+
+/** The offers of one group, each once (the pushed-down answer repeats offers of the cut-off list). */
+function groupOffers(group: ReadGroup): Offer[] {
+  if (group.length === 1) return group[0]!.snapshot?.offers ?? [];
+  const byId = new Map<string, Offer>();
+  for (const read of group) for (const offer of read.snapshot?.offers ?? []) if (!byId.has(offer.offerId)) byId.set(offer.offerId, offer);
+  return [...byId.values()];
+}
+
+const answerOffers = (answer: ProviderAnswer) => answer.groups.flatMap(groupOffers);
 
 export class MarketService {
   private readonly cache: SnapshotCache;
@@ -89,16 +107,17 @@ export class MarketService {
     const wanted = request.criteria.providers && new Set(request.criteria.providers);
     const providers = this.options.providers(orgId).filter((provider) => !wanted || wanted.has(provider.name));
     const skipped: SearchResult['skipped'] = [];
+    const narrow = narrowingFor(request.criteria, diskGb);
     const asks = providers.flatMap((provider) => {
       const plans = plansFor(request.criteria, diskGb, provider);
       if (plans.length === 0) {
         const capability = provider.adapter.capabilities.interruptible;
         skipped.push({ provider: provider.name, reason: capability === true ? 'nothing to ask' : capability.reason });
       }
-      return plans.length ? [{ provider, plans }] : [];
+      return plans.length ? [{ provider, plans, ...(narrow ? { narrow } : {}) }] : [];
     });
     const answers = await this.ask(orgId, asks);
-    const offers = answers.flatMap((answer) => answer.reads.flatMap((read) => read.snapshot?.offers ?? []));
+    const offers = answers.flatMap(answerOffers);
     // The disk priced for is also a condition: an offer that cannot hold it cannot be rented as priced.
     const ranked = rankOffers(filterOffers(offers, { ...request.criteria, minDiskGb: diskGb }), request.sort);
     const matched = new Map<ProviderName, number>();
@@ -113,8 +132,7 @@ export class MarketService {
   async refresh(orgId: string, waitMs = this.options.deadlineMs): Promise<{ offers: Offer[]; sources: SourceReport[] }> {
     const plan = broadPlan(DEFAULT_DISK_GB);
     const answers = await this.ask(orgId, this.options.providers(orgId).map((provider) => ({ provider, plans: [plan] })), waitMs);
-    const offers = answers.flatMap((answer) => answer.reads.flatMap((read) => read.snapshot?.offers ?? []));
-    return { offers, sources: answers.map((answer) => this.report(answer, answer.reads[0]?.snapshot?.offers.length ?? 0)) };
+    return { offers: answers.flatMap(answerOffers), sources: answers.map((answer) => this.report(answer, answerOffers(answer).length)) };
   }
 
   /** An offer from a recent answer by its reference (`vast:21876543`, `runpod:k3x9q2`), for deploy. */
@@ -129,51 +147,78 @@ export class MarketService {
     return newest?.offer;
   }
 
-  private async ask(orgId: string, asks: { provider: BoundProvider; plans: FetchPlan[] }[], waitMs = this.options.deadlineMs): Promise<ProviderAnswer[]> {
+  /**
+   * Reads every plan of every provider within the wait. A plan whose list comes back cut off is asked
+   * again with the search's conditions pushed down (`narrow`), in what is left of the wait.
+   */
+  private async ask(orgId: string, asks: { provider: BoundProvider; plans: FetchPlan[]; narrow?: OfferNarrowing }[], waitMs = this.options.deadlineMs): Promise<ProviderAnswer[]> {
     const started = Date.now();
+    const read = (provider: BoundProvider, plan: FetchPlan) =>
+      this.cache.read(planKey(provider, orgId, plan), (publish) => this.fetch(provider, plan, publish), waitMs - (Date.now() - started));
+    const readGroup = async (provider: BoundProvider, plan: FetchPlan, narrow: OfferNarrowing | undefined): Promise<ReadGroup> => {
+      const whole = await read(provider, plan);
+      if (!narrow || !provider.adapter.searchOffers || !whole.snapshot?.partial) return [whole];
+      return [whole, await read(provider, { ...plan, narrow })];
+    };
     return Promise.all(
-      asks.map(async ({ provider, plans }) => ({
+      asks.map(async ({ provider, plans, narrow }) => ({
         provider,
-        reads: await Promise.all(plans.map((plan) => this.cache.read(planKey(provider, orgId, plan), () => this.fetch(provider, plan), waitMs - (Date.now() - started)))),
+        groups: await Promise.all(plans.map((plan) => readGroup(provider, plan, narrow))),
       })),
     );
   }
 
-  private async fetch(provider: BoundProvider, plan: FetchPlan): Promise<Offer[]> {
+  private async fetch(provider: BoundProvider, plan: FetchPlan, publish: (list: OfferList) => void): Promise<OfferList> {
     const started = Date.now();
-    const offers = await provider.adapter.listOffers(toQuery(plan));
-    this.options.log.debug({ provider: provider.name, offers: offers.length, ms: Date.now() - started, broad: isBroad(plan) }, 'offers fetched');
+    const query = toQuery(plan);
+    const list = provider.adapter.searchOffers ? await provider.adapter.searchOffers(query, publish) : { offers: await provider.adapter.listOffers(query), partial: false };
+    const { offers } = list;
+    this.options.log.debug({ provider: provider.name, offers: offers.length, partial: list.partial, ms: Date.now() - started, broad: isBroad(plan) }, 'offers fetched');
     if (isBroad(plan) && plan.diskGb === DEFAULT_DISK_GB) {
       // Recorded in the background: a slow disk never delays the answer.
       this.options.history.record(provider.name, provider.mode === 'simulated', offers, this.now()).catch((error: unknown) => {
         this.options.log.warn({ provider: provider.name, error: errorMessage(error) }, 'price history not recorded');
       });
     }
-    return offers;
+    return list;
   }
 
-  private report({ provider, reads }: ProviderAnswer, matched: number): SourceReport {
+  private report({ provider, groups }: ProviderAnswer, matched: number): SourceReport {
+    const reads = groups.flat();
     const snapshots = reads.flatMap((read) => (read.snapshot ? [read.snapshot] : []));
     const oldest = snapshots.length > 0 ? Math.min(...snapshots.map((snapshot) => snapshot.fetchedAt)) : undefined;
-    const stale = reads.some((read) => read.stale);
+    const stale = groups.some((group) => group.every((read) => read.stale));
+    const missing = groups.some((group) => group.every((read) => !read.snapshot));
+    const cutOff = groups.filter((group) => group.some((read) => read.snapshot) && !group.some((read) => read.snapshot && !read.snapshot.partial));
     const loading = reads.some((read) => read.loading);
     const problems = [...new Set(reads.flatMap((read) => (read.error ? [read.error] : [])))];
     if (loading && problems.length === 0) {
       problems.push(`no answer within ${(this.options.deadlineMs / 1000).toFixed(1)} s; still loading in the background, so the next query will have it`);
     }
-    const missing = snapshots.length < reads.length;
+    if (cutOff.length) problems.unshift(cutOffReason(cutOff));
     const report: SourceReport = {
       provider: provider.name,
       mode: provider.mode,
-      ok: !stale && !missing,
-      count: snapshots.reduce((sum, snapshot) => sum + snapshot.offers.length, 0),
+      ok: !stale && !missing && cutOff.length === 0,
+      count: groups.reduce((sum, group) => sum + groupOffers(group).length, 0),
       matched,
       ageSeconds: oldest === undefined ? null : Math.max(0, Math.round((this.now() - oldest) / 1000)),
       fetchedAt: oldest === undefined ? null : new Date(oldest).toISOString(),
       stale,
       loading,
+      partial: cutOff.length > 0,
     };
     if (problems.length) report.error = problems.join('; ');
     return report;
   }
+}
+
+/** Why a provider's list stops short, in words a user can act on. */
+function cutOffReason(groups: readonly ReadGroup[]): string {
+  const shown = groups.reduce((sum, group) => sum + groupOffers(group).length, 0).toLocaleString('en');
+  const pushedDown = groups.some((group) => group.length > 1);
+  const head = `only its ${shown} cheapest ${pushedDown ? 'matching ' : ''}offers are loaded`;
+  if (groups.some((group) => group.some((read) => read.refreshing))) return `${head}; the rest is loading in the background, so asking again shortly shows more`;
+  if (groups.some((group) => group.some((read) => read.error))) return `${head}, as loading the rest failed`;
+  return `${head}: it lists more than ComputeHub loads${pushedDown ? '' : '; narrow the search (gpu=, vram>=, max=, country=) to see the rest'}`;
 }

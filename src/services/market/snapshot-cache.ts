@@ -1,13 +1,20 @@
 // One cached answer per (provider, what was asked): fresh for the TTL, refreshed ahead of expiry in the
 // background, shared by concurrent queries, and kept after a failure so a broken or slow provider
 // never blanks the price list — its last good snapshot is served, labelled with its age and the reason.
+// A list that arrives page by page is served from its first page on, marked partial until it is whole.
+import type { OfferList } from '../../../adapters/providers/types.ts';
 import type { Offer } from '../../domain/offer.ts';
 
 export interface Snapshot {
   offers: Offer[];
   /** Epoch ms the provider answered. */
   fetchedAt: number;
+  /** The provider's list was cut off here (more pages loading, failed, or beyond what is loaded). */
+  partial: boolean;
 }
+
+/** Fetches one entry; `publish` shows the pages so far while the rest is still being fetched. */
+export type SnapshotFetch = (publish: (list: OfferList) => void) => Promise<OfferList>;
 
 /** What one read of one entry gave: possibly stale data, and why it is not fresh. */
 export interface SnapshotRead {
@@ -18,6 +25,8 @@ export interface SnapshotRead {
   error?: string;
   /** A refresh is still running after the deadline; it will fill the cache for the next query. */
   loading: boolean;
+  /** A refresh is still running (possibly adding pages to a partial snapshot). */
+  refreshing: boolean;
 }
 
 export interface SnapshotCacheOptions {
@@ -33,8 +42,10 @@ export interface SnapshotCacheOptions {
 interface Entry {
   snapshot?: Snapshot;
   inflight?: Promise<void>;
-  /** Real time (Date.now) the running refresh began. */
-  inflightSince?: number;
+  /** Settles with the running refresh's first page (or its end). */
+  firstAnswer?: Promise<void>;
+  /** A query already waited a whole deadline for the running refresh. */
+  waitedOut?: boolean;
   error?: string;
 }
 
@@ -55,48 +66,62 @@ export class SnapshotCache {
    * missing one is refreshed and waited for until then, after which the last good snapshot (if any) is
    * returned and the refresh carries on in the background.
    */
-  async read(key: string, fetch: () => Promise<Offer[]>, waitMs: number): Promise<SnapshotRead> {
+  async read(key: string, fetch: SnapshotFetch, waitMs: number): Promise<SnapshotRead> {
     const { ttlMs, now } = this.options;
     const entry = this.touch(key);
     const age = entry.snapshot ? now() - entry.snapshot.fetchedAt : Infinity;
     if (age < ttlMs) {
       if (age >= ttlMs * (this.options.refreshAheadShare ?? DEFAULT_REFRESH_AHEAD_SHARE)) this.refresh(key, entry, fetch);
-      return { snapshot: entry.snapshot!, stale: false, loading: false };
+      return { snapshot: entry.snapshot!, stale: false, loading: false, refreshing: entry.inflight !== undefined };
     }
-    const running = entry.inflightSince;
-    const refreshing = this.refresh(key, entry, fetch);
+    const firstAnswer = this.refresh(key, entry, fetch);
     // A refresh that has already kept an earlier query waiting a whole deadline (a hung provider) is not
     // waited for again: every later query would pay the same wait for nothing.
-    const answered = await settlesWithin(refreshing, running !== undefined && Date.now() - running >= waitMs ? 0 : waitMs);
+    const answered = await settlesWithin(firstAnswer, entry.waitedOut ? 0 : waitMs);
+    if (!answered && waitMs > 0 && entry.inflight) entry.waitedOut = true;
     const current = entry.snapshot;
     const fresh = current !== undefined && now() - current.fetchedAt < ttlMs;
     return {
       ...(current ? { snapshot: current } : {}),
       stale: !fresh,
-      ...(entry.error && !fresh ? { error: entry.error } : {}),
+      ...(entry.error && (!fresh || current.partial) ? { error: entry.error } : {}),
       loading: !answered,
+      refreshing: entry.inflight !== undefined,
     };
   }
 
-  /** Starts a refresh unless one is running; resolves when it settles (never rejects). */
-  private refresh(key: string, entry: Entry, fetch: () => Promise<Offer[]>): Promise<void> {
-    if (entry.inflight) return entry.inflight;
-    const started = fetch().then(
-      (offers) => {
-        entry.snapshot = { offers, fetchedAt: this.options.now() };
-        delete entry.error;
-      },
-      (error: unknown) => {
+  /** Starts a refresh unless one is running; resolves at its first page or when it settles (never rejects). */
+  private refresh(key: string, entry: Entry, fetch: SnapshotFetch): Promise<void> {
+    if (entry.inflight && entry.firstAnswer) return entry.firstAnswer;
+    let answer!: () => void;
+    const firstAnswer = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const store = (list: OfferList) => {
+      entry.snapshot = { offers: list.offers, partial: list.partial, fetchedAt: this.options.now() };
+      delete entry.error;
+      answer();
+    };
+    // A page does not replace a whole list that is still fresh: the refresh ahead of expiry would
+    // otherwise show a partial list for as long as the rest takes to load.
+    const publish = (list: OfferList) => {
+      const current = entry.snapshot;
+      if (current && !current.partial && this.options.now() - current.fetchedAt < this.options.ttlMs) return;
+      store(list);
+    };
+    delete entry.waitedOut;
+    entry.firstAnswer = firstAnswer;
+    entry.inflight = fetch(publish)
+      .then(store, (error: unknown) => {
         entry.error = errorMessage(error);
         this.options.onError?.(key, error);
-      },
-    );
-    entry.inflightSince = Date.now();
-    entry.inflight = started.finally(() => {
-      delete entry.inflight;
-      delete entry.inflightSince;
-    });
-    return entry.inflight;
+      })
+      .finally(() => {
+        answer();
+        delete entry.inflight;
+        delete entry.firstAnswer;
+      });
+    return firstAnswer;
   }
 
   /** Every cached snapshot (for looking an offer up by reference). */

@@ -51,7 +51,8 @@ export const gpus = defineCommand({
     };
     const problems = sourceProblems(sources);
     const footer = ageFooter(sources);
-    const partial = new Set(sources.filter((source) => source.partial).map((source) => source.provider));
+    // Providers whose list is cut off or not in yet: their table cannot say a model is not listed.
+    const unsure = new Set(sources.filter((source) => source.partial || source.ageSeconds === null).map((source) => source.provider));
     if (rows.length === 0) {
       return { kind: 'info', text: ['No GPU model matches; try gpus all=yes.', ...problems].join('\n'), footer, data };
     }
@@ -60,7 +61,7 @@ export const gpus = defineCommand({
       title: `GPU models (${rows.length})`,
       text: [
         `Cheapest on-demand $/GPU-h per provider, all-in for ${DEFAULT_DISK_GB} GB disk; "–" = not listed now. TFLOPS: dense BF16 (* = FP16, no BF16).`,
-        ...(partial.size ? [`For a provider whose list is only partly loaded: "≤" = the cheapest among the offers loaded (the whole list may be cheaper), "?" = not among them.`] : []),
+        ...(unsure.size ? [`For a provider whose list is not (wholly) loaded: "≤" = the cheapest among the offers loaded (the whole list may be cheaper), "?" = not among them.`] : []),
         ...problems,
       ].join('\n'),
       table: {
@@ -81,7 +82,7 @@ export const gpus = defineCommand({
           ...providers.map((provider) => {
             const price = gpu.cheapest[provider]?.pricePerGpuHour;
             // A list that was cut off cannot say a model is not listed, nor that nothing is cheaper.
-            if (partial.has(provider)) return price === undefined ? '?' : `≤${formatUsd(price)}`;
+            if (unsure.has(provider)) return price === undefined ? '?' : `≤${formatUsd(price)}`;
             return price === undefined ? '–' : formatUsd(price);
           }),
         ]),

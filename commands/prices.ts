@@ -108,7 +108,8 @@ export function sourceProblems(sources: readonly SourceReport[]): string[] {
       const name = providerLabel(source.provider);
       const age = source.ageSeconds === null ? undefined : ageText(source.ageSeconds);
       const shown = age === undefined ? 'no offers shown' : source.stale ? `showing its offers from ${age} ago` : source.partial ? `part of its list shown (${age} old)` : `showing its offers from ${age} ago`;
-      return `⚠ ${name}: ${shown}. ${source.error ?? 'Its data is older than the refresh interval.'}`;
+      const why = source.error ? `${source.error.charAt(0).toUpperCase()}${source.error.slice(1)}` : 'Its data is older than the refresh interval.';
+      return `⚠ ${name}: ${shown}. ${why}`;
     });
 }
 

@@ -77,11 +77,14 @@ export async function startBot(config: Config): Promise<RunningBot> {
   scheduler.add(heartbeatJob(services.dataDir));
   scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: () => services.fleet.sync() });
   // Keeps the offer cache warm and the price history recording between searches.
-  const refreshPrices = () => Promise.all(services.db.data.orgs.map((org) => services.market.refresh(org.id, config.HTTP_TIMEOUT_MS)));
   // Warm before the first command: a cold search waits only PRICES_DEADLINE_MS, which a provider's first
   // answer on a busy start can miss. Each provider's first page is enough (at most HTTP_TIMEOUT_MS).
-  await refreshPrices().catch((error: unknown) => log.warn({ err: error }, 'first price refresh failed'));
-  scheduler.add({ name: 'price refresh', everySeconds: config.PRICES_TTL_SECONDS, run: refreshPrices });
+  await Promise.all(services.db.data.orgs.map((org) => services.market.warm(org.id, config.HTTP_TIMEOUT_MS)));
+  scheduler.add({
+    name: 'price refresh',
+    everySeconds: config.PRICES_TTL_SECONDS,
+    run: () => Promise.all(services.db.data.orgs.map((org) => services.market.refresh(org.id, config.HTTP_TIMEOUT_MS))),
+  });
 
   let stopping = false;
   const deps: PlatformDeps = { registry: services.commands, log, complete: createCompletions(services.db, services.identity) };

@@ -130,9 +130,16 @@ export class MarketService {
    * the scheduler calls to keep the cache warm and the history recording between searches.
    */
   async refresh(orgId: string, waitMs = this.options.deadlineMs): Promise<{ offers: Offer[]; sources: SourceReport[] }> {
-    const plan = broadPlan(DEFAULT_DISK_GB);
-    const answers = await this.ask(orgId, this.options.providers(orgId).map((provider) => ({ provider, plans: [plan] })), waitMs);
+    const answers = await this.ask(orgId, this.options.providers(orgId).map((provider) => ({ provider, plans: [broadPlan(DEFAULT_DISK_GB)] })), waitMs);
     return { offers: answers.flatMap(answerOffers), sources: answers.map((answer) => this.report(answer, answerOffers(answer).length)) };
+  }
+
+  /**
+   * Starts the refresh and waits (at most `waitMs`) for every provider's first answer, so that the
+   * first search after start has every provider that answers; longer lists load on in the background.
+   */
+  async warm(orgId: string, waitMs: number): Promise<void> {
+    await this.ask(orgId, this.options.providers(orgId).map((provider) => ({ provider, plans: [broadPlan(DEFAULT_DISK_GB)] })), waitMs, true);
   }
 
   /** An offer from a recent answer by its reference (`vast:21876543`, `runpod:k3x9q2`), for deploy. */
@@ -151,10 +158,10 @@ export class MarketService {
    * Reads every plan of every provider within the wait. A plan whose list comes back cut off is asked
    * again with the search's conditions pushed down (`narrow`), in what is left of the wait.
    */
-  private async ask(orgId: string, asks: { provider: BoundProvider; plans: FetchPlan[]; narrow?: OfferNarrowing }[], waitMs = this.options.deadlineMs): Promise<ProviderAnswer[]> {
+  private async ask(orgId: string, asks: { provider: BoundProvider; plans: FetchPlan[]; narrow?: OfferNarrowing }[], waitMs = this.options.deadlineMs, firstPage = false): Promise<ProviderAnswer[]> {
     const started = Date.now();
     const read = (provider: BoundProvider, plan: FetchPlan) =>
-      this.cache.read(planKey(provider, orgId, plan), (publish) => this.fetch(provider, plan, publish), waitMs - (Date.now() - started));
+      this.cache.read(planKey(provider, orgId, plan), (publish) => this.fetch(provider, plan, publish), waitMs - (Date.now() - started), firstPage);
     const readGroup = async (provider: BoundProvider, plan: FetchPlan, narrow: OfferNarrowing | undefined): Promise<ReadGroup> => {
       const whole = await read(provider, plan);
       if (!narrow || !provider.adapter.searchOffers || !whole.snapshot?.partial) return [whole];
@@ -192,10 +199,10 @@ export class MarketService {
     const cutOff = groups.filter((group) => group.some((read) => read.snapshot) && !group.some((read) => read.snapshot && !read.snapshot.partial));
     const loading = reads.some((read) => read.loading);
     const problems = [...new Set(reads.flatMap((read) => (read.error ? [read.error] : [])))];
-    if (loading && problems.length === 0) {
+    if (cutOff.length) problems.unshift(cutOffReason(cutOff));
+    else if (loading && problems.length === 0) {
       problems.push(`no answer within ${(this.options.deadlineMs / 1000).toFixed(1)} s; still loading in the background, so the next query will have it`);
     }
-    if (cutOff.length) problems.unshift(cutOffReason(cutOff));
     const report: SourceReport = {
       provider: provider.name,
       mode: provider.mode,
@@ -216,7 +223,7 @@ export class MarketService {
 /** Why a provider's list stops short, in words a user can act on. */
 function cutOffReason(groups: readonly ReadGroup[]): string {
   const shown = groups.reduce((sum, group) => sum + groupOffers(group).length, 0).toLocaleString('en');
-  const pushedDown = groups.some((group) => group.length > 1);
+  const pushedDown = groups.some((group) => group.slice(1).some((read) => read.snapshot));
   const head = `only its ${shown} cheapest ${pushedDown ? 'matching ' : ''}offers are loaded`;
   if (groups.some((group) => group.some((read) => read.refreshing))) return `${head}; the rest is loading in the background, so asking again shortly shows more`;
   if (groups.some((group) => group.some((read) => read.error))) return `${head}, as loading the rest failed`;

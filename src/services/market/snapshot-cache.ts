@@ -63,11 +63,13 @@ export class SnapshotCache {
 
   /**
    * The freshest data for `key` available within `waitMs`. A fresh snapshot answers at once; a stale or
-   * missing one is refreshed and waited for until then, after which the last good snapshot (if any) is
-   * returned and the refresh carries on in the background.
+   * missing one is refreshed and waited for until then (the whole list, or only its first page with
+   * `firstPage`), after which the last good snapshot, or the pages so far, are returned and the
+   * refresh carries on in the background.
    */
-  async read(key: string, fetch: SnapshotFetch, waitMs: number): Promise<SnapshotRead> {
+  async read(key: string, fetch: SnapshotFetch, waitMs: number, firstPage = false): Promise<SnapshotRead> {
     const { ttlMs, now } = this.options;
+    const started = Date.now();
     const entry = this.touch(key);
     const age = entry.snapshot ? now() - entry.snapshot.fetchedAt : Infinity;
     if (age < ttlMs) {
@@ -77,7 +79,9 @@ export class SnapshotCache {
     const firstAnswer = this.refresh(key, entry, fetch);
     // A refresh that has already kept an earlier query waiting a whole deadline (a hung provider) is not
     // waited for again: every later query would pay the same wait for nothing.
-    const answered = await settlesWithin(firstAnswer, entry.waitedOut ? 0 : waitMs);
+    const wait = entry.waitedOut ? 0 : waitMs;
+    const answered = await settlesWithin(firstAnswer, wait);
+    const whole = answered && (firstPage || !entry.inflight || (await settlesWithin(entry.inflight, wait - (Date.now() - started))));
     if (!answered && waitMs > 0 && entry.inflight) entry.waitedOut = true;
     const current = entry.snapshot;
     const fresh = current !== undefined && now() - current.fetchedAt < ttlMs;
@@ -85,7 +89,7 @@ export class SnapshotCache {
       ...(current ? { snapshot: current } : {}),
       stale: !fresh,
       ...(entry.error && (!fresh || current.partial) ? { error: entry.error } : {}),
-      loading: !answered,
+      loading: !whole && !current?.partial,
       refreshing: entry.inflight !== undefined,
     };
   }

@@ -6,7 +6,7 @@
 // answer never race each other.
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { Execution } from '../../src/core/registry.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import { imageAsText, type Reply } from '../../src/core/reply.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ButtonEffect, DiscordMessage } from './discord-render.ts';
 
@@ -17,6 +17,12 @@ export function describeDiscordError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: String(error) };
   const { status, code, method } = error as { status?: number; code?: number | string; method?: string };
   return { name: error.name, message: error.message, status, code, method };
+}
+
+/** Discord refused what was sent (400 bad form, 413 too large), as opposed to an outage or a dead token. */
+function isRefusal(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === 400 || status === 413;
 }
 
 /** Refusals and usage errors are for the asker only: shown ephemerally, the channel stays clean. */
@@ -90,16 +96,30 @@ export class InteractionResponder {
 
   private async answer(execution: Execution): Promise<void> {
     const messages = this.options.render(execution.reply);
-    if (isPrivateAnswer(execution)) {
-      await this.answerPrivately(messages);
-    } else {
-      const [first, ...rest] = messages;
-      await this.show(first!);
-      for (const message of rest) await this.options.interaction.followUp(message);
-    }
+    if (isPrivateAnswer(execution)) await this.answerPrivately(messages);
+    else await this.answerPublicly(execution.reply, messages);
     // A secret for the asker alone follows as ephemeral messages (allowed in servers and DMs alike).
     const secret = execution.reply.privateReply;
     if (secret) for (const message of this.options.render(secret)) await this.options.interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+  }
+
+  private async answerPublicly(reply: Reply, messages: DiscordMessage[]): Promise<void> {
+    for (const [index, message] of messages.entries()) {
+      try {
+        await this.post(index, message);
+      } catch (error) {
+        if (!message.files.length || !isRefusal(error)) throw error;
+        // Discord refused the attachment (too large, bad form): the rest goes as text, with the image's description.
+        this.options.log.warn({ err: describeDiscordError(error), interaction: this.options.interaction.id }, 'Discord refused the image; sending the reply as text');
+        for (const [offset, part] of this.options.render(imageAsText(reply)).slice(index).entries()) await this.post(index + offset, part);
+        return;
+      }
+    }
+  }
+
+  private async post(index: number, message: DiscordMessage): Promise<void> {
+    if (index === 0) await this.show(message);
+    else await this.options.interaction.followUp(message);
   }
 
   /**

@@ -6,7 +6,7 @@
 // the response_url, privately: an in_channel response would make Slack echo the typed command to
 // everyone, and a command line may carry a secret.
 import type { RespondArguments, RespondFn, webApi } from '@slack/bolt';
-import type { Reply, ReplyImage } from '../../src/core/reply.ts';
+import { imageAsText, type Reply, type ReplyImage } from '../../src/core/reply.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ButtonCommands } from './buttons.ts';
 import { renderSlack, type SlackMessage } from './slack-blocks.ts';
@@ -108,7 +108,7 @@ export class SlackAnswer {
     if (!this.viaResponseUrl) {
       try {
         await this.putMessages(renderSlack(message, this.buttons), final);
-        if (final && message.image) await this.upload(message.image);
+        if (final && message.image) await this.upload(message.image).catch((error: unknown) => this.describeImage(message, error));
         return;
       } catch (error) {
         if (!this.place.respond || !NOT_A_MEMBER.has(slackErrorCode(error) ?? '')) throw error;
@@ -162,6 +162,12 @@ export class SlackAnswer {
     const channel = this.channel;
     const upload = { file: Buffer.from(image.png), filename: image.filename, title: image.alt, alt_text: image.alt };
     await client.filesUploadV2(threadTs ? { ...upload, channel_id: channel, thread_ts: threadTs } : { ...upload, channel_id: channel });
+  }
+
+  /** Slack refused the image: the message already shown gains the image's description instead. */
+  private async describeImage(message: Reply, error: unknown): Promise<void> {
+    this.warn(error, 'upload the image; showing its description instead');
+    await this.putMessages(renderSlack(imageAsText(message), this.buttons), false);
   }
 
   private warn(error: unknown, what: string): void {

@@ -2,7 +2,7 @@
 // an inline keyboard under the last part, an image as a photo with a caption.
 import { GrammyError, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { Button, Reply } from '../../src/core/reply.ts';
+import { imageAsText, type Button, type Reply } from '../../src/core/reply.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ButtonCommands } from './buttons.ts';
 import { renderCaption, renderHtmlMessages } from './telegram-html.ts';
@@ -53,14 +53,15 @@ export class TelegramSender {
     return { inline_keyboard: rows };
   }
 
-  /** Posts a Reply as new messages. */
+  /** Posts a Reply as new messages (as text alone when Telegram refuses its image). */
   async send(chatId: ChatId, message: Reply, placement: Placement = {}): Promise<void> {
-    if (message.image) {
-      const rest = await this.sendPhoto(chatId, message, placement);
+    const rest = message.image ? await this.sendPhoto(chatId, message, placement) : undefined;
+    if (rest) {
       await this.sendTexts(chatId, rest, this.keyboard(message.buttons), {});
       return;
     }
-    await this.sendTexts(chatId, withFallback(renderHtmlMessages(message), message), this.keyboard(message.buttons), placement);
+    const text = imageAsText(message);
+    await this.sendTexts(chatId, withFallback(renderHtmlMessages(text), text), this.keyboard(message.buttons), placement);
   }
 
   /**
@@ -68,8 +69,8 @@ export class TelegramSender {
    * image, which a text message cannot become) are sent after it.
    */
   async replace(chatId: ChatId, messageId: number, message: Reply): Promise<void> {
-    if (message.image) {
-      const parts = await this.sendPhoto(chatId, message, {});
+    const parts = message.image ? await this.sendPhoto(chatId, message, {}) : undefined;
+    if (parts) {
       if (parts.length === 0) {
         // The photo carries everything; the message that showed progress would only be stale.
         await this.api.deleteMessage(chatId, messageId).catch((error) => this.log.debug(describeError(error), 'could not delete the progress message'));
@@ -78,7 +79,8 @@ export class TelegramSender {
       await this.editThenSend(chatId, messageId, parts, this.keyboard(message.buttons));
       return;
     }
-    await this.editThenSend(chatId, messageId, withFallback(renderHtmlMessages(message), message), this.keyboard(message.buttons));
+    const text = imageAsText(message);
+    await this.editThenSend(chatId, messageId, withFallback(renderHtmlMessages(text), text), this.keyboard(message.buttons));
   }
 
   /** Edits a message to show one HTML text; returns false when it cannot be edited. */
@@ -120,16 +122,26 @@ export class TelegramSender {
     }
   }
 
-  /** Sends the image; returns the text parts still to send (none when the caption held it all). */
-  private async sendPhoto(chatId: ChatId, message: Reply, placement: Placement): Promise<string[]> {
+  /**
+   * Sends the image; returns the text parts still to send (none when the caption held it all), or
+   * undefined when Telegram refused the photo (PHOTO_INVALID_DIMENSIONS, 413 too large, no right to
+   * send photos in the chat): the caller then sends the Reply as text, with the image's description.
+   */
+  private async sendPhoto(chatId: ChatId, message: Reply, placement: Placement): Promise<string[] | undefined> {
     const image = message.image!;
     const { caption, complete } = renderCaption(message);
-    await this.api.sendPhoto(chatId, new InputFile(Buffer.from(image.png), image.filename), {
-      caption: caption || undefined,
-      parse_mode: 'HTML',
-      reply_markup: complete ? this.keyboard(message.buttons) : undefined,
-      reply_parameters: placement.replyTo ? { message_id: placement.replyTo, allow_sending_without_reply: true } : undefined,
-    });
+    try {
+      await this.api.sendPhoto(chatId, new InputFile(Buffer.from(image.png), image.filename), {
+        caption: caption || undefined,
+        parse_mode: 'HTML',
+        reply_markup: complete ? this.keyboard(message.buttons) : undefined,
+        reply_parameters: placement.replyTo ? { message_id: placement.replyTo, allow_sending_without_reply: true } : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof GrammyError) || error.error_code === 429) throw error;
+      this.log.warn({ ...describeError(error), image: image.filename, bytes: image.png.byteLength }, 'Telegram refused the image; sending the reply as text');
+      return undefined;
+    }
     return complete ? [] : renderHtmlMessages(message);
   }
 }

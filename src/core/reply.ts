@@ -69,3 +69,13 @@ export const reply = {
 
 /** Sink for long work: each call replaces the message shown so far (edit, not a new message). */
 export type ProgressSink = (update: Reply) => Promise<void>;
+
+/**
+ * The Reply without its image and with the image's one-line description in the text: what a platform
+ * shows when it refuses the image (too large, bad dimensions, no right to send photos).
+ */
+export function imageAsText(message: Reply): Reply {
+  if (!message.image) return message;
+  const { image, ...rest } = message;
+  return { ...rest, text: [message.text, `Chart: ${image.alt}`].filter(Boolean).join('\n') };
+}

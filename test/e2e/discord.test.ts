@@ -201,6 +201,16 @@ describe('Discord platform', () => {
     expect(file!.data.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 
+  it('answers in text with the chart\'s description when Discord refuses the attachment', async () => {
+    fake.failNext('POST', /^\/interactions\/\d+\/[^/]+\/callback$/, 413, 1, { code: 40005, message: 'Request entity too large' });
+    const interaction = await fake.slashCommand(ADMIN, GUILD, 'demo', {}, 'chart');
+    const [refused, answer] = await fake.answer(interaction, 2);
+    expect(refused!.status).toBe(413);
+    expect(answer!.files).toEqual([]);
+    expect(answer!.body.data.embeds[0].description).toContain('Chart: RTX 4090 price, 7 days');
+    expect(readFileSync(process.env.LOG_FILE!, 'utf8')).toContain('Discord refused the image; sending the reply as text');
+  });
+
   it('defers a slow command, then edits the one original response with progress and the result', async () => {
     const interaction = await fake.slashCommand(ADMIN, GUILD, 'demo', {}, 'slow');
     const calls = await fake.until(() => {

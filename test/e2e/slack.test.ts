@@ -175,6 +175,16 @@ describe('Slack: slash command /computehub', () => {
     expect(fake.callsTo('chat.postMessage').some((call) => blockText(call.args.blocks).includes('Price history'))).toBe(true);
   });
 
+  it('shows the chart\'s description in the message when Slack refuses the upload', async () => {
+    fake.failNext('files.completeUploadExternal', 'file_too_large');
+    const before = fake.callsTo('chat.update').length;
+    await slack.slashCommand('sx-chart', ALICE, OPS);
+    const update = await fake.waitFor(() => fake.callsTo('chat.update').slice(before).find((call) => blockText(call.args.blocks).includes('Chart: RTX 4090 price, 7 days')), 'the description');
+    expect(update.result.ok).toBe(true);
+    expect(blockText(update.args.blocks)).toContain('Price history');
+    expect(readFileSync(process.env.LOG_FILE!, 'utf8')).toContain('file_too_large');
+  });
+
   it('acks before running, shows progress by editing one message, then the result in the same message', async () => {
     const before = fake.callsTo('chat.postMessage').length;
     const delivered = await slack.slashCommand('sx-slow', ALICE, OPS);

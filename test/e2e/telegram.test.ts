@@ -197,6 +197,23 @@ describe('Telegram platform', () => {
     expect(call.payload.reply_markup.inline_keyboard[0][0].text).toBe('Again');
   });
 
+  for (const failure of [
+    { error_code: 400, description: 'Bad Request: PHOTO_INVALID_DIMENSIONS' },
+    { error_code: 413, description: 'Request Entity Too Large' },
+  ]) {
+    it(`answers in text with the chart's description when sendPhoto is refused (${failure.error_code})`, async () => {
+      fake.failNext('sendPhoto', failure);
+      const { call } = await say(ADMIN.id, ADMIN, '/tgchart', 'sendMessage');
+      expect(html(call)).toContain('Price history');
+      expect(html(call)).toContain('RTX 4090 over 7 days');
+      expect(html(call)).toContain('Chart: RTX 4090 price, 7 days');
+      expect(call.payload.reply_markup.inline_keyboard[0][0].text).toBe('Again');
+      const log = readFileSync(process.env.LOG_FILE!, 'utf8');
+      expect(log).toContain('Telegram refused the image; sending the reply as text');
+      expect(log).toContain(failure.description);
+    });
+  }
+
   it('shows progress by editing one message, ending with the result', async () => {
     const { mark, call } = await say(ADMIN.id, ADMIN, '/tgslow');
     const messageId = resultId(call);

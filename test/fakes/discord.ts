@@ -45,6 +45,7 @@ interface Failure {
   matches: (method: string, path: string) => boolean;
   status: number;
   remaining: number;
+  refusal?: { code: number; message: string };
 }
 
 export interface Where {
@@ -114,9 +115,9 @@ export class FakeDiscord {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The next `count` calls matching method and path answer `status` (an outage). */
-  failNext(method: string, path: RegExp, status: number, count: number): void {
-    this.failures.push({ matches: (m, p) => m === method && path.test(p), status, remaining: count });
+  /** The next `count` calls matching method and path answer `status` (an outage, or a refusal with Discord's code and message). */
+  failNext(method: string, path: RegExp, status: number, count: number, refusal?: { code: number; message: string }): void {
+    this.failures.push({ matches: (m, p) => m === method && path.test(p), status, remaining: count, ...(refusal ? { refusal } : {}) });
   }
 
   /** Resolves when `condition` holds, re-checked after every call and gateway event. */
@@ -323,7 +324,7 @@ export class FakeDiscord {
       const failure = this.failures.find((candidate) => candidate.remaining > 0 && candidate.matches(method, path));
       if (failure) {
         failure.remaining -= 1;
-        throw new HttpError(failure.status, 0, `fake outage (${failure.status})`);
+        throw new HttpError(failure.status, failure.refusal?.code ?? 0, failure.refusal?.message ?? `fake outage (${failure.status})`);
       }
       result = this.route(method, path, request.headers, body ?? {}, files);
       status = result === undefined ? 204 : 200;

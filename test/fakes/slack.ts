@@ -151,6 +151,8 @@ export class FakeSlack {
     return message;
   }
 
+  private readonly refusals: { method: string; error: string }[] = [];
+
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -212,7 +214,14 @@ export class FakeSlack {
     this.changed.emit('change');
   }
 
+  /** The next call of `method` answers Slack's error `error` (e.g. files.completeUploadExternal → file_too_large). */
+  failNext(method: string, error: string): void {
+    this.refusals.push({ method, error });
+  }
+
   private dispatch(method: string, args: Json): Json {
+    const refusal = this.refusals.findIndex((candidate) => candidate.method === method);
+    if (refusal >= 0) return { ok: false, error: this.refusals.splice(refusal, 1)[0]!.error };
     switch (method) {
       case 'apps.connections.open':
         return { ok: true, url: `${this.origin.replace('http:', 'ws:')}/socket` };

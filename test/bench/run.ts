@@ -5,6 +5,9 @@
 //   2. Filter and rank alone over the 20,000 normalised offers (what a warm cache costs per query).
 //   3. End-to-end `prices` through the command registry from a warm cache, and with one provider hung.
 //   4. Peak memory.
+//   5. The whole market: the bot alone in a process of its own (whole-market.ts) against the simulator
+//      in another (`computehub sim`), at Vast's real pace: offers cached, the broadest warm query, RSS.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,6 +118,50 @@ async function endToEnd(sim: Simulator, deadlineMs: number, hung: boolean) {
   }
 }
 
+/** Runs a command to its end; its stdout. */
+function output(command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+interface WholeMarket {
+  firstPagesMs: number;
+  wholeListMs: number;
+  partial: string[];
+  cached: Record<string, number>;
+  broadestMs: number;
+  vram80Ms: number;
+  rss: number;
+  heapUsed: number;
+  maxRss: number;
+}
+
+/** Starts `computehub sim` in its own process, runs whole-market.ts in another against it, stops the simulator. */
+async function wholeMarket(): Promise<WholeMarket> {
+  const simulator = spawn(process.execPath, ['src/bin/computehub.js', 'sim', '--seed', '42', '--offers', String(VAST_OFFERS), '--time-scale', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const urls = await new Promise<Record<string, string>>((resolve, reject) => {
+      let text = '';
+      simulator.on('exit', (code) => reject(new Error(`the simulator exited with ${code}`)));
+      simulator.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const found = Object.fromEntries(['vast', 'runpod', 'lambda', 'tensordock'].map((name) => [name, new RegExp(`^  ${name}\\s+(\\S+)`, 'm').exec(text)?.[1]]));
+        if (Object.values(found).every(Boolean)) resolve(found as Record<string, string>);
+      });
+    });
+    const tsx = path.resolve('node_modules/.bin/tsx');
+    return JSON.parse(await output(tsx, ['--expose-gc', 'test/bench/whole-market.ts'], { BENCH_SIM_URLS: JSON.stringify(urls) })) as WholeMarket;
+  } finally {
+    simulator.kill('SIGTERM');
+  }
+}
+
+const whole = await wholeMarket();
 const sim = await startSimulator({ seed: 42, vastOffers: VAST_OFFERS, timeScale: 0 });
 try {
   const raw = await payloads(sim);
@@ -162,7 +209,7 @@ try {
     '## End-to-end `prices gpu=4090 type=any sort=value`',
     '',
     'Through the command registry, the market service, the real adapters and loopback HTTP to the simulator',
-    `(PRICES_DEADLINE_MS=${deadlineMs}). The Vast adapter asks for its 1,000 cheapest matching offers.`,
+    `(PRICES_DEADLINE_MS=${deadlineMs}). The Vast adapter reads every matching offer, 3,000 per answer.`,
     '',
     '| Situation | First query (cold cache) | Later queries (median) | Providers reported failing |',
     '|---|---:|---:|---|',
@@ -172,7 +219,20 @@ try {
     'With a provider hung, the first query waits out the deadline once and answers with the others; later',
     'queries do not wait for the same hung request again.',
     '',
-    '## Memory',
+    '## The whole market, the bot alone',
+    '',
+    `The bot in a process of its own, the simulator (the same ${VAST_OFFERS.toLocaleString('en')} Vast offers) in another (\`computehub sim\`),`,
+    "the adapters at the providers' real pace (Vast: one search per 6 s, 3,000 offers per answer).",
+    '',
+    `- Every provider's first answer (what start-up waits for): **${ms(whole.firstPagesMs)}**`,
+    `- Vast's whole list loaded (page by page, by price): **${(whole.wholeListMs / 1000).toFixed(1)} s**${whole.partial.length ? ` (still partial: ${whole.partial.join(', ')})` : ''}`,
+    `- Offers cached for the broad on-demand list: ${Object.entries(whole.cached).map(([provider, count]) => `${provider} ${count.toLocaleString('en')}`).join(', ')}; **${Object.values(whole.cached).reduce((sum, count) => sum + count, 0).toLocaleString('en')}** in all`,
+    `- Broadest warm query, \`prices\` (every GPU, on-demand, by price), median of 20: **${ms(whole.broadestMs)}**; \`prices vram>=80\`: ${ms(whole.vram80Ms)}`,
+    `- Resident set of the bot alone after these: **${mb(whole.rss)}** (peak ${mb(whole.maxRss)}; heap used ${mb(whole.heapUsed)} after a full GC)`,
+    '',
+    'The machine is shared with other work, so figures vary from run to run by tens of percent.',
+    '',
+    '## Memory (this benchmark process, with the simulator in it)',
     '',
     `- Peak resident set (resourceUsage().maxRSS): **${mb(maxRss)}**`,
     `- At the end: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)}`,

@@ -50,7 +50,7 @@ export function createRunpodCatalog(market: Market, pods: RunpodPods) {
     if (include && include !== 'AVAILABILITY') return problem(422, 'Unprocessable Entity', 'Request validation failed.', ["query.include: value must be one of 'AVAILABILITY'"]);
     if (include === 'AVAILABILITY' && !context.query.get('product')) return problem(400, 'Bad Request', 'include=AVAILABILITY requires product=POD, CLUSTER or SERVERLESS');
     const minCuda = context.query.get('minCudaVersion');
-    if (minCuda !== null && !CUDA_VERSION.test(minCuda) && !/^\d{1,2}$/.test(minCuda)) return problem(400, 'Bad Request', 'minCudaVersion must be a major or major.minor version such as 12 or 12.8');
+    if (minCuda !== null && !CUDA_VERSION.test(minCuda) && !/^\d+$/.test(minCuda)) return problem(400, 'Bad Request', 'minCudaVersion must be a major or major.minor version such as 12 or 12.8');
     return undefined;
   }
 

@@ -7,7 +7,7 @@ import { GqlError, parseOperation, project, type GqlField, type GqlObject, type 
 import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPerGpuResources, runpodPrices, runpodStock } from './cloud-catalogue.ts';
 import { round } from './random.ts';
 import type { SimGpuModel } from './gpus.ts';
-import type { RunpodPods } from './runpod-pods.ts';
+import { compareCuda, type RunpodPods } from './runpod-pods.ts';
 import type { SimEndpoint } from './types.ts';
 
 const CATALOGUE_FIELDS = new Set(['gpuTypes', 'countryCodes', 'dataCenters', 'cpuFlavors']);
@@ -87,7 +87,7 @@ export function createRunpodGraphql(market: Market, pods: RunpodPods) {
           compliance: gpu.datacenter ? ['GDPR', 'SOC2'] : [],
           countryCode: centre?.countryCode ?? (typeof input.countryCode === 'string' ? input.countryCode : null),
           // The CUDA versions the in-stock hosts of this type run (their drivers' highest supported CUDA).
-          gpuTypeCudaVersions: cudaVersionsFor(gpu, secure, dataCenterId).filter((version) => !minCudaVersion || Number(version) >= Number(minCudaVersion)),
+          gpuTypeCudaVersions: cudaVersionsFor(gpu, secure, dataCenterId).filter((version) => !minCudaVersion || compareCuda(version, minCudaVersion) >= 0),
         };
       },
     };

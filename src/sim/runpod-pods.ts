@@ -14,8 +14,15 @@ const NO_CAPACITY = 'There are no longer any instances available with the reques
 const CONTAINER_DISK_MONTH = 0.1;
 const VOLUME_MONTH = 0.2;
 
-/** A CUDA version as RunPod writes it: "12.8" (major.minor). */
-export const CUDA_VERSION = /^\d{1,2}\.\d$/;
+/** A CUDA version as RunPod writes it: "12.8" (major.minor; compared part by part, so 12.11 > 12.2). */
+export const CUDA_VERSION = /^\d+\.\d+$/;
+
+/** Orders CUDA versions part by part: negative when a is older than b. */
+export function compareCuda(a: string, b: string): number {
+  const [aMajor, aMinor] = a.split('.').map(Number);
+  const [bMajor, bMinor] = b.split('.').map(Number);
+  return aMajor! - bMajor! || (aMinor ?? 0) - (bMinor ?? 0);
+}
 
 /**
  * The CUDA versions the host drivers in one place (cloud + data centre) support for a GPU type: a
@@ -29,13 +36,14 @@ export function runpodHostCudas(seed: number, gpu: SimGpuModel, where: string): 
   return [...new Set([older, choices[choices.length - 1]!])];
 }
 
-/** Which host CUDA versions a request accepts: an explicit list, a minimum, or any. */
+/** Which hosts a request accepts: CUDA versions (an exact list, a minimum, or any) and per-GPU vCPU/RAM floors. */
 export interface CudaFilter {
   allowedCudaVersions?: string[];
   minCudaVersion?: string;
+  minVcpuCountPerGpu?: number;
+  minRamPerGpu?: number;
 }
 
-const cudaNumber = (version: string) => Math.round(Number(version) * 10);
 /** The oldest of a place's host CUDA versions the request accepts (where the pod lands), if any. */
 export function fittingCuda(versions: readonly string[], filter: CudaFilter): string | undefined {
   return versions.find((version) => cudaFits(version, filter));
@@ -43,7 +51,7 @@ export function fittingCuda(versions: readonly string[], filter: CudaFilter): st
 
 function cudaFits(version: string, filter: CudaFilter): boolean {
   if (filter.allowedCudaVersions?.length) return filter.allowedCudaVersions.includes(version);
-  return filter.minCudaVersion === undefined || cudaNumber(version) >= cudaNumber(filter.minCudaVersion);
+  return filter.minCudaVersion === undefined || compareCuda(version, filter.minCudaVersion) >= 0;
 }
 
 /** A pod template as RunPod stores it (GET /v2/templates/{id}); pods created from it take its settings. */
@@ -89,6 +97,7 @@ export interface DeployRequest {
   bidPerGpu?: number;
   cuda?: CudaFilter;
   startSsh?: boolean;
+  startJupyter?: boolean;
 }
 
 export type PodPort = { port: number; protocol: 'tcp' | 'http' | 'udp' };
@@ -145,7 +154,7 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
         if (runpodStock(seed, gpu, `${which}-${centre.id}`, now()) !== 'None') for (const version of runpodHostCudas(seed, gpu, `${which}-${centre.id}`)) versions.add(version);
       }
     }
-    return [...versions].sort((a, b) => cudaNumber(a) - cudaNumber(b));
+    return [...versions].sort(compareCuda);
   }
 
 
@@ -174,23 +183,27 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
     if (!gpu) return { failed: true, status: 400, message: `GPU type "${String(request.gpuTypeId)}" is not a valid gpuTypeId; use an id from gpuTypes such as "NVIDIA GeForce RTX 4090"` };
     if (!request.image && !request.templateId) return { failed: true, status: 422, message: 'imageName is required unless templateId is given' };
     const template = request.templateId === undefined ? undefined : templates.get(request.templateId);
-    if (request.templateId !== undefined && !template) return { failed: true, status: 400, message: `template ${request.templateId} not found` };
+    if (request.templateId !== undefined && !template) return { failed: true, status: 404, message: `template ${request.templateId} not found` };
+    if (template?.serverless) return { failed: true, status: 422, message: `template ${template.id} is a serverless template; pods need a pod template` };
     const versions = [...(request.cuda?.allowedCudaVersions ?? []), ...(request.cuda?.minCudaVersion !== undefined ? [request.cuda.minCudaVersion] : [])];
     const badVersion = versions.find((version) => !CUDA_VERSION.test(version));
     if (badVersion !== undefined) return { failed: true, status: 422, message: `"${badVersion}" is not a CUDA version; write it as major.minor, e.g. "12.8"` };
+    // An empty allowedCudaVersions states no constraint, so only a non-empty one clashes with a floor.
     if (request.cuda?.allowedCudaVersions?.length && request.cuda.minCudaVersion !== undefined) {
       return { failed: true, status: 400, message: 'allowedCudaVersions and minCudaVersion are mutually exclusive; send one of them' };
     }
     if (request.volumeInGb > 0 && request.volumeInGb < 10) return { failed: true, status: 422, message: `volumeInGb must be at least 10 GB (or 0 for no volume), got ${request.volumeInGb}` };
     if (!(Number.isInteger(request.gpuCount) && request.gpuCount >= 1 && request.gpuCount <= 8)) return { failed: true, status: 400, message: `gpuCount must be 1-8, got ${request.gpuCount}` };
     if (market.balanceMicros('runpod') <= 0) return { failed: true, status: 402, message: 'Insufficient balance: add funds to your RunPod account to deploy pods.' };
+    const resources = runpodPerGpuResources(gpu);
     const fault = faults.takeCreateFault('runpod');
-    const placement = fault?.kind === 'noCapacity' ? undefined : place(gpu, request.cloud, request.dataCenterIds, request.countryCode, request.cuda);
+    // Host minima are placement filters: no host of this type offers more than its per-GPU share.
+    const hostTooSmall = (request.cuda?.minVcpuCountPerGpu ?? 0) > resources.vcpu || (request.cuda?.minRamPerGpu ?? 0) > resources.memoryGb;
+    const placement = fault?.kind === 'noCapacity' || hostTooSmall ? undefined : place(gpu, request.cloud, request.dataCenterIds, request.countryCode, request.cuda);
     if (!placement) return { failed: true, status: 400, message: NO_CAPACITY };
     if (request.bidPerGpu !== undefined && request.bidPerGpu < placement.spotPerGpu) {
       return { failed: true, status: 400, message: `Your bid price ($${request.bidPerGpu}/GPU/hr) is lower than the current minimum bid price ($${placement.spotPerGpu}/GPU/hr).` };
     }
-    const resources = runpodPerGpuResources(gpu);
     const perGpu = request.bidPerGpu ?? placement.pricePerGpu;
     const centre = RUNPOD_DATA_CENTERS.find((candidate) => candidate.id === placement.dataCenterId)!;
     return market.add('runpod', {
@@ -204,7 +217,7 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
       interruptible: request.bidPerGpu !== undefined,
       ...(request.bidPerGpu !== undefined ? { bidPerHour: request.bidPerGpu * request.gpuCount } : {}),
       image: request.image ?? template!.image,
-      env: { ...template?.env, ...request.env, ...(request.startSsh && accountKeys.length && !request.env.PUBLIC_KEY ? { PUBLIC_KEY: accountKeys.join('\n') } : {}) },
+      env: podEnv(request, template),
       ports: request.ports,
       ...(request.args ? { startScript: request.args } : {}),
       diskGb: request.containerDiskInGb + request.volumeInGb,
@@ -228,6 +241,17 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
         gpuCostPerHr: round(perGpu * request.gpuCount, 4),
       },
     });
+  }
+
+  /**
+   * A template's env merged per key under the request's; startSsh adds the account's keys as
+   * PUBLIC_KEY and startJupyter a generated JUPYTER_PASSWORD, unless the request sets them.
+   */
+  function podEnv(request: DeployRequest, template: RunpodTemplate | undefined): Record<string, string> {
+    const env = { ...template?.env, ...request.env };
+    if (request.startSsh && accountKeys.length && env.PUBLIC_KEY === undefined) env.PUBLIC_KEY = accountKeys.join('\n');
+    if (request.startJupyter && env.JUPYTER_PASSWORD === undefined) env.JUPYTER_PASSWORD = `sim${hashString(`${request.name}-${now()}`).toString(36)}`;
+    return env;
   }
 
   function parsePorts(raw: unknown): PodPort[] | string {

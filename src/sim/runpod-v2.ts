@@ -20,7 +20,8 @@ const unknownFields = (where: string, body: Record<string, unknown>, allowed: re
   Object.keys(body).filter((key) => !allowed.includes(key)).map((key) => `${where}: additional properties '${key}' not allowed`);
 
 const CONTAINER_FIELDS = ['image', 'args', 'disk', 'ports', 'env', 'registry'] as const;
-const CREATE_POD_FIELDS = [...CONTAINER_FIELDS, 'name', 'mounts', 'gpu', 'cpu', 'cloud', 'dataCenterIds', 'globalNetworking', 'startSsh', 'startJupyter', 'templateId'];
+const CREATE_POD_FIELDS = [...CONTAINER_FIELDS, 'entrypoint', 'cmd', 'name', 'mounts', 'gpu', 'cpu', 'cloud', 'dataCenterIds', 'globalNetworking', 'startSsh', 'startJupyter', 'templateId'];
+const GPU_FIELDS = ['id', 'count', 'allowedCudaVersions', 'minCudaVersion', 'minRamPerGpu', 'minVcpuCountPerGpu'];
 const TEMPLATE_FIELDS = [...CONTAINER_FIELDS, 'name', 'mounts', 'serverless', 'public', 'category'];
 
 /** The container fields shared by pods and templates: ports a list, env an object, disk a positive integer. */
@@ -30,6 +31,9 @@ function containerProblems(body: Record<string, unknown>): string[] {
   if (body.env !== undefined && !(isRecord(body.env) && Object.values(body.env).every((value) => typeof value === 'string'))) errors.push('$.env: expected object of string values');
   if (body.disk !== undefined && !(Number.isInteger(body.disk) && (body.disk as number) >= 1)) errors.push('$.disk: must be an integer >= 1');
   if (body.image !== undefined && typeof body.image !== 'string') errors.push('$.image: expected string');
+  for (const field of ['entrypoint', 'cmd']) {
+    if (body[field] !== undefined && !(Array.isArray(body[field]) && body[field].every((part) => typeof part === 'string'))) errors.push(`$.${field}: expected array of strings`);
+  }
   return errors;
 }
 
@@ -51,8 +55,8 @@ function mountProblems(mounts: unknown, allowNetwork: boolean): string[] {
 
 /**
  * Why RunPod would refuse a v2 create body before scheduling, or undefined: schema violations are
- * 422s (unknown fields anywhere, a volume under 10 GB, wrong types), handler rules are 400s (both
- * CUDA filters, both mount kinds, an unknown templateId).
+ * 422s (unknown fields anywhere, a volume under 10 GB, wrong types), handler rules are 400s (a
+ * non-empty allowedCudaVersions with minCudaVersion, both mount kinds); an unknown templateId is a 404.
  */
 export function createPodProblem(body: unknown, templates: ReadonlyMap<string, RunpodTemplate>): Answer | undefined {
   if (!isRecord(body)) return invalid('Request validation failed.', ['$: expected object']);
@@ -64,9 +68,11 @@ export function createPodProblem(body: unknown, templates: ReadonlyMap<string, R
   if (gpu !== undefined) {
     if (!isRecord(gpu)) errors.push('$.gpu: expected object');
     else {
-      errors.push(...unknownFields('$.gpu', gpu, ['id', 'count', 'allowedCudaVersions', 'minCudaVersion']));
+      errors.push(...unknownFields('$.gpu', gpu, GPU_FIELDS));
       if (typeof gpu.id !== 'string') errors.push("$.gpu: missing property 'id'");
-      if (gpu.count !== undefined && !(Number.isInteger(gpu.count) && (gpu.count as number) >= 1)) errors.push('$.gpu.count: must be an integer >= 1');
+      for (const field of ['count', 'minRamPerGpu', 'minVcpuCountPerGpu']) {
+        if (gpu[field] !== undefined && !(Number.isInteger(gpu[field]) && (gpu[field] as number) >= 1)) errors.push(`$.gpu.${field}: must be an integer >= 1`);
+      }
       if (gpu.allowedCudaVersions !== undefined && !(Array.isArray(gpu.allowedCudaVersions) && gpu.allowedCudaVersions.every((version) => typeof version === 'string' && CUDA_VERSION.test(version)))) {
         errors.push('$.gpu.allowedCudaVersions: expected array of CUDA versions such as "12.8"');
       }
@@ -75,11 +81,13 @@ export function createPodProblem(body: unknown, templates: ReadonlyMap<string, R
   }
   if (errors.length) return invalid('Request validation failed.', errors);
   if ((gpu === undefined) === (body.cpu === undefined)) return problem(400, 'Bad Request', 'exactly one of gpu or cpu must be set');
-  if (isRecord(gpu) && gpu.allowedCudaVersions !== undefined && gpu.minCudaVersion !== undefined) {
+  // An explicit [] states no constraint, so only a non-empty list clashes with a floor.
+  if (isRecord(gpu) && Array.isArray(gpu.allowedCudaVersions) && gpu.allowedCudaVersions.length > 0 && gpu.minCudaVersion !== undefined) {
     return problem(400, 'Bad Request', 'gpu.allowedCudaVersions and gpu.minCudaVersion are mutually exclusive; send one of them');
   }
   if (isRecord(body.mounts) && body.mounts.persistent !== undefined && body.mounts.network !== undefined) return problem(400, 'Bad Request', 'mounts.persistent and mounts.network are mutually exclusive');
-  if (typeof body.templateId === 'string' && !templates.has(body.templateId)) return problem(400, 'Bad Request', `template ${body.templateId} not found`);
+  if (typeof body.templateId === 'string' && !templates.has(body.templateId)) return problem(404, 'Not Found', `template ${body.templateId} not found`);
+  if (typeof body.templateId === 'string' && templates.get(body.templateId)!.serverless) return invalid('Request validation failed.', [`$.templateId: template ${body.templateId} is a serverless template`]);
   return undefined;
 }
 

@@ -35,6 +35,8 @@ const MUTATION_INPUT_TYPES: Record<string, Record<string, GqlInputType>> = {
   podTerminate: { podId: 'String' },
 };
 
+const STATUS_TITLES: Record<number, string> = { 402: 'Payment Required', 404: 'Not Found', 422: 'Unprocessable Entity' };
+
 function fitsInputType(value: GqlValue, type: GqlInputType): boolean {
   switch (type) {
     case 'String':
@@ -117,7 +119,7 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       ports: instance.ports.map((entry) => `${entry.port}/${entry.protocol}`),
       env: instance.env,
       registry: null,
-      gpu: { id: details.gpuTypeId, count: instance.gpuCount },
+      gpu: { id: details.gpuTypeId, count: instance.gpuCount, vcpuCount: details.vcpuCount, memory: details.memoryInGb },
       cloud: details.cloud,
       dataCenterId: details.dataCenterId,
       cudaVersion: details.cudaVersion,
@@ -126,7 +128,8 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
         direct: direct ? { host: instance.ip, port: instance.publicPorts[22], username: 'root', command: `ssh root@${instance.ip} -p ${instance.publicPorts[22]}` } : null,
       },
       cluster: null,
-      template: details.templateId ?? null,
+      // A template is a one-time source of settings: the pod keeps no link to it.
+      template: null,
       cost: status === 'EXITED' || status === 'TERMINATED' ? 0 : instance.details.gpuCostPerHr,
       locked: false,
       globalNetworking: { enabled: false, ip: null, internalDns: null },
@@ -161,13 +164,19 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
     const given = context.body as Record<string, unknown>;
     // A template supplies what the body leaves out; a field the body gives replaces the template's.
     const template = typeof given.templateId === 'string' ? templates.get(given.templateId) : undefined;
-    const body: Record<string, unknown> = { ...(template && { image: template.image, args: template.args, disk: template.disk, ports: template.ports, env: template.env, mounts: template.mounts }), ...given };
+    const body: Record<string, unknown> = { ...(template && { image: template.image, args: template.args, disk: template.disk, ports: template.ports, mounts: template.mounts }), ...given };
     if (body.cpu !== undefined) return problem(400, 'Bad Request', 'CPU pods are not offered by this simulated market; ask for a gpu');
     const gpu = body.gpu as Record<string, unknown>;
     const ports = parsePorts(body.ports ?? []);
     if (typeof ports === 'string') return problem(422, 'Unprocessable Entity', ports);
     const persistent = isRecord(body.mounts) && isRecord(body.mounts.persistent) ? body.mounts.persistent : undefined;
-    const cuda: CudaFilter = Array.isArray(gpu.allowedCudaVersions) ? { allowedCudaVersions: gpu.allowedCudaVersions as string[] } : typeof gpu.minCudaVersion === 'string' ? { minCudaVersion: gpu.minCudaVersion } : {};
+    const cuda: CudaFilter = {
+      ...(Array.isArray(gpu.allowedCudaVersions) && { allowedCudaVersions: gpu.allowedCudaVersions as string[] }),
+      ...(typeof gpu.minCudaVersion === 'string' && { minCudaVersion: gpu.minCudaVersion }),
+      ...(typeof gpu.minRamPerGpu === 'number' && { minRamPerGpu: gpu.minRamPerGpu }),
+      ...(typeof gpu.minVcpuCountPerGpu === 'number' && { minVcpuCountPerGpu: gpu.minVcpuCountPerGpu }),
+    };
+    const command = Array.isArray(body.entrypoint) || Array.isArray(body.cmd) ? JSON.stringify({ ...(Array.isArray(body.entrypoint) && { entrypoint: body.entrypoint }), ...(Array.isArray(body.cmd) && { cmd: body.cmd }) }) : body.args;
     const result = deploy({
       name: body.name as string,
       ...(typeof body.image === 'string' ? { image: body.image } : {}),
@@ -181,11 +190,12 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       volumeMountPath: typeof persistent?.path === 'string' ? persistent.path : '/workspace',
       ports,
       env: { ...(body.env as Record<string, string> | undefined) },
-      ...(typeof body.args === 'string' && body.args ? { args: body.args } : {}),
+      ...(typeof command === 'string' && command ? { args: command } : {}),
       cuda,
       startSsh: body.startSsh === true,
+      startJupyter: body.startJupyter === true,
     });
-    if ('failed' in result) return problem(result.status, result.status === 402 ? 'Payment Required' : result.status === 422 ? 'Unprocessable Entity' : 'Bad Request', result.message);
+    if ('failed' in result) return problem(result.status, STATUS_TITLES[result.status] ?? 'Bad Request', result.message);
     return { status: 201, json: v2Pod(result) };
   }
 

@@ -96,9 +96,10 @@ describe('the v2 routes RunPod clients call', () => {
     const id = created.json.id as string;
     expect((await v2('/v2/templates')).json.templates.map((template: any) => template.id)).toContain(id);
     expect((await v2(`/v2/templates/${id}`, { method: 'PATCH', body: { name: 'Trainer 2' } })).json).toMatchObject({ id, name: 'Trainer 2', image: 'pytorch/pytorch:2.9.0-cuda12.8-cudnn9-runtime' });
-    const pod = await v2('/v2/pods', { body: { name: 'from-template', templateId: id, gpu: { id: RTX_4090, count: 1 } } });
+    const pod = await v2('/v2/pods', { body: { name: 'from-template', templateId: id, env: { B: '2' }, gpu: { id: RTX_4090, count: 1 } } });
     expect(pod.status).toBe(201);
-    expect(pod.json).toMatchObject({ image: 'pytorch/pytorch:2.9.0-cuda12.8-cudnn9-runtime', template: id, env: { A: '1' }, ports: ['22/tcp'], mounts: { persistent: { size: 30, path: '/data' } } });
+    // Settings are copied at create (env merged per key); the pod keeps no link to the template.
+    expect(pod.json).toMatchObject({ image: 'pytorch/pytorch:2.9.0-cuda12.8-cudnn9-runtime', template: null, env: { A: '1', B: '2' }, ports: ['22/tcp'], mounts: { persistent: { size: 30, path: '/data' } } });
     expect((await v2(`/v2/templates/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect(problemOf(await v2(`/v2/templates/${id}`))).toEqual({ status: 404, type: 'application/problem+json', body: { title: 'Not Found', status: 404, detail: `template ${id} not found` } });
   });
@@ -127,8 +128,11 @@ describe('the v2 routes RunPod clients call', () => {
     expect(refused.json.errors[0]).toMatch(/^\$\.keys\[0\]: expected an OpenSSH public key/);
     expect((await v2('/v2/account/ssh-keys', { method: 'PUT', body: { keys: [`${SSH_KEY}\n`] } })).json).toEqual({ keys: [SSH_KEY] });
     expect((await v2('/v2/account/ssh-keys')).json).toEqual({ keys: [SSH_KEY] });
-    const pod = await v2('/v2/pods', { body: { name: 'with-keys', image: 'ubuntu:22.04', gpu: { id: RTX_4090, count: 1 }, ports: ['22/tcp'], startSsh: true } });
+    const pod = await v2('/v2/pods', { body: { name: 'with-keys', image: 'ubuntu:22.04', gpu: { id: RTX_4090, count: 1 }, ports: ['22/tcp', '8888/http'], startSsh: true, startJupyter: true } });
     expect(pod.json.env.PUBLIC_KEY).toBe(SSH_KEY);
+    expect(pod.json.env.JUPYTER_PASSWORD).toMatch(/^\w{6,}$/);
+    const own = await v2('/v2/pods', { body: { name: 'own-key', image: 'ubuntu:22.04', gpu: { id: RTX_4090, count: 1 }, env: { PUBLIC_KEY: 'ssh-ed25519 AAAAOwn me@host' }, startSsh: true } });
+    expect(own.json.env.PUBLIC_KEY).toBe('ssh-ed25519 AAAAOwn me@host');
   });
 
   it('billing: hour buckets over lastN with GPU and disk amounts that add up; lastN with a time range is refused', async () => {
@@ -181,10 +185,22 @@ describe('create bodies RunPod refuses', () => {
     expect((await v2('/v2/pods', { body: { ...base, mounts: { persistent: { size: 20, path: '/w', kind: 'x' } } } })).json.errors).toEqual(["$.mounts.persistent: additional properties 'kind' not allowed"]);
   });
 
-  it('allowedCudaVersions together with minCudaVersion is a 400', async () => {
+  it('a non-empty allowedCudaVersions together with minCudaVersion is a 400; an empty list states no constraint', async () => {
     const both = await v2('/v2/pods', { body: { ...base, gpu: { id: RTX_4090, count: 1, allowedCudaVersions: ['12.8'], minCudaVersion: '12.8' } } });
     expect(problemOf(both)).toEqual({ status: 400, type: 'application/problem+json', body: { title: 'Bad Request', status: 400, detail: 'gpu.allowedCudaVersions and gpu.minCudaVersion are mutually exclusive; send one of them' } });
+    expect((await v2('/v2/pods', { body: { ...base, gpu: { id: RTX_4090, count: 1, allowedCudaVersions: [], minCudaVersion: '12.8' } } })).status).toBe(201);
     expect((await v2('/v2/pods', { body: { ...base, gpu: { id: RTX_4090, minCudaVersion: 'twelve' } } })).status).toBe(422);
+  });
+
+  it('per-GPU host minima are placement filters: within a host share it places, beyond it there is no capacity', async () => {
+    const fits = await v2('/v2/pods', { body: { ...base, gpu: { id: RTX_4090, count: 2, minRamPerGpu: 16, minVcpuCountPerGpu: 4 } } });
+    expect(fits.status).toBe(201);
+    expect(fits.json.gpu).toMatchObject({ id: RTX_4090, count: 2, vcpuCount: expect.any(Number), memory: expect.any(Number) });
+    expect(fits.json.gpu.memory).toBeGreaterThanOrEqual(32);
+    const tooBig = await v2('/v2/pods', { body: { ...base, gpu: { id: RTX_4090, count: 1, minRamPerGpu: 4096 } } });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.json.detail).toMatch(/no longer any instances available/);
+    expect((await v2('/v2/pods', { body: { ...base, gpu: { id: RTX_4090, minRamPerGpu: 0.5 } } })).status).toBe(422);
   });
 
   it('a persistent volume under 10 GB is a 422, 10 GB is fine', async () => {
@@ -194,10 +210,10 @@ describe('create bodies RunPod refuses', () => {
     expect((await v2('/v2/pods', { body: { ...base, mounts: { persistent: { size: 10, path: '/workspace' } } } })).status).toBe(201);
   });
 
-  it('an unknown templateId is a 400, and nothing is created', async () => {
+  it('an unknown templateId is a 404, and nothing is created', async () => {
     const before = sim.market.instances('runpod').length;
     const reply = await v2('/v2/pods', { body: { name: 'x', templateId: 'no-such-template', gpu: { id: RTX_4090, count: 1 } } });
-    expect(problemOf(reply)).toEqual({ status: 400, type: 'application/problem+json', body: { title: 'Bad Request', status: 400, detail: 'template no-such-template not found' } });
+    expect(problemOf(reply)).toEqual({ status: 404, type: 'application/problem+json', body: { title: 'Not Found', status: 404, detail: 'template no-such-template not found' } });
     expect(sim.market.instances('runpod')).toHaveLength(before);
   });
 
@@ -224,13 +240,15 @@ describe('hosts and their CUDA versions', () => {
     expect(type.future).toEqual({ stockStatus: 'None', gpuTypeCudaVersions: [] });
   });
 
-  it('a create asking for a CUDA no host runs finds no capacity; one the hosts run lands on such a host', async () => {
+  it('a create asking for a CUDA no host runs finds no capacity; one the hosts run lands on such a host; versions compare part by part', async () => {
     const future = await v2('/v2/pods', { body: { name: 'cuda-13', image: 'ubuntu:22.04', gpu: { id: RTX_4090, count: 1, minCudaVersion: '13.0' } } });
     expect(future.status).toBe(400);
     expect(future.json.detail).toMatch(/no longer any instances available/);
     const fits = await v2('/v2/pods', { body: { name: 'cuda-128', image: 'ubuntu:22.04', gpu: { id: RTX_4090, count: 1, allowedCudaVersions: ['12.8', '12.9'] } } });
     expect(fits.status).toBe(201);
     expect(['12.8', '12.9']).toContain(fits.json.cudaVersion);
+    // 12.10 is newer than 12.9 (not 12.1): no host runs it yet.
+    expect((await v2('/v2/pods', { body: { name: 'cuda-12-10', image: 'ubuntu:22.04', gpu: { id: RTX_4090, count: 1, minCudaVersion: '12.10' } } })).status).toBe(400);
   });
 
   it('our adapter prices RunPod offers with their hosts\' newest CUDA, and asks create for a host that runs the build', async () => {

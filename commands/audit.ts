@@ -12,13 +12,14 @@ export const audit = defineCommand({
   role: 'admin',
   mutating: false,
   tier: 'free',
-  run({ options, services, orgId }) {
-    const entries = services.db.data.audit
-      .filter((entry) => entry.orgId === orgId)
-      .filter((entry) => !options.user || `${entry.actor.platform}:${entry.actor.userId}` === options.user)
-      .filter((entry) => !options.command || entry.command === options.command || entry.command.startsWith(`${options.command} `))
-      .slice(-(options.limit ?? 20))
-      .reverse();
+  async run({ options, services, orgId }) {
+    const entries = await services.db.series.audit.newest(
+      options.limit ?? 20,
+      (entry) =>
+        entry.orgId === orgId &&
+        (!options.user || `${entry.actor.platform}:${entry.actor.userId}` === options.user) &&
+        (!options.command || entry.command === options.command || entry.command.startsWith(`${options.command} `)),
+    );
     if (entries.length === 0) return { kind: 'info', text: 'The audit log has no matching entries yet.', data: { entries: [] } };
     return {
       kind: 'info',

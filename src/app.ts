@@ -69,7 +69,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: config.LOG_FILE });
   const now = options.now ?? (() => new Date());
   const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
-  const db = await openDatabase(dataDir, now);
+  const db = await openDatabase(dataDir, now, {
+    retention: { metricsDays: config.METRICS_RETENTION_DAYS, metricsHourlyDays: config.METRICS_HOURLY_RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS, ledgerDays: config.LEDGER_RETENTION_DAYS },
+    report: (problem) => log.warn({ service: 'store' }, problem),
+  });
   const vault = await Vault.open({ secretKey: config.COMPUTEHUB_SECRET_KEY, dataDir });
   await sealClearSecrets(db, vault);
   const identity = new IdentityService(db, now);
@@ -118,7 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services,
     async close() {
       services.fleet.close();
-      await Promise.all([db.flush(), services.market.history.flush()]);
+      await Promise.all([db.flush(), db.series.flush(), services.market.history.flush()]);
     },
   };
 }

@@ -75,6 +75,12 @@ export const configSchema = z.object({
   DEPLOY_TIMEOUT_SECONDS: positiveInt(1200, 'a whole number of seconds, e.g. 1200'),
   HTTP_TIMEOUT_MS: positiveInt(15_000, 'a whole number of milliseconds, e.g. 15000'),
   PRICES_TTL_SECONDS: positiveInt(300, 'a whole number of seconds, e.g. 300'),
+  /** Days of GPU metrics kept at sync resolution, then as hourly means for METRICS_HOURLY_RETENTION_DAYS. */
+  METRICS_RETENTION_DAYS: positiveInt(7, 'a whole number of days, e.g. 7'),
+  METRICS_HOURLY_RETENTION_DAYS: positiveInt(365, 'a whole number of days, e.g. 365'),
+  AUDIT_RETENTION_DAYS: positiveInt(365, 'a whole number of days, e.g. 365'),
+  /** Days of cost-ledger entries kept for reports; what each instance has cost in total is kept regardless. */
+  LEDGER_RETENTION_DAYS: positiveInt(1095, 'a whole number of days, e.g. 1095'),
   PRICES_DEADLINE_MS: positiveInt(3_000, 'a whole number of milliseconds, e.g. 3000'),
   QUICKCHART_URL: optionalText.pipe(
     z

@@ -76,6 +76,7 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const scheduler = new Scheduler(log.child({ service: 'scheduler' }));
   scheduler.add(heartbeatJob(services.dataDir));
   scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: () => services.fleet.sync() });
+  scheduler.add({ name: 'store maintenance', everySeconds: 600, run: () => services.db.series.maintain(services.db, services.now().getTime()) });
   // Keeps the offer cache warm and the price history recording between searches.
   // Warm before the first command: a cold search waits only PRICES_DEADLINE_MS, which a provider's first
   // answer on a busy start can miss. Each provider's first page is enough (at most HTTP_TIMEOUT_MS).

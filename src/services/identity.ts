@@ -23,8 +23,6 @@ type Person = Pick<Actor, 'platform' | 'userId'>;
 export const LOCAL_ACTOR: Actor = { platform: 'console', userId: 'local', displayName: 'local admin' };
 export const LOCAL_CHANNEL: Channel = { platform: 'console', id: 'local', kind: 'direct' };
 
-const AUDIT_LIMIT = 10_000;
-
 export class IdentityService {
   constructor(private readonly db: Db, private readonly now: () => Date) {}
 
@@ -87,10 +85,6 @@ export class IdentityService {
   }
 
   async audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
-    await this.db.update((data) => {
-      const id = (data.audit.at(-1)?.id ?? 0) + 1;
-      data.audit.push({ id, at: this.now().toISOString(), ...entry });
-      if (data.audit.length > AUDIT_LIMIT) data.audit.splice(0, data.audit.length - AUDIT_LIMIT);
-    });
+    await this.db.series.audit.append({ at: this.now().toISOString(), ...entry });
   }
 }

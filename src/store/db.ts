@@ -6,6 +6,7 @@ import { Low, type Adapter } from 'lowdb';
 import type { z } from 'zod';
 import { dbSchema, emptyDatabase, SCHEMA_VERSION, type Database } from './schema.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import { DatabaseSeries, type SeriesSetOptions } from './series-set.ts';
 
 /** The database file cannot be used as it is. The file is never modified when this is thrown. */
 export class StoreLoadError extends Error {
@@ -158,14 +159,18 @@ export class Store<T extends Versioned = Database> {
   }
 }
 
-export type Db = Store<Database>;
+/** The state in db.json, and the growing series in their day files beside it. */
+export type Db = Store<Database> & { readonly series: DatabaseSeries };
 
-export function openDatabase(dataDir: string, now: () => Date = () => new Date()): Promise<Db> {
-  return Store.open<Database>({
-    file: path.resolve(dataDir, 'db.json'),
+export async function openDatabase(dataDir: string, now: () => Date = () => new Date(), seriesOptions: Omit<SeriesSetOptions, 'dataDir' | 'databaseFile'> = {}): Promise<Db> {
+  const file = path.resolve(dataDir, 'db.json');
+  const series = await DatabaseSeries.open({ ...seriesOptions, dataDir: path.resolve(dataDir), databaseFile: file });
+  const store = await Store.open<Database>({
+    file,
     schema: dbSchema as unknown as z.ZodType<Database>,
     version: SCHEMA_VERSION,
     migrations: MIGRATIONS,
     create: () => emptyDatabase(now()),
   });
+  return Object.assign(store, { series });
 }

@@ -11,4 +11,10 @@ export const MIGRATIONS: readonly Migration[] = [
   // (sealClearSecrets in src/store/seal-secrets.ts); this step only marks the file as version 2, so
   // an older ComputeHub refuses it instead of misreading the sealed fields.
   { from: 1, migrate: (data) => ({ ...data, version: 2 }) },
+  {
+    // 2 → 3: the audit log and the metric samples moved to series files (written from the old file by
+    // moveSeriesOutOfDatabase before this runs); ledger entries stay until the ledger series takes them.
+    from: 2,
+    migrate: ({ audit: _audit, metrics: _metrics, ...rest }) => ({ ...rest, version: 3, sealedLedgerMicros: {} }),
+  },
 ];

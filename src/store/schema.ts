@@ -1,10 +1,12 @@
-// The database file's shape. Bump SCHEMA_VERSION and add a migration in migrations.ts whenever a
-// change would not load an older file; sections added with a default need no migration.
+// The database file's shape: the state (orgs, members, keys, instances, ...). The growing series
+// (audit log, metrics, closed ledger entries) live in append-only day files (series-set.ts). Bump
+// SCHEMA_VERSION and add a migration in migrations.ts whenever a change would not load an older
+// file; sections added with a default need no migration.
 import { z } from 'zod';
 import { ROLES } from '../domain/roles.ts';
-import { instanceRecordSchema, ledgerEntrySchema, metricSampleSchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
+import { instanceRecordSchema, ledgerEntrySchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const isoTime = z.string().datetime({ offset: true });
 
@@ -85,14 +87,15 @@ export const dbSchema = z.object({
   projects: z.array(projectSchema),
   members: z.array(memberSchema),
   channels: z.array(channelBindingSchema).default([]),
-  audit: z.array(auditEntrySchema).default([]),
   licence: licenceRecordSchema.nullable().default(null),
   providerKeys: z.array(providerKeySchema).default([]),
   instances: z.array(instanceRecordSchema).default([]),
   /** Next short instance number per org (i1, i2, ...); numbers are never reused. */
   instanceCounters: z.record(z.string(), z.number().int()).default({}),
+  /** Ledger entries not yet moved to the ledger series: each instance's open one, and closed ones about to move. */
   ledger: z.array(ledgerEntrySchema).default([]),
-  metrics: z.array(metricSampleSchema).default([]),
+  /** Per "orgId/instanceId", the micro-dollars of its entries already in the ledger series. */
+  sealedLedgerMicros: z.record(z.string(), z.number().int()).default({}),
   templates: z.array(orgTemplateSchema).default([]),
   projectChoices: z.array(projectChoiceSchema).default([]),
   orgChoices: z.array(orgChoiceSchema).default([]),
@@ -118,13 +121,12 @@ export function emptyDatabase(now: Date): Database {
     projects: [{ id: DEFAULT_PROJECT_ID, orgId: DEFAULT_ORG_ID, name: 'default', createdAt: at }],
     members: [],
     channels: [],
-    audit: [],
     licence: null,
     providerKeys: [],
     instances: [],
     instanceCounters: {},
     ledger: [],
-    metrics: [],
+    sealedLedgerMicros: {},
     templates: [],
     projectChoices: [],
     orgChoices: [],

@@ -53,7 +53,7 @@ describe('roles', () => {
       expect(result.outcome, definition.name).toBe('denied');
       expect(result.reply.text).toMatch(/needs the (dev|admin) role; you are a viewer/);
     }
-    const refusals = app.services.db.data.audit.filter((entry) => entry.actor.userId === viewer.userId);
+    const refusals = (await app.services.db.series.audit.series.list()).filter((entry) => entry.actor.userId === viewer.userId);
     expect(refusals.map((entry) => entry.command).sort()).toEqual(mutating.map((definition) => definition.name).sort());
     expect(refusals.every((entry) => entry.result === 'refused')).toBe(true);
     await app.close();
@@ -67,7 +67,7 @@ describe('roles', () => {
     expect(activation.outcome).toBe('ok');
     const stored = await app.run(`store-key ${TEST_SECRETS.runpodKey}`, { actor: admin, channel: direct });
     expect(stored.outcome).toBe('ok');
-    const audit = app.services.db.data.audit.filter((entry) => entry.actor.userId === admin.userId);
+    const audit = (await app.services.db.series.audit.series.list()).filter((entry) => entry.actor.userId === admin.userId);
     expect(audit.map((entry) => [entry.command, entry.result])).toEqual([
       ['licence activate', 'ok'],
       ['store-key', 'ok'],

@@ -242,7 +242,7 @@ describe('Slack: roles and confirmation', () => {
     await slack.press(confirm, ALICE, OPS, { ts });
     await fake.waitFor(() => fake.callsTo('chat.update').find((candidate) => candidate.args.ts === ts && String(candidate.args.text).includes('Destroyed box-1')), 'the result replacing the confirmation');
     expect(state.destroyed).toEqual(['box-1']);
-    const audit = app.services.db.data.audit.filter((entry) => entry.command === 'sx-zap');
+    const audit = (await app.services.db.series.audit.series.list()).filter((entry) => entry.command === 'sx-zap');
     expect(audit.map((entry) => [entry.actor.userId, entry.result])).toEqual([
       [BOB.id, 'refused'],
       [ALICE.id, 'ok'],
@@ -296,7 +296,7 @@ describe('Slack: secrets typed in a shared channel', () => {
     expect(sent).not.toContain(secret);
     await app.services.db.flush();
     expect(readFileSync(path.join(app.dataDir, 'db.json'), 'utf8')).not.toContain(secret);
-    const audit = app.services.db.data.audit.filter((entry) => entry.command === 'sx-setkey');
+    const audit = (await app.services.db.series.audit.series.list()).filter((entry) => entry.command === 'sx-setkey');
     expect(audit.map((entry) => [entry.result, entry.args])).toEqual([
       ['refused', 'sx-setkey'],
       ['refused', 'sx-setkey'],

@@ -33,7 +33,7 @@ describe('instances and ssh', () => {
     expect(json.instances[0]).toMatchObject({ id: 'i1', provider: 'vast', status: 'running' });
     expect(json.instances[0]!.ssh).toMatchObject({ host: expect.any(String), port: expect.any(Number), user: 'root' });
     // Providers that report GPU metrics get samples recorded on every sync.
-    expect(world.app.services.db.data.metrics.some((sample) => sample.instanceId === 'i1' && sample.gpuUtilPercent !== undefined)).toBe(true);
+    expect((await world.app.services.db.series.metrics.list()).some((sample) => sample.instanceId === 'i1' && sample.gpuUtilPercent !== undefined)).toBe(true);
     const filtered = (await world.run('instances provider=lambda --json')).reply.data as { instances: InstanceView[] };
     expect(filtered.instances.map((instance) => instance.id)).toEqual(['i2']);
   });

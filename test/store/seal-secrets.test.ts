@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyDatabase } from '../../src/store/schema.ts';
+import { emptyDatabase, SCHEMA_VERSION } from '../../src/store/schema.ts';
 import { signLicence } from '../../src/services/licence.ts';
 import { tempDir, testApp, testLicenceKeys } from '../support/app.ts';
 
@@ -52,7 +52,7 @@ describe('sealed secrets in the store', () => {
     writeFileSync(path.join(dataDir, 'db.json'), JSON.stringify(old));
     const app = await testApp({ COMPUTEHUB_DATA_DIR: dataDir, VAST_API_KEY: 'vast-key-for-seal-test' }, { licencePublicKey: keys.publicKey, now: () => now });
     const file = readFileSync(path.join(dataDir, 'db.json'), 'utf8');
-    expect(JSON.parse(file).version).toBe(2);
+    expect(JSON.parse(file).version).toBe(SCHEMA_VERSION);
     expect(file).not.toContain(LEGACY_APP_SECRET);
     expect(file).not.toContain(key);
     expect(existsSync(path.join(dataDir, 'backups')) && readdirSync(path.join(dataDir, 'backups')).some((name) => name.startsWith('db.v1.'))).toBe(true);

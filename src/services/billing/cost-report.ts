@@ -3,6 +3,7 @@
 import { billingState, breakdown, formatDuration, forecastMonthEnd, microsToUsd, monthStartMs, periodWindow, runwayHours, usdToMicros, type Period } from '../../domain/ledger.ts';
 import type { Database } from '../../store/schema.ts';
 import type { LedgerEntry } from '../../store/fleet-schema.ts';
+import { ledgerEntries } from '../../store/series-ledger.ts';
 import type { FleetContext } from '../fleet/context.ts';
 
 export const COST_GROUPINGS = ['provider', 'project', 'gpu', 'user'] as const;
@@ -69,8 +70,8 @@ export function burnByProvider(data: Database, orgId: string): Map<string, numbe
 export async function costReport(context: FleetContext, request: { orgId: string; period: Period; by: CostGrouping }): Promise<CostReport> {
   const data = context.db.data;
   const nowMs = context.now().getTime();
-  const entries = data.ledger.filter((entry) => entry.orgId === request.orgId);
   const window = periodWindow(request.period, nowMs);
+  const entries = await ledgerEntries(context.db, request.orgId, { fromMs: Math.min(window.fromMs, monthStartMs(nowMs)), toMs: nowMs });
   const result = breakdown(entries, window, groupNamer(data, request.by));
   const month = breakdown(entries, { fromMs: monthStartMs(nowMs), toMs: nowMs }, () => 'all');
   const burn = burnByProvider(data, request.orgId);

@@ -7,6 +7,7 @@ import { appSecretPurpose } from '../../store/seal-secrets.ts';
 import type { Vault } from '../../store/vault.ts';
 import type { Database } from '../../store/schema.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import { instanceCostMicros } from '../../store/series-ledger.ts';
 
 /** i1, i2, ... per org; the counter only grows, so an id is never reused. */
 export function allocateInstanceId(data: Database, orgId: string): string {
@@ -46,12 +47,6 @@ export function projectName(data: Database, projectId: string): string {
   return data.projects.find((project) => project.id === projectId)?.name ?? projectId;
 }
 
-export function costOfInstance(data: Database, instanceId: string, orgId: string): number {
-  let total = 0;
-  for (const entry of data.ledger) if (entry.instanceId === instanceId && entry.orgId === orgId) total += entry.amountMicros;
-  return total;
-}
-
 function templateOf(data: Database, record: InstanceRecord): Template | undefined {
   return record.templateId ? orgTemplates(data, record.orgId).find((candidate) => candidate.id === record.templateId) : undefined;
 }
@@ -80,5 +75,5 @@ export function appAccess(data: Database, vault: Vault, record: InstanceRecord):
 
 export function viewOf(data: Database, record: InstanceRecord, nowMs: number): InstanceView {
   const template = templateOf(data, record);
-  return instanceView(record, { projectName: projectName(data, record.projectId), template, costMicros: costOfInstance(data, record.id, record.orgId), nowMs });
+  return instanceView(record, { projectName: projectName(data, record.projectId), template, costMicros: instanceCostMicros(data, record.orgId, record.id), nowMs });
 }

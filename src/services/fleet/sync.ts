@@ -11,9 +11,6 @@ import type { BoundProvider } from './providers.ts';
 import { retryPendingCleanups } from './cleanup.ts';
 import { allocateInstanceId } from './records.ts';
 
-const METRICS_RETENTION_MS = 7 * 86_400_000;
-const METRICS_LIMIT = 100_000;
-
 export interface SyncReport {
   /** provider names listed successfully, per org */
   synced: { orgId: string; provider: string; instances: number }[];
@@ -31,6 +28,7 @@ export async function syncFleet(context: FleetContext, orgIds?: readonly string[
     const providers = context.providersFor(orgId);
     const listedAtMs = context.now().getTime();
     const listings = await Promise.allSettled(providers.map((provider) => provider.adapter.listInstances()));
+    const samples: MetricSample[] = [];
     await context.db.update((data) => {
       listings.forEach((listing, index) => {
         const provider = providers[index]!;
@@ -40,11 +38,11 @@ export async function syncFleet(context: FleetContext, orgIds?: readonly string[
           report.failed.push({ orgId, provider: provider.name, error });
           return;
         }
-        reconcile(context, data, orgId, provider, listing.value, listedAtMs, report);
+        reconcile(context, data, orgId, provider, listing.value, listedAtMs, report, samples);
         report.synced.push({ orgId, provider: provider.name, instances: listing.value.length });
       });
-      pruneMetrics(data, context.now().getTime());
     });
+    await context.db.series.metrics.append(...samples);
     for (const [index, listing] of listings.entries()) {
       if (listing.status === 'fulfilled') report.cleaned.push(...(await retryPendingCleanups(context, orgId, providers[index]!, listing.value)));
     }
@@ -52,7 +50,7 @@ export async function syncFleet(context: FleetContext, orgIds?: readonly string[
   return report;
 }
 
-function reconcile(context: FleetContext, data: Database, orgId: string, provider: BoundProvider, instances: Instance[], listedAtMs: number, report: SyncReport): void {
+function reconcile(context: FleetContext, data: Database, orgId: string, provider: BoundProvider, instances: Instance[], listedAtMs: number, report: SyncReport, samples: MetricSample[]): void {
   const nowMs = context.now().getTime();
   const seen = new Set<InstanceRecord>();
   for (const instance of instances) {
@@ -67,7 +65,7 @@ function reconcile(context: FleetContext, data: Database, orgId: string, provide
       if (phase !== 'failed') record.phase = phase;
       if (phase === 'ready') record.readyAt ??= new Date(nowMs).toISOString();
     }
-    if (instance.metrics) data.metrics.push(sample(record, instance));
+    if (instance.metrics) samples.push(sample(record, instance));
   }
   for (const record of data.instances) {
     if (record.orgId !== orgId || record.provider !== provider.name || record.destroyedAt || !record.providerInstanceId || seen.has(record)) continue;
@@ -142,12 +140,4 @@ function sample(record: InstanceRecord, instance: Instance): MetricSample {
     ...(metrics.vramUsedGb !== undefined && { vramUsedGb: metrics.vramUsedGb }),
     ...(metrics.vramTotalGb !== undefined && { vramTotalGb: metrics.vramTotalGb }),
   };
-}
-
-function pruneMetrics(data: Database, nowMs: number): void {
-  const cutoff = nowMs - METRICS_RETENTION_MS;
-  const firstKept = data.metrics.findIndex((entry) => Date.parse(entry.at) >= cutoff);
-  const drop = firstKept < 0 ? data.metrics.length : firstKept;
-  const excess = Math.max(drop, data.metrics.length - METRICS_LIMIT);
-  if (excess > 0) data.metrics.splice(0, excess);
 }

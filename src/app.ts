@@ -57,6 +57,8 @@ export interface AppOptions {
   providersFor?: ProvidersFor;
   /** Tests poll deploys faster. */
   fleetTiming?: Partial<FleetTiming>;
+  /** Tests put a failing disk under the database here. */
+  storeWriteFile?: (file: string, text: string) => Promise<void>;
 }
 
 export interface App {
@@ -72,6 +74,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const db = await openDatabase(dataDir, now, {
     retention: { metricsDays: config.METRICS_RETENTION_DAYS, metricsHourlyDays: config.METRICS_HOURLY_RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS, ledgerDays: config.LEDGER_RETENTION_DAYS },
     report: (problem) => log.warn({ service: 'store' }, problem),
+    writeFile: options.storeWriteFile,
   });
   const vault = await Vault.open({ secretKey: config.COMPUTEHUB_SECRET_KEY, dataDir });
   await sealClearSecrets(db, vault);

@@ -1,6 +1,8 @@
 // One pino logger for the process. Secrets are scrubbed twice: by field name (pino's redact paths)
 // and by value (every registered secret string is replaced in the final line), so a key that slips
 // into an error message or URL still never reaches the log.
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -33,6 +35,13 @@ export interface LogOptions {
   file?: string | undefined;
 }
 
+/** The log holds the claim code: only its owner may read it (0600), however it was created before. */
+function privateLogFile(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  if (statSync(file).isFile()) chmodSync(file, 0o600);
+}
+
 export function createLogger(options: LogOptions): Logger {
   const base = {
     level: options.level,
@@ -40,7 +49,10 @@ export function createLogger(options: LogOptions): Logger {
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     hooks: { streamWrite: scrubSecrets },
   };
-  if (options.file) return pino(base, pino.destination({ dest: options.file, append: true, sync: true, mkdir: true }));
+  if (options.file) {
+    privateLogFile(options.file);
+    return pino(base, pino.destination({ dest: options.file, append: true, sync: true }));
+  }
   const usePretty = options.format === 'pretty' || (options.format === 'auto' && process.stderr.isTTY);
   // Logs go to stderr so stdout stays clean for the terminal chat and for `--json` output.
   if (usePretty) return pino(base, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY }));

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
-import { heartbeatJob, Scheduler } from './scheduler.ts';
+import { heartbeatJob, Scheduler, storeProblems } from './scheduler.ts';
+import { serveControlSocket, type ControlSocket } from './control-socket.ts';
+import { DataDirLock, describeLoose, secureDataDir } from './data-dir.ts';
+import { runCliCommand } from './one-shot.ts';
 import { startSimulator } from './sim/index.ts';
 import { wantsSimulator } from './services/providers.ts';
 import { createCompletions } from './services/completions.ts';
@@ -57,7 +60,14 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** How long a starting bot waits for a one-shot command that holds the data directory. */
+const COMMAND_WAIT_MS = 30_000;
+
 export async function startBot(config: Config): Promise<RunningBot> {
+  // Nothing is written into the data directory before it is ours alone.
+  const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
+  const loose = await secureDataDir(dataDir);
+  const lock = await DataDirLock.acquire(dataDir, 'bot', COMMAND_WAIT_MS);
   const chatPlatforms = configuredPlatforms(config);
   const withConsole = consoleWanted(config, chatPlatforms);
   // When the terminal chat is all there is and a person is typing, the chat owns the screen, so the
@@ -65,6 +75,8 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const chatOwnsScreen = withConsole && chatPlatforms.length === 0 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const logFile = config.LOG_FILE ?? (chatOwnsScreen ? path.resolve(config.COMPUTEHUB_DATA_DIR, 'computehub.log') : undefined);
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile });
+  if (lock.tookOverFrom) log.warn({ previous: lock.tookOverFrom }, `took over the data directory lock of process ${lock.tookOverFrom.pid}, which is no longer running`);
+  if (loose.length) log.warn({ paths: loose.map((entry) => entry.path) }, describeLoose(loose));
 
   const simulator: Simulator | undefined = wantsSimulator(config) ? await startSimulator() : undefined;
   const app = await createApp(config, { log, simulatorUrls: simulator?.urls }).catch(async (error: unknown) => {
@@ -72,9 +84,14 @@ export async function startBot(config: Config): Promise<RunningBot> {
     throw error;
   });
   const { services } = app;
+  // While the bot runs, the CLI's commands come through here, so the bot stays the only writer.
+  const control: ControlSocket | undefined = await serveControlSocket(dataDir, (argv, out) => runCliCommand(services, argv, out), log).catch((error: unknown) => {
+    log.warn({ err: error }, 'the CLI cannot reach this bot: its control socket did not start');
+    return undefined;
+  });
 
   const scheduler = new Scheduler(log.child({ service: 'scheduler' }));
-  scheduler.add(heartbeatJob(services.dataDir));
+  scheduler.add(heartbeatJob(services.dataDir, () => storeProblems(services.db)));
   scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: () => services.fleet.sync() });
   scheduler.add({ name: 'store maintenance', everySeconds: 600, run: () => services.db.series.maintain(services.db, services.now().getTime()) });
   // Keeps the offer cache warm and the price history recording between searches.
@@ -116,8 +133,10 @@ export async function startBot(config: Config): Promise<RunningBot> {
     stopping = true;
     scheduler.stop();
     await Promise.allSettled(platforms.map((platform) => platform.stop()));
+    await control?.close();
     await app.close();
     await simulator?.close();
+    await lock.release();
   };
   const exit = () => void stop().then(() => process.exit(0));
   process.once('SIGINT', exit);

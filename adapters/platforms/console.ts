@@ -20,10 +20,10 @@ export interface ConsoleOptions {
 }
 
 export async function saveImage(imagesDir: string, image: NonNullable<Reply['image']>): Promise<string> {
-  await mkdir(imagesDir, { recursive: true });
+  await mkdir(imagesDir, { recursive: true, mode: 0o700 });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(imagesDir, `${stamp}-${image.filename.replace(/[^\w.-]/g, '_')}`);
-  await writeFile(file, image.png);
+  await writeFile(file, image.png, { mode: 0o600 });
   return file;
 }
 

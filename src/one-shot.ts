@@ -3,12 +3,10 @@
 import path from 'node:path';
 import { loadConfig } from './config.ts';
 import { quoteValue } from './core/args.ts';
-import { createApp, type Services } from './app.ts';
+import type { Services } from './app.ts';
 import { sendToBot } from './control-socket.ts';
 import { DataDirBusyError, DataDirLock, secureDataDir } from './data-dir.ts';
 import { LOCAL_ACTOR, LOCAL_CHANNEL } from './services/identity.ts';
-import { wantsSimulator } from './services/providers.ts';
-import { startSimulator } from './sim/index.ts';
 import { progressPrinter, renderText } from '../adapters/platforms/text.ts';
 import { saveImage } from '../adapters/platforms/console.ts';
 
@@ -84,6 +82,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw error;
   }
   try {
+    // Loaded only here: a command sent to the bot needs none of it.
+    const [{ createApp }, { wantsSimulator }, { startSimulator }] = await Promise.all([import('./app.ts'), import('./services/providers.ts'), import('./sim/index.ts')]);
     const simulator = wantsSimulator(config) ? await startSimulator() : undefined;
     try {
       const app = await createApp(config, { simulatorUrls: simulator?.urls });

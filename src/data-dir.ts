@@ -148,7 +148,7 @@ const MAX_REPORTED = 20;
 
 /** Everything under `dir` that its group or others may read, write or enter (a bounded walk). */
 async function looseEntries(dir: string, depth = 0, found: LooseEntry[] = []): Promise<LooseEntry[]> {
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
+  for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) {
     if (found.length >= MAX_REPORTED) break;
     const entry = path.join(dir, name);
     const info = await lstat(entry).catch(() => undefined);

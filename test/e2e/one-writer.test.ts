@@ -62,7 +62,7 @@ beforeAll(async () => {
   bot.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   bot.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await until('the start-up banner', () => (stdout.includes('ComputeHub is running.') ? true : undefined), 60_000);
-  await until('the first heartbeat', () => (existsSync(path.join(dataDir, 'heartbeat')) && mode(path.join(dataDir, 'heartbeat')) === 0o600 ? true : undefined));
+  await until('the first heartbeat', () => (readFileSync(path.join(dataDir, 'heartbeat'), 'utf8').startsWith('2026-01-01') ? undefined : true));
 }, 90_000);
 
 afterAll(async () => {
@@ -110,6 +110,29 @@ describe('a bot running on the data directory', () => {
       expect({ args, status: viaBot.status, stdout: viaBot.stdout, stderr: viaBot.stderr }).toEqual({ args, status: direct.status, stdout: direct.stdout, stderr: direct.stderr });
     }
     expect(logText()).toContain('"command":"licence activate"');
+  }, 90_000);
+
+  it('streams the progress of a deploy from the bot to the CLI as it happens', async () => {
+    const child = spawn(process.execPath, [CLI, 'deploy', 'gpu=4090', 'template=pytorch', '--yes'], { cwd: dataDir, env: { ...process.env, COMPUTEHUB_DATA_DIR: dataDir } });
+    let progress = '';
+    let answer = '';
+    let firstProgressAt = 0;
+    let answerAt = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      progress += chunk.toString();
+      firstProgressAt ||= Date.now();
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+      answerAt ||= Date.now();
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(progress).toMatch(/^… Deploying i\d+ \(pytorch-rtx4090\)/);
+    expect(progress).toContain('  … Provisioning the machine');
+    expect(answer).toMatch(/✓ i\d+ is ready: 1× RTX 4090/);
+    // The machine takes seconds to provision: progress printed only at the end would arrive with the answer.
+    expect(answerAt - firstProgressAt).toBeGreaterThan(500);
   }, 90_000);
 
   it('refuses a second bot on the same data directory, naming the running one', () => {

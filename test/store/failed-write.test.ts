@@ -27,7 +27,7 @@ describe('a database write that fails', () => {
   it('leaves the file, the data and the updates queued behind it as they were, and says why', async () => {
     const dir = tempDir();
     const { state, write } = disk();
-    const db = await openDatabase(dir, undefined, write);
+    const db = await openDatabase(dir, undefined, { writeFile: write });
     await db.update((data) => data.members.push(member('1')));
     const before = readFileSync(path.join(dir, 'db.json'), 'utf8');
 
@@ -57,7 +57,7 @@ describe('a database write that fails', () => {
 
   it('still writes a burst of updates as one write', async () => {
     const { state, write } = disk();
-    const db = await openDatabase(tempDir(), undefined, write);
+    const db = await openDatabase(tempDir(), undefined, { writeFile: write });
     const writesBefore = state.writes;
     await Promise.all(Array.from({ length: 50 }, (_, i) => db.update((data) => data.members.push(member(String(i))))));
     expect(state.writes - writesBefore).toBe(1);
@@ -84,7 +84,7 @@ describe('a database write that fails', () => {
   it('makes `computehub health` fail until a write succeeds again', async () => {
     const dir = tempDir();
     const { state, write } = disk();
-    const db = await openDatabase(dir, undefined, write);
+    const db = await openDatabase(dir, undefined, { writeFile: write });
     const heartbeat = heartbeatJob(dir, () => storeProblems(db));
     const health = () => spawnSync(process.execPath, [path.resolve('src/bin/computehub.js'), 'health'], { encoding: 'utf8', cwd: dir, env: { ...process.env, COMPUTEHUB_DATA_DIR: dir }, timeout: 60_000 });
 

@@ -1,0 +1,67 @@
+// What the evaluator remembers between syncs, one per org. Plain JSON (ISO times), so the store can
+// persist it and a restarted bot carries on: "condition true since", firings, cooldowns, the budget.
+import type { ActionName } from './vocabulary.ts';
+import { ACTIONS } from './vocabulary.ts';
+
+export type SkipReason = 'cooldown' | 'budget' | 'loop';
+
+/** One rule on one target: an instance id, or ORG_TARGET for a rule that reads only the market. */
+export interface TargetState {
+  /** Start of the current stretch of the condition being true; null while it is not. */
+  trueSince: string | null;
+  /** This stretch has fired; a `resolved` follows when it ends. */
+  firing: boolean;
+  lastFiredAt: string | null;
+  fireCount: number;
+  /** The skip already reported in this stretch, so each reason is reported once per stretch. */
+  skipped: SkipReason | null;
+}
+
+/** An action a rule took on its own: the budget and the loop guard count these over the last hour. */
+export interface ActionRecord {
+  at: string;
+  ruleId: string;
+  instanceId: string | null;
+  action: ActionName;
+}
+
+export interface RuleSummary {
+  lastFiredAt: string | null;
+  fireCount: number;
+}
+
+export interface RuleState {
+  /** Rule id → target → state. */
+  targets: Record<string, Record<string, TargetState>>;
+  /** Rule id → totals for `rule list` (kept when the instances it fired on are gone). */
+  rules: Record<string, RuleSummary>;
+  /** Budgeted actions of the last hour, oldest first. */
+  actions: ActionRecord[];
+}
+
+export const ORG_TARGET = '*';
+export const HOUR_MS = 3_600_000;
+
+export function emptyRuleState(): RuleState {
+  return { targets: {}, rules: {}, actions: [] };
+}
+
+/** Actions that count against the org's hourly budget: everything but notify. */
+export function isBudgeted(action: ActionName): boolean {
+  return action !== 'notify';
+}
+
+/** Actions that start or create spending (restart, migrate, deploy): the loop guard caps them per instance. */
+export function isSpending(action: ActionName): boolean {
+  return ACTIONS[action].spends;
+}
+
+/**
+ * After an action failed: the stretch counts as not fired, so the rule fires again (a retry) once
+ * its cooldown has passed, if the condition still holds. Returns a new state.
+ */
+export function rearm(state: RuleState, ruleId: string, target: string): RuleState {
+  const current = state.targets[ruleId]?.[target];
+  if (!current?.firing) return state;
+  return { ...state, targets: { ...state.targets, [ruleId]: { ...state.targets[ruleId], [target]: { ...current, firing: false, skipped: null } } } };
+}

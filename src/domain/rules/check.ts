@@ -19,9 +19,20 @@ const MIN_COOLDOWN = DURATION_SECONDS.m;
 const MIN_PRICE_WINDOW = DURATION_SECONDS.h;
 const WORD_EXAMPLES: Partial<Record<string, string>> = { gpu: 'H100', provider: 'vast', status: 'running' };
 
+// matchGpuQuery tokenises the whole catalogue per call (milliseconds); rules ask for few words, often.
+const modelsByWord = new Map<string, string[]>();
+const MODEL_CACHE_SIZE = 1000;
+
 /** Catalogue names a GPU word means ("H100" → every H100); empty when none. */
 export function gpuModels(word: string): string[] {
-  return matchGpuQuery(word).map((gpu) => gpu.name);
+  const key = word.toLowerCase();
+  let models = modelsByWord.get(key);
+  if (!models) {
+    if (modelsByWord.size >= MODEL_CACHE_SIZE) modelsByWord.clear();
+    models = matchGpuQuery(word).map((gpu) => gpu.name);
+    modelsByWord.set(key, models);
+  }
+  return models;
 }
 
 /** A plain whole number stands for a word next to a word variable: `gpu == 4090`. */

@@ -5,7 +5,7 @@ import type { Condition, Operand } from './ast.ts';
 import { DEFAULT_PRICE_WINDOW_SECONDS, gpuModels, numberAsWord } from './check.ts';
 import { formatOperand } from './format.ts';
 import { VARIABLE_FACTS, type InstanceFacts, type MarketFacts } from './snapshot.ts';
-import type { Kind } from './units.ts';
+import { formatValue, type Kind } from './units.ts';
 import { FUNCTIONS, VARIABLES } from './vocabulary.ts';
 
 export type Value = number | string | null;
@@ -165,4 +165,16 @@ export function compileCondition(node: Condition): CompiledCondition {
   const observed = new Map<string, Observed>();
   collect(node, observed);
   return { test: compile(node), observed: [...observed.values()] };
+}
+
+/** The values a condition reads for one target, and the same as text: "gpu_util 3%, cost_per_hour $1.2". */
+export function observeValues(condition: CompiledCondition, instance: InstanceFacts | null, market: MarketFacts): { values: Record<string, Value>; text: string } {
+  const values: Record<string, Value> = {};
+  const text: string[] = [];
+  for (const observed of condition.observed) {
+    const value = observed.get(instance, market);
+    values[observed.label] = value;
+    text.push(`${observed.label} ${value === null ? 'unknown' : formatValue(observed.kind, value)}`);
+  }
+  return { values, text: text.join(', ') };
 }

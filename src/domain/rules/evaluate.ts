@@ -8,11 +8,11 @@
 // stretch and reason, and fires later in the same stretch once nothing blocks it. When a fired
 // stretch ends (the condition is false or unknown, the instance is gone, the rule is paused) the
 // decision is `resolved`.
-import type { Value } from './condition.ts';
+import { observeValues, type Value } from './condition.ts';
 import type { Rule, RuleAction } from './rule.ts';
 import type { InstanceFacts, RuleSnapshot } from './snapshot.ts';
 import { HOUR_MS, isBudgeted, isSpending, ORG_TARGET, type ActionRecord, type RuleState, type SkipReason, type TargetState } from './state.ts';
-import { describeDuration, formatValue } from './units.ts';
+import { describeDuration } from './units.ts';
 
 export interface EvaluateSettings {
   /** Budgeted automatic actions (all but notify) per org per hour; default 20. */
@@ -66,19 +66,8 @@ class Evaluator {
     this.spendingLimit = settings.spendingActionsPerInstancePerHour ?? DEFAULT_SPENDING_ACTIONS_PER_INSTANCE_PER_HOUR;
   }
 
-  private values(rule: Rule, instance: InstanceFacts | null): { values: Record<string, Value>; seen: string } {
-    const values: Record<string, Value> = {};
-    const seen: string[] = [];
-    for (const observed of rule.condition.observed) {
-      const value = observed.get(instance, this.snapshot.market);
-      values[observed.label] = value;
-      seen.push(`${observed.label} ${value === null ? 'unknown' : formatValue(observed.kind, value)}`);
-    }
-    return { values, seen: seen.join(', ') };
-  }
-
   private decide(kind: Decision['kind'], rule: Rule, instance: InstanceFacts | null, reason: string, skip?: SkipReason): void {
-    const { values, seen } = this.values(rule, instance);
+    const { values, text: seen } = observeValues(rule.condition, instance, this.snapshot.market);
     this.decisions.push({
       kind,
       at: this.now,

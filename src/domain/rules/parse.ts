@@ -226,7 +226,7 @@ class Parser {
     const equals = this.take();
     if (equals.type !== 'op' || equals.op !== '==') this.fail(`write migrate provider=runpod (an '=' after provider).`, equals.column);
     const value = this.take();
-    if (value.type === 'word' || value.type === 'string') return value.type === 'word' ? value.text : value.value;
+    if (value.type === 'word' || value.type === 'string') return (value.type === 'word' ? value.text : value.value).toLowerCase();
     this.fail(`migrate provider= needs a provider: vast, runpod, lambda or tensordock.`, value.column);
   }
 }

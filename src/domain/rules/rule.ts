@@ -34,7 +34,7 @@ function plainAction(action: Action): RuleAction {
     case 'notify':
       return { type: 'notify', message: action.message };
     case 'migrate':
-      return { type: 'migrate', provider: action.provider?.toLowerCase() ?? null };
+      return { type: 'migrate', provider: action.provider };
     case 'deploy':
       return { type: 'deploy', options: action.options.map(({ key, value }) => ({ key, value })) };
     default:

@@ -7,6 +7,7 @@
 //   4. Peak memory.
 //   5. The whole market: the bot alone in a process of its own (whole-market.ts) against the simulator
 //      in another (`computehub sim`), at Vast's real pace: offers cached, the broadest warm query, RSS.
+//   6. Rule evaluation per sync (test/bench/rules.ts).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import type { Offer } from '../../src/domain/offer.ts';
 import { filterOffers, rankOffers, type OfferCriteria, type SortKey } from '../../src/domain/ranking.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { testApp } from '../support/app.ts';
+import { rulesFigures } from './rules.ts';
 
 const VAST_OFFERS = 20_000;
 const DISK_GB = 50;
@@ -232,6 +234,7 @@ try {
     '',
     'The machine is shared with other work, so figures vary from run to run by tens of percent.',
     '',
+    ...rulesFigures(),
     '## Memory (this benchmark process, with the simulator in it)',
     '',
     `- Peak resident set (resourceUsage().maxRSS): **${mb(maxRss)}**`,

@@ -45,6 +45,17 @@ export interface Evaluation {
   nextState: RuleState;
 }
 
+/** How many of a rule's actions spend (loop guard) and count against the budget; asked per target, so kept. */
+const actionCounts = new WeakMap<Rule, { spending: number; budgeted: number }>();
+function countsOf(rule: Rule): { spending: number; budgeted: number } {
+  let counts = actionCounts.get(rule);
+  if (!counts) {
+    counts = { spending: rule.actions.filter((action) => isSpending(action.type)).length, budgeted: rule.actions.filter((action) => isBudgeted(action.type)).length };
+    actionCounts.set(rule, counts);
+  }
+  return counts;
+}
+
 const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 
 class Evaluator {
@@ -53,6 +64,8 @@ class Evaluator {
   private readonly now: string;
   private readonly budget: number;
   private readonly spendingLimit: number;
+  /** Instance id → spending actions rules took on it in the last hour. */
+  private readonly spendingByInstance = new Map<string, ActionRecord[]>();
 
   constructor(
     private readonly snapshot: RuleSnapshot,
@@ -64,6 +77,14 @@ class Evaluator {
     this.actions = previousActions.filter((record) => Date.parse(record.at) > nowMs - HOUR_MS);
     this.budget = settings.actionsPerHour ?? DEFAULT_ACTIONS_PER_HOUR;
     this.spendingLimit = settings.spendingActionsPerInstancePerHour ?? DEFAULT_SPENDING_ACTIONS_PER_INSTANCE_PER_HOUR;
+    for (const record of this.actions) this.count(record);
+  }
+
+  private count(record: ActionRecord): void {
+    if (record.instanceId === null || !isSpending(record.action)) return;
+    const list = this.spendingByInstance.get(record.instanceId);
+    if (list) list.push(record);
+    else this.spendingByInstance.set(record.instanceId, [record]);
   }
 
   private decide(kind: Decision['kind'], rule: Rule, instance: InstanceFacts | null, reason: string, skip?: SkipReason): void {
@@ -92,7 +113,7 @@ class Evaluator {
   }
 
   /** The state of one rule on one target after this snapshot; undefined when there is nothing to remember. */
-  target(rule: Rule, instance: InstanceFacts | null, before: TargetState | undefined): TargetState | undefined {
+  target(rule: Rule, target: string, instance: InstanceFacts | null, before: TargetState | undefined): TargetState | undefined {
     const outcome = rule.condition.test(instance, this.snapshot.market);
     if (outcome !== true) {
       if (before?.firing) this.decide('resolved', rule, instance, outcome === null ? 'no longer known to hold: a value it needs is missing' : 'no longer holds');
@@ -100,20 +121,23 @@ class Evaluator {
       return before.trueSince === null && !before.firing && before.skipped === null ? before : { ...before, trueSince: null, firing: false, skipped: null };
     }
     if (before?.firing) return before;
-    const trueSince = before?.trueSince ?? this.now;
-    const state: TargetState = { trueSince, firing: false, lastFiredAt: before?.lastFiredAt ?? null, fireCount: before?.fireCount ?? 0, skipped: before?.skipped ?? null };
-    const heldMs = this.nowMs - Date.parse(trueSince);
+    // Unchanged targets keep their object: most targets change nothing from one sync to the next.
+    const state: TargetState = before?.trueSince ? before : { target, trueSince: this.now, firing: false, lastFiredAt: before?.lastFiredAt ?? null, fireCount: before?.fireCount ?? 0, skipped: null };
+    const heldMs = state === before ? this.nowMs - Date.parse(state.trueSince!) : 0;
     if (heldMs < rule.forSeconds * 1000) return state;
-    const target = instance?.id ?? ORG_TARGET;
     const blocked = this.blocked(rule, target, state);
     if (blocked) {
-      if (state.skipped !== blocked.reason) this.decide('skipped', rule, instance, blocked.message, blocked.reason);
+      if (state.skipped === blocked.reason) return state;
+      this.decide('skipped', rule, instance, blocked.message, blocked.reason);
       return { ...state, skipped: blocked.reason };
     }
     const held = rule.forSeconds > 0 ? `held for ${describeDuration(heldMs / 1000)} (FOR ${describeDuration(rule.forSeconds)})` : 'holds';
     this.decide('fired', rule, instance, `the condition ${held}`);
     for (const action of rule.actions) {
-      if (isBudgeted(action.type)) this.actions.push({ at: this.now, ruleId: rule.id, instanceId: instance?.id ?? null, action: action.type });
+      if (!isBudgeted(action.type)) continue;
+      const record: ActionRecord = { at: this.now, ruleId: rule.id, instanceId: instance?.id ?? null, action: action.type };
+      this.actions.push(record);
+      this.count(record);
     }
     return { ...state, firing: true, lastFiredAt: this.now, fireCount: state.fireCount + 1, skipped: null };
   }
@@ -127,15 +151,14 @@ class Evaluator {
         return { reason: 'cooldown', message: `fired${where} ${describeDuration((this.nowMs - firedMs) / 1000)} ago; its ${describeDuration(rule.cooldownSeconds)} cooldown ends at ${clock(endsMs)}` };
       }
     }
-    const spending = rule.actions.filter((action) => isSpending(action.type)).length;
+    const { spending, budgeted } = countsOf(rule);
     if (spending > 0 && target !== ORG_TARGET) {
-      const recent = this.actions.filter((record) => record.instanceId === target && isSpending(record.action));
+      const recent = this.spendingByInstance.get(target) ?? [];
       if (recent.length + spending > this.spendingLimit) {
         const list = recent.map((record) => `${record.action} by ${record.ruleId} at ${clock(Date.parse(record.at))}`).join(', ');
         return { reason: 'loop', message: `${target} already had ${recent.length} restarts, migrations or deploys from rules in the last hour (${list}); not another, so rules cannot loop` };
       }
     }
-    const budgeted = rule.actions.filter((action) => isBudgeted(action.type)).length;
     if (budgeted > 0 && this.actions.length + budgeted > this.budget) {
       const frees = Date.parse(this.actions[0]?.at ?? this.now) + HOUR_MS;
       return { reason: 'budget', message: `the org's budget of ${this.budget} automatic actions per hour is spent (${this.actions.length} in the last hour); the next frees at ${clock(frees)}` };
@@ -144,26 +167,26 @@ class Evaluator {
   }
 }
 
-function evaluateRule(evaluator: Evaluator, rule: Rule, snapshot: RuleSnapshot, previous: Record<string, TargetState>): Record<string, TargetState> {
-  const next: Record<string, TargetState> = {};
+function evaluateRule(evaluator: Evaluator, rule: Rule, snapshot: RuleSnapshot, previous: TargetState[]): TargetState[] {
+  const next: TargetState[] = [];
   if (!rule.enabled) {
-    for (const [target, state] of Object.entries(previous)) {
-      if (state.firing) evaluator.resolve(rule, target, 'the rule is paused');
-      if (state.fireCount > 0) next[target] = { ...state, trueSince: null, firing: false, skipped: null };
+    for (const state of previous) {
+      if (state.firing) evaluator.resolve(rule, state.target, 'the rule is paused');
+      if (state.fireCount > 0) next.push({ ...state, trueSince: null, firing: false, skipped: null });
     }
     return next;
   }
-  const seen = new Set<string>();
+  const unvisited = new Map(previous.map((state) => [state.target, state]));
   const targets = rule.scope === 'org' ? [null] : snapshot.instances;
   for (const instance of targets) {
     const key = instance?.id ?? ORG_TARGET;
-    seen.add(key);
-    const before = previous[key];
-    const after = instance && evaluator.isOffspring(rule, instance) ? before : evaluator.target(rule, instance, before);
-    if (after) next[key] = after;
+    const before = unvisited.get(key);
+    if (before) unvisited.delete(key);
+    const after = instance && evaluator.isOffspring(rule, instance) ? before : evaluator.target(rule, key, instance, before);
+    if (after) next.push(after);
   }
-  for (const [target, state] of Object.entries(previous)) {
-    if (!seen.has(target) && state.firing) evaluator.resolve(rule, target, `${target} is no longer in the fleet`);
+  for (const state of unvisited.values()) {
+    if (state.firing) evaluator.resolve(rule, state.target, `${state.target} is no longer in the fleet`);
   }
   return next;
 }
@@ -174,7 +197,7 @@ export function evaluate(snapshot: RuleSnapshot, rules: readonly Rule[], state: 
   const nextState: RuleState = { targets: {}, rules: {}, actions: evaluator.actions };
   for (const rule of rules) {
     const first = evaluator.decisions.length;
-    nextState.targets[rule.id] = evaluateRule(evaluator, rule, snapshot, state.targets[rule.id] ?? {});
+    nextState.targets[rule.id] = evaluateRule(evaluator, rule, snapshot, state.targets[rule.id] ?? []);
     const summary = state.rules[rule.id] ?? { lastFiredAt: null, fireCount: 0 };
     let fired = 0;
     for (let i = first; i < evaluator.decisions.length; i++) if (evaluator.decisions[i]!.kind === 'fired') fired++;

@@ -21,10 +21,11 @@ export interface TargetView {
 export function inspectRule(snapshot: RuleSnapshot, rule: Rule, state: RuleState, nowMs: number): TargetView[] {
   const now = new Date(nowMs).toISOString();
   const targets = rule.scope === 'org' ? [null] : snapshot.instances;
+  const known = new Map((state.targets[rule.id] ?? []).map((entry) => [entry.target, entry]));
   return targets.map((instance) => {
     const holds = rule.condition.test(instance, snapshot.market);
     const { values, text } = observeValues(rule.condition, instance, snapshot.market);
-    const since = holds === true ? (state.targets[rule.id]?.[instance?.id ?? ORG_TARGET]?.trueSince ?? now) : null;
+    const since = holds === true ? (known.get(instance?.id ?? ORG_TARGET)?.trueSince ?? now) : null;
     const firesAt = since === null ? null : new Date(Date.parse(since) + rule.forSeconds * 1000).toISOString();
     return { instanceId: instance?.id ?? null, holds, values, seen: text, holdsSince: since, firesAt };
   });

@@ -5,8 +5,10 @@ import { ACTIONS } from './vocabulary.ts';
 
 export type SkipReason = 'cooldown' | 'budget' | 'loop';
 
-/** One rule on one target: an instance id, or ORG_TARGET for a rule that reads only the market. */
+/** One rule on one target. */
 export interface TargetState {
+  /** An instance id, or ORG_TARGET for a rule that reads only the market. */
+  target: string;
   /** Start of the current stretch of the condition being true; null while it is not. */
   trueSince: string | null;
   /** This stretch has fired; a `resolved` follows when it ends. */
@@ -31,8 +33,8 @@ export interface RuleSummary {
 }
 
 export interface RuleState {
-  /** Rule id → target → state. */
-  targets: Record<string, Record<string, TargetState>>;
+  /** Rule id → its targets with something to remember (a list: fast to rebuild every sync). */
+  targets: Record<string, TargetState[]>;
   /** Rule id → totals for `rule list` (kept when the instances it fired on are gone). */
   rules: Record<string, RuleSummary>;
   /** Budgeted actions of the last hour, oldest first. */
@@ -61,7 +63,8 @@ export function isSpending(action: ActionName): boolean {
  * its cooldown has passed, if the condition still holds. Returns a new state.
  */
 export function rearm(state: RuleState, ruleId: string, target: string): RuleState {
-  const current = state.targets[ruleId]?.[target];
-  if (!current?.firing) return state;
-  return { ...state, targets: { ...state.targets, [ruleId]: { ...state.targets[ruleId], [target]: { ...current, firing: false, skipped: null } } } };
+  const targets = state.targets[ruleId] ?? [];
+  if (!targets.some((entry) => entry.target === target && entry.firing)) return state;
+  const rearmed = targets.map((entry) => (entry.target === target ? { ...entry, firing: false, skipped: null } : entry));
+  return { ...state, targets: { ...state.targets, [ruleId]: rearmed } };
 }

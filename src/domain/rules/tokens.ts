@@ -131,6 +131,7 @@ class Lexer {
     const unitStart = i;
     while (/[A-Za-z%]/.test(this.text[i] ?? '') && (i === unitStart || this.text[i - 1] !== '%')) i++;
     const unit = this.text.slice(unitStart, i);
+    if (unit && DIGIT.test(this.text[i] ?? '')) this.fail(`one unit per number: write ${this.text.slice(start, i)} or convert, e.g. 90m rather than 1h30m.`, i);
     if (WORD_PART.test(this.text[i] ?? '') || this.text[i] === '%') this.fail(`unexpected '${this.text[i]}' after ${this.text.slice(start, i)}; put a space between values.`, i);
     const kind = this.kindOf(unit, money, unitStart);
     const value = kind === 'duration' ? roundDecimals(amount * DURATION_SECONDS[unit.toLowerCase() as keyof typeof DURATION_SECONDS]) : amount;

@@ -59,6 +59,8 @@ describe('the rule language', () => {
     expect(errorOf('IF name == "open THEN stop')).toMatchObject({ column: 12, problem: expect.stringContaining('never closed') });
     expect(errorOf('IF gpu_util < 5% THEN deploy gpu')).toMatchObject({ column: 30, problem: expect.stringContaining('deploy options are key=value') });
     expect(errorOf('IF gpu_util < 5% THEN stop stop')).toMatchObject({ column: 28, problem: expect.stringContaining('separate actions with commas') });
+    expect(errorOf('IF uptime > 1h30m THEN stop')).toMatchObject({ column: 15, problem: expect.stringContaining('90m rather than 1h30m') });
+    expect(errorOf('IF cost_per_hour > $2h THEN stop')).toMatchObject({ column: 22, problem: 'a dollar amount takes no unit: write $2.' });
   });
 
   it('refuses comparisons that cannot mean anything, saying what to write', () => {

@@ -46,6 +46,8 @@ function snapshots(count: number, instances: number, stepMs: number): RuleSnapsh
     const priceChangePct = Object.fromEntries(gpus.map((gpu) => [gpu, { '86400': next() * 20 - 10 }]));
     const fleet: InstanceFacts[] = Array.from({ length: instances }, (_, i) => {
       const running = next() > 0.1;
+      // A fifth of the fleet idles, a different fifth every 12 syncs, so idle stretches last long enough to fire.
+      const idle = (i + Math.floor(sync / 12)) % 5 === 0;
       return {
         id: `i${i + 1}`,
         name: `box-${i}`,
@@ -58,7 +60,7 @@ function snapshots(count: number, instances: number, stepMs: number): RuleSnapsh
         costToday: (sync * 3 + i) % 60,
         costTotal: i * 3 + sync,
         uptimeSeconds: running ? (i % 48) * 1800 : 0,
-        gpuUtil: next() < 0.05 ? null : next() * 100,
+        gpuUtil: next() < 0.02 ? null : idle ? next() * 4 : 30 + next() * 70,
         vramUsedPct: next() * 100,
         gpuTemp: 50 + next() * 40,
       };
@@ -108,7 +110,7 @@ export function rulesFigures(): string[] {
   return [
     '## Rules: evaluation per sync',
     '',
-    `${INSTANCES} instances × ${RULES} rules (eight kinds of rule: idle stop, migrate, cost stop, temperature and price notices, restart, market deploy, destroy), ${SYNCS} syncs a minute apart whose metrics move, the state carried from one to the next.`,
+    `${INSTANCES} instances × ${RULES} rules (eight kinds of rule: idle stop, migrate, cost stop, temperature and price notices, restart, market deploy, destroy), ${SYNCS} syncs a minute apart whose metrics move (a fifth of the fleet idle, a different fifth every 12 syncs), the state carried from one to the next.`,
     '',
     '| What | Time |',
     '|---|---:|',

@@ -117,8 +117,7 @@ class Evaluator {
     const outcome = rule.condition.test(instance, this.snapshot.market);
     if (outcome !== true) {
       if (before?.firing) this.decide('resolved', rule, instance, outcome === null ? 'no longer known to hold: a value it needs is missing' : 'no longer holds');
-      if (!before || before.fireCount === 0) return undefined;
-      return before.trueSince === null && !before.firing && before.skipped === null ? before : { ...before, trueSince: null, firing: false, skipped: null };
+      return before && this.quiet(rule, before);
     }
     if (before?.firing) return before;
     // Unchanged targets keep their object: most targets change nothing from one sync to the next.
@@ -140,6 +139,13 @@ class Evaluator {
       this.count(record);
     }
     return { ...state, firing: true, lastFiredAt: this.now, fireCount: state.fireCount + 1, skipped: null };
+  }
+
+  /** What a target not holding keeps: only a cooldown still running (the rule's totals stay in `rules`). */
+  quiet(rule: Rule, before: TargetState): TargetState | undefined {
+    const cooling = before.lastFiredAt !== null && this.nowMs < Date.parse(before.lastFiredAt) + rule.cooldownSeconds * 1000;
+    if (!cooling) return undefined;
+    return before.trueSince === null && !before.firing && before.skipped === null ? before : { ...before, trueSince: null, firing: false, skipped: null };
   }
 
   private blocked(rule: Rule, target: string, state: TargetState): { reason: SkipReason; message: string } | undefined {
@@ -172,7 +178,8 @@ function evaluateRule(evaluator: Evaluator, rule: Rule, snapshot: RuleSnapshot, 
   if (!rule.enabled) {
     for (const state of previous) {
       if (state.firing) evaluator.resolve(rule, state.target, 'the rule is paused');
-      if (state.fireCount > 0) next.push({ ...state, trueSince: null, firing: false, skipped: null });
+      const kept = evaluator.quiet(rule, state);
+      if (kept) next.push(kept);
     }
     return next;
   }

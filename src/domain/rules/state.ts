@@ -14,6 +14,7 @@ export interface TargetState {
   /** This stretch has fired; a `resolved` follows when it ends. */
   firing: boolean;
   lastFiredAt: string | null;
+  /** Firings since this entry was made; an entry is dropped once the condition does not hold and the cooldown has passed. */
   fireCount: number;
   /** The skip already reported in this stretch, so each reason is reported once per stretch. */
   skipped: SkipReason | null;
@@ -33,7 +34,7 @@ export interface RuleSummary {
 }
 
 export interface RuleState {
-  /** Rule id → its targets with something to remember (a list: fast to rebuild every sync). */
+  /** Rule id → its targets with something to remember: holding, firing or cooling down (a list: fast to rebuild every sync). */
   targets: Record<string, TargetState[]>;
   /** Rule id → totals for `rule list` (kept when the instances it fired on are gone). */
   rules: Record<string, RuleSummary>;

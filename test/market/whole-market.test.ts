@@ -124,6 +124,15 @@ describe('the whole market, with Vast at 20,000 offers', () => {
     // Vast lists the models the issue named; none may read "not listed".
     for (const name of ['RTX 4090', 'A100 80GB SXM', 'H100 SXM']) expect(data.gpus.find((row) => row.name === name)?.cheapest.vast).toBeDefined();
   });
+  it('answers a GPU search from the whole list it holds, without asking Vast again', async () => {
+    const searches = () => sim.requests.filter((entry) => entry.provider === 'vast' && entry.endpoint === 'offers').length;
+    const before = searches();
+    const { rows, first } = await allPages(app, 'prices gpu=4090 limit=200');
+    expect(searches()).toBe(before);
+    const expected = market.vast.filter((offer) => offer.gpu === 'RTX 4090' && (offer.diskGb === undefined || offer.diskGb >= DISK));
+    expect(vastSource(first)).toMatchObject({ ok: true, partial: false });
+    expect(rows.filter((row) => row.provider === 'vast').map((row) => row.offerId).sort()).toEqual(expected.map((offer) => offer.id).sort());
+  });
 });
 
 describe('while Vast’s list is only partly loaded (its real pace: one search per 6 s)', () => {

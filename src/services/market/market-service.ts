@@ -163,6 +163,9 @@ export class MarketService {
     const read = (provider: BoundProvider, plan: FetchPlan) =>
       this.cache.read(planKey(provider, orgId, plan), (publish) => this.fetch(provider, plan, publish), waitMs - (Date.now() - started), firstPage);
     const readGroup = async (provider: BoundProvider, plan: FetchPlan, narrow: OfferNarrowing | undefined): Promise<ReadGroup> => {
+      // A fresh whole list of every GPU holds every offer of the GPUs asked for: no need to ask again.
+      const everyGpu = plan.gpus && plan.gpuCount === undefined ? this.cache.whole(planKey(provider, orgId, { interruptible: plan.interruptible, diskGb: plan.diskGb })) : undefined;
+      if (everyGpu) return [{ snapshot: everyGpu, stale: false, loading: false, refreshing: false }];
       const whole = await read(provider, plan);
       if (!narrow || !provider.adapter.searchOffers || !whole.snapshot?.partial) return [whole];
       return [whole, await read(provider, { ...plan, narrow })];

@@ -72,7 +72,9 @@ export class SnapshotCache {
     const started = Date.now();
     const entry = this.touch(key);
     const age = entry.snapshot ? now() - entry.snapshot.fetchedAt : Infinity;
-    if (age < ttlMs) {
+    // A list cut off by a failed page is walked again by the next read rather than served for a whole TTL.
+    const brokenOff = entry.snapshot?.partial === true && entry.error !== undefined && !entry.inflight;
+    if (age < ttlMs && !brokenOff) {
       if (age >= ttlMs * (this.options.refreshAheadShare ?? DEFAULT_REFRESH_AHEAD_SHARE)) this.refresh(key, entry, fetch);
       return { snapshot: entry.snapshot!, stale: false, loading: false, refreshing: entry.inflight !== undefined };
     }
@@ -92,6 +94,12 @@ export class SnapshotCache {
       loading: !whole && !current?.partial,
       refreshing: entry.inflight !== undefined,
     };
+  }
+
+  /** The snapshot of `key` if it is fresh and whole, without refreshing anything. */
+  whole(key: string): Snapshot | undefined {
+    const snapshot = this.entries.get(key)?.snapshot;
+    return snapshot && !snapshot.partial && this.options.now() - snapshot.fetchedAt < this.options.ttlMs ? snapshot : undefined;
   }
 
   /** Starts a refresh unless one is running; resolves at its first page or when it settles (never rejects). */

@@ -85,7 +85,9 @@ export function chooseBuild(name: string, builds: readonly CudaBuild[], host: Cu
     return { misfit: `${name} has no build for ${host.gpu}${needs}; its images are built with CUDA ${has}` };
   }
   const driver = host.driverCuda;
-  const runnable = driver === undefined ? forGpu : forGpu.filter((build) => cudaAtLeast(driver, build.cuda));
+  // A host that does not say what its driver runs (the VM providers) gets the build that asks least of it.
+  if (driver === undefined) return { build: forGpu.reduce((oldest, build) => (build.cuda < oldest.cuda ? build : oldest)) };
+  const runnable = forGpu.filter((build) => cudaAtLeast(driver, build.cuda));
   if (runnable.length === 0) {
     const lowest = Math.min(...forGpu.map((build) => build.cuda));
     return { misfit: `${name} on ${host.gpu} needs a host driver for CUDA ${formatCuda(lowest)} or newer; this host's driver supports CUDA ${formatCuda(driver!)}` };

@@ -46,7 +46,11 @@ describe('choosing a build for the GPU and the host driver', () => {
   it('picks the preferred build the driver supports, falling back to an older one', () => {
     expect(chooseBuild('X', builds, { gpu: 'RTX 4090', computeCapability: 8.9, driverCuda: 12.9 })).toEqual({ build: builds[0] });
     expect(chooseBuild('X', builds, { gpu: 'RTX 4090', computeCapability: 8.9, driverCuda: 12.6 })).toEqual({ build: builds[1] });
-    expect(chooseBuild('X', builds, { gpu: 'RTX 4090', computeCapability: 8.9 })).toEqual({ build: builds[0] });
+  });
+
+  it('on a host that does not report its driver, takes the build that asks least of it', () => {
+    expect(chooseBuild('X', builds, { gpu: 'RTX 4090', computeCapability: 8.9 })).toEqual({ build: builds[1] });
+    expect(chooseBuild('X', builds, { gpu: 'RTX 5090', computeCapability: 12.0 })).toEqual({ build: builds[0] });
   });
 
   it('gives Blackwell only a CUDA 12.8+ build, and says why when the driver is too old', () => {
@@ -63,6 +67,7 @@ describe('choosing a build for the GPU and the host driver', () => {
     expect(chooseBuild('X', [{ image: 'x:cu130', cuda: 13.0, minComputeCapability: 7.5 }], { gpu: 'V100', computeCapability: 7.0, driverCuda: 13.0 })).toMatchObject({ misfit: expect.stringMatching(/no build for V100 \(Volta/) });
     expect(chooseBuild('X', builds, { gpu: 'MI300X', computeCapability: null })).toEqual({ misfit: 'X runs CUDA builds, which need an NVIDIA GPU; MI300X is not one' });
     expect(chooseBuild('X', builds, { gpu: 'Mystery GPU', driverCuda: 12.6 })).toEqual({ build: builds[1] });
+    expect(chooseBuild('X', builds, { gpu: 'Mystery GPU', driverCuda: 12.9 })).toEqual({ build: builds[0] });
   });
 });
 

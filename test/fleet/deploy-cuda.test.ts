@@ -66,6 +66,17 @@ describe('older GPUs and drivers', () => {
   });
 });
 
+describe('VMs whose driver the provider does not report', () => {
+  it('Lambda gets the build that asks least of its driver: CUDA 12.6 on an A10', async () => {
+    world.sim.requests.length = 0;
+    const result = await world.run('deploy gpu=a10 provider=lambda template=pytorch --yes');
+    expect(result.outcome, result.reply.text).toBe('ok');
+    const sent = JSON.stringify(creates('lambda')[0]!.body);
+    expect(sent).toContain(CU126);
+    expect(sent).not.toContain(CU128);
+  });
+});
+
 describe('refusing before renting, with the reason', () => {
   it('no Vast or RunPod host runs a build that needs CUDA 13.0: deploy says so and rents nothing', async () => {
     const added = await world.run(

@@ -1,12 +1,13 @@
 // RunPod REST v2 beyond the pod lifecycle, as its own clients call it (runpod-python, the RunPod MCP
 // server; schema: https://api.runpod.io/v2/openapi.json): templates, catalog lookups by id, the
-// account's SSH keys, billing and pod logs, plus the create-body rules RunPod enforces before
-// scheduling anything. Errors are RFC 9457 bodies whose `errors` are validator strings.
+// account's SSH keys, billing (runpod-billing.ts) and pod logs, plus the create-body rules RunPod
+// enforces before scheduling anything. Errors are RFC 9457 bodies whose `errors` are validator strings.
 import { isRecord, type Answer, type RequestContext, type Route } from './http.ts';
 import type { SimInstance } from './lifecycle.ts';
 import type { Market } from './market.ts';
 import { CUDA_VERSION, type RunpodPods, type RunpodTemplate } from './runpod-pods.ts';
 import { alnumId, createRandom, hashString } from './random.ts';
+import { runpodBilling } from './runpod-billing.ts';
 
 /** RFC 9457 problem body; the face adds the RateLimit headers. */
 export const problem = (status: number, title: string, detail: string, errors?: string[]): Answer => ({
@@ -102,27 +103,6 @@ function templateProblem(body: unknown, creating: boolean): Answer | undefined {
 
 const OPENSSH_PUBLIC_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 
-const BUCKET_HOURS = { hour: 1, day: 24, week: 168, month: 730, year: 8760 } as const;
-type BucketSize = keyof typeof BUCKET_HOURS;
-const HOUR_MS = 3_600_000;
-
-/** Where a bucket starts: hours and days on UTC boundaries, weeks on Mondays, months and years on the 1st. */
-function bucketStart(time: number, size: BucketSize): number {
-  const date = new Date(time);
-  if (size === 'hour') return time - (time % HOUR_MS);
-  if (size === 'day') return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
-  if (size === 'week') return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-  if (size === 'month') return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-  return Date.UTC(date.getUTCFullYear(), 0, 1);
-}
-
-function nextBucket(start: number, size: BucketSize): number {
-  const date = new Date(start);
-  if (size === 'month') return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-  if (size === 'year') return Date.UTC(date.getUTCFullYear() + 1, 0, 1);
-  return start + BUCKET_HOURS[size] * HOUR_MS;
-}
-
 /** Catalogue lookups by id, answered by the face that owns the catalogue (404 problem when unknown). */
 export interface RunpodCatalogueById {
   gpu(id: string, context: RequestContext): Answer;
@@ -157,43 +137,6 @@ export function createRunpodV2Routes(market: Market, pods: RunpodPods, catalogue
   }
 
   const found = (what: string, id: string) => problem(404, 'Not Found', `${what} ${id} not found`);
-
-  function billing(context: RequestContext): Answer {
-    const query = context.query;
-    const size = (query.get('bucketSize') ?? 'day') as BucketSize;
-    if (!(size in BUCKET_HOURS)) return invalid('Request validation failed.', ["query.bucketSize: value must be one of 'hour', 'day', 'week', 'month', 'year'"]);
-    const lastN = query.get('lastN');
-    if (lastN !== null && (query.has('startTime') || query.has('endTime'))) return problem(400, 'Bad Request', 'lastN is mutually exclusive with startTime/endTime; send one or the other');
-    const now = market.clock.now();
-    let start: number;
-    let end: number;
-    if (lastN !== null) {
-      const count = Number(lastN);
-      if (!Number.isInteger(count) || count < 1) return invalid('Request validation failed.', ['query.lastN: must be an integer >= 1']);
-      end = nextBucket(bucketStart(now, size), size);
-      start = end;
-      for (let index = 0; index < count; index += 1) start = bucketStart(start - 1, size);
-    } else {
-      const from = query.get('startTime') ? Date.parse(query.get('startTime')!) : now - 30 * 24 * HOUR_MS;
-      const to = query.get('endTime') ? Date.parse(query.get('endTime')!) : now;
-      if (Number.isNaN(from) || Number.isNaN(to) || from >= to) return problem(400, 'Bad Request', 'startTime and endTime must be RFC 3339 times with startTime before endTime');
-      start = bucketStart(from, size);
-      end = bucketStart(to, size) === to ? to : nextBucket(bucketStart(to, size), size);
-    }
-    if ((end - start) / (BUCKET_HOURS[size] * HOUR_MS) > 1000) return problem(400, 'Bad Request', 'the window holds more than 1000 buckets; pick a larger bucketSize');
-    const records = [];
-    const totals = { gpu: 0, disk: 0 };
-    for (let bucket = start; bucket < end; bucket = nextBucket(bucket, size)) {
-      const amounts = bucketAmounts(market.list('runpod'), bucket, nextBucket(bucket, size));
-      totals.gpu += amounts.gpu;
-      totals.disk += amounts.disk;
-      records.push({ startTime: new Date(bucket).toISOString(), endTime: new Date(nextBucket(bucket, size)).toISOString(), ...billingAmounts(amounts) });
-    }
-    return {
-      status: 200,
-      json: { records, metadata: { query: { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString(), bucketSize: size }, recordCount: records.length, totals: billingAmounts(totals) } },
-    };
-  }
 
   function logs(context: RequestContext): Answer {
     const pod = market.find('runpod', context.params.id!);
@@ -261,45 +204,9 @@ export function createRunpodV2Routes(market: Market, pods: RunpodPods, catalogue
         return { status: 200, json: { keys: [...accountKeys] } };
       },
     },
-    { method: 'GET', path: '/v2/billing', endpoint: 'account', handle: billing },
+    { method: 'GET', path: '/v2/billing', endpoint: 'account', handle: (context) => runpodBilling(market, context) },
     { method: 'GET', path: '/v2/pods/:id/logs', endpoint: 'other', handle: logs },
   ];
-}
-
-/** GPU and disk spend of pods within [from, to): cost accrues evenly over the time each pod was billed. */
-function bucketAmounts(list: readonly SimInstance[], from: number, to: number): { gpu: number; disk: number } {
-  let gpu = 0;
-  let disk = 0;
-  for (const pod of list) {
-    const lived = pod.billedUntil - pod.createdAt;
-    const overlap = Math.min(to, pod.billedUntil) - Math.max(from, pod.createdAt);
-    if (lived <= 0 || overlap <= 0) continue;
-    const cost = (pod.costMicros / 1e6) * (overlap / lived);
-    const storage = Math.min(cost, (pod.storagePerHour * overlap) / HOUR_MS);
-    disk += storage;
-    gpu += cost - storage;
-  }
-  return { gpu, disk };
-}
-
-function billingAmounts(amounts: { gpu: number; disk: number }) {
-  const round = (value: number) => Math.round(value * 1e6) / 1e6;
-  return {
-    totalAmount: round(amounts.gpu + amounts.disk),
-    podGpuAmount: round(amounts.gpu),
-    podCpuAmount: 0,
-    podDiskAmount: round(amounts.disk),
-    serverlessGpuAmount: 0,
-    serverlessCpuAmount: 0,
-    serverlessDiskAmount: 0,
-    serverlessFeeAmount: 0,
-    storageStandardAmount: 0,
-    storageHighPerformanceAmount: 0,
-    endpointAmount: 0,
-    clusterGpuAmount: 0,
-    clusterDiskAmount: 0,
-    clusterNetworkingAmount: 0,
-  };
 }
 
 /** The log a pod has written so far: the host's lifecycle on `system`, the container's start on `container`. */

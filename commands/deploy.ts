@@ -107,6 +107,8 @@ export const deploy = defineCommand({
     // The deployer gets the app secret with the ready answer, privately when the channel is shared.
     if (instance.phase === 'ready' || (instance.phase === null && instance.status === 'running')) return withAppSecret(context, record, readyReply(instance));
     if (instance.phase === 'failed' || instance.phase === 'cleanup-pending' || instance.destroyedAt) return failedReply(instance);
-    return { ...progressReply(instance), kind: 'warning', footer: `Still deploying; see it with: ssh ${instance.id}` };
+    const parked = services.fleet.context.closed.aborted;
+    const footer = parked ? `ComputeHub is stopping: this deploy is saved and resumes when it starts again; see it then with: ssh ${instance.id}` : `Still deploying; see it with: ssh ${instance.id}`;
+    return { ...progressReply(instance), kind: 'warning', footer };
   },
 });

@@ -55,6 +55,16 @@ async function keepTrying(platform: ChatPlatform, log: Logger, stopped: () => bo
   }
 }
 
+/** Everything stop() does fits in this, under the 10 s docker and systemd allow before SIGKILL. */
+const SHUTDOWN_BUDGET_MS = 9_000;
+
+/** Waits for the work, but no longer than `ms`. */
+function withinMs(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([Promise.resolve(work).then(() => undefined, () => undefined), limit]).finally(() => clearTimeout(timer));
+}
+
 export interface RunningBot {
   app: App;
   stop(): Promise<void>;
@@ -128,17 +138,26 @@ export async function startBot(config: Config): Promise<RunningBot> {
   ].join('\n');
   log.info({ platforms: chatPlatforms, console: withConsole, simulator: Boolean(simulator) }, 'started');
 
+  // Graceful stop (SIGTERM from docker stop, systemd, Ctrl-C): no new scheduled work, deploys parked
+  // (their records are saved at every phase; the next start resumes them by deploy token), the answers
+  // in flight delivered, the store flushed. Bounded, so a hung platform cannot outlast docker's 10 s.
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     scheduler.stop();
-    await Promise.allSettled(platforms.map((platform) => platform.stop()));
-    await control?.close();
-    await app.close();
-    await simulator?.close();
-    await lock.release();
+    services.fleet.close();
+    await withinMs(SHUTDOWN_BUDGET_MS - 2_500, Promise.allSettled([...platforms.map((platform) => platform.stop()), control?.close()]));
+    await withinMs(1_500, app.close());
+    await withinMs(500, simulator?.close());
+    await withinMs(500, lock.release());
   };
-  const exit = () => void stop().then(() => process.exit(0));
+  const exit = () =>
+    void stop()
+      .catch((error: unknown) => log.error({ err: error }, 'error while stopping'))
+      .then(() => {
+        log.info('stopped');
+        process.exit(0);
+      });
   process.once('SIGINT', exit);
   process.once('SIGTERM', exit);
 

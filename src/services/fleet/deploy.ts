@@ -135,6 +135,8 @@ export class DeployService {
    * for someone to retry them. One whose create was never confirmed and left no machine fails.
    */
   resumeInterrupted(): void {
+    // While stopping, deploys stay parked for the next start.
+    if (this.context.closed.aborted) return;
     for (const record of this.context.db.data.instances) {
       if (!record.deployToken || !isInProgress(record) || this.inFlight.has(`${record.orgId}:${record.deployToken}`)) continue;
       const interrupted = () => Promise.reject(new UserError('ComputeHub restarted before the provider confirmed the create, and no machine was made; deploy again'));

@@ -15,7 +15,12 @@ export const ssh = defineCommand({
     const record = findInstance(context.services.db.data, context.orgId, context.options.id);
     const instance = view(context, record);
     if (!instance.ssh) {
-      const why = instance.destroyedAt ? `it is ${instance.status}` : `it is ${instance.status} and has no SSH address yet; try again once it is running`;
+      const why =
+        instance.phase === 'cleanup-pending'
+          ? `its deploy failed and its clean-up is pending. ${instance.failure ?? ''}`.trim()
+          : instance.destroyedAt
+            ? `it is ${instance.status}`
+            : `it is ${instance.status} and has no SSH address yet; try again once it is running`;
       return { kind: 'warning', text: `${instance.id} (${instance.name}) cannot be reached: ${why}.`, fields: summaryFields(instance), data: instance };
     }
     return withAppSecret(context, record, {

@@ -36,6 +36,8 @@ describe('a deploy whose outcome is unknown', () => {
     expect(listed.reply.table?.rows[0]?.[4]).toBe('cleanup-pending');
     expect(listed.reply.text).toMatch(/i1: clean-up pending on vast\. .*I will keep checking/);
 
+    expect((await world.run('ssh i1', VIEWER)).reply.text).toMatch(/^i1 \(\S+\) cannot be reached: its deploy failed and its clean-up is pending\./);
+
     world.sim.faults.clear();
     const report = await world.drive(world.app.services.fleet.sync());
     expect(report.failed).toEqual([]);

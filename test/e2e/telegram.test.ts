@@ -323,18 +323,22 @@ describe('Telegram platform', () => {
   });
 
   it('sends a secret only by direct message, and never into the group when it cannot', async () => {
-    await say(ADMIN.id, ADMIN, '/help'); // Ada has opened a direct chat with the bot; Sam never has
-    const { mark, call } = await say(GROUP, ADMIN, '/tgsecret');
+    // Two people of their own, so the rate limit others' tests spent does not interfere.
+    const dana: FakeUser = { id: 4004, first_name: 'Dana' };
+    const eve: FakeUser = { id: 5005, first_name: 'Eve' };
+    await addMember(app, 'telegram', String(dana.id), 'Dana', 'viewer');
+    await addMember(app, 'telegram', String(eve.id), 'Eve', 'viewer');
+    await say(dana.id, dana, '/help'); // Dana has opened a direct chat with the bot; Eve never has
+    const { mark, call } = await say(GROUP, dana, '/tgsecret');
     expect(html(call)).toContain('Jupyter: http://box:8888/lab');
-    const direct = await fake.waitFor('sendMessage', (candidate) => inChat(ADMIN.id)(candidate) && html(candidate).includes('tg-app-secret-42'), { from: mark });
+    const direct = await fake.waitFor('sendMessage', (candidate) => inChat(dana.id)(candidate) && html(candidate).includes('tg-app-secret-42'), { from: mark });
     expect(html(direct)).toContain('token=tg-app-secret-42');
 
-    await addMember(app, 'telegram', String(STRANGER.id), 'Sam', 'viewer');
-    const fallback = await say(GROUP, STRANGER, '/tgsecret');
+    const fallback = await say(GROUP, eve, '/tgsecret');
     const refusal = await fake.waitFor('sendMessage', (candidate) => inChat(GROUP)(candidate) && html(candidate).includes('only give it privately'), { from: fallback.mark });
     expect(html(refusal)).toContain('Open a direct message with me');
     const delivered = fake.callsOf('sendMessage', mark).filter((candidate) => candidate.response.ok);
-    expect(delivered.filter((candidate) => Number(candidate.payload.chat_id) !== ADMIN.id).map(html).join('\n')).not.toContain('tg-app-secret-42');
+    expect(delivered.filter((candidate) => Number(candidate.payload.chat_id) !== dana.id).map(html).join('\n')).not.toContain('tg-app-secret-42');
   });
 
   it('survives the Bot API going down mid-poll and resumes polling when it is back', async () => {

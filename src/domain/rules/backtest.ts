@@ -8,10 +8,10 @@
 //   running, (cost_per_hour − its stopped disk rate) × the interval.
 // - destroy: from the firing until the instance leaves the record, it saves cost_per_hour × interval
 //   (whatever it billed, running or stopped).
-// - migrate: while it kept running, it saves (cost_per_hour − cheapest(gpu) at that time) ×
-//   interval; negative when the market was dearer. Intervals without a market price count nothing.
-// - deploy: costs cheapest(gpu=…) at the firing × the time from the firing to the end of the window
-//   (nothing in the rule stops the new machine); `unpriced` counts deploys with no market price.
+// - migrate: while it kept running, it saves (cost_per_hour − cheapest(gpu) at that time, for its
+//   GPU count) × interval; negative when the market was dearer. Intervals without a price count nothing.
+// - deploy: costs cheapest(gpu=…) × count=… (default 1) at the firing × the time from the firing to the
+//   end of the window (nothing in the rule stops the new machine); `unpriced` counts deploys with no price.
 // - restart and notify move no money.
 // A rule that fires again on an instance whose earlier firing still has effect adds no money twice.
 import { gpuModels } from './check.ts';
@@ -71,17 +71,18 @@ function machineSavings(timeline: Timeline, action: RuleAction['type'], instance
     else if (action === 'stop') usd += (facts.costPerHour - (facts.stoppedCostPerHour ?? 0)) * hours;
     else {
       const cheapest = timeline.snapshots[index]!.market.cheapest[facts.gpu];
-      if (cheapest !== undefined) usd += (facts.costPerHour - cheapest) * hours;
+      if (cheapest !== undefined) usd += (facts.costPerHour - cheapest * (facts.gpuCount ?? 1)) * hours;
     }
   }
   return { usd, until: index };
 }
 
-/** $/h of the cheapest model a deploy's gpu= means at one snapshot, if the market had one. */
+/** $/h of a deploy's gpu= (its cheapest model) × count= at one snapshot, if the market had a price. */
 function deployPrice(snapshot: RuleSnapshot, action: RuleAction & { type: 'deploy' }): number | undefined {
-  const gpu = action.options.find((option) => option.key === 'gpu')?.value ?? '';
-  const prices = gpuModels(gpu).flatMap((model) => snapshot.market.cheapest[model] ?? []);
-  return prices.length ? Math.min(...prices) : undefined;
+  const option = (key: string) => action.options.find((candidate) => candidate.key === key)?.value;
+  const prices = gpuModels(option('gpu') ?? '').flatMap((model) => snapshot.market.cheapest[model] ?? []);
+  const count = Number(option('count') ?? 1);
+  return prices.length ? Math.min(...prices) * (Number.isFinite(count) && count > 0 ? count : 1) : undefined;
 }
 
 export function backtest(recorded: readonly RuleSnapshot[], rules: readonly Rule[], settings: EvaluateSettings = {}): BacktestReport {

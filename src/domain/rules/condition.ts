@@ -56,9 +56,11 @@ function getter(operand: Operand): Getter {
       const models = operand.gpu.type === 'word' ? gpuModels(operand.gpu.value) : undefined;
       const modelOf = models ? (_: InstanceFacts | null, market: MarketFacts) => cheapestModel(models, market) : (instance: InstanceFacts | null) => instance?.gpu;
       if (operand.name === 'cheapest') {
+        // The instance's own GPU is priced for its GPU count; a named model for one GPU.
         return (instance, market) => {
           const model = modelOf(instance, market);
-          return model === undefined ? null : (market.cheapest[model] ?? null);
+          const price = model === undefined ? undefined : market.cheapest[model];
+          return price === undefined ? null : models ? price : price * (instance?.gpuCount ?? 1);
         };
       }
       return (instance, market) => {

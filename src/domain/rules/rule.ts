@@ -1,8 +1,8 @@
 // A rule ready to evaluate: rule text → tokens → AST → checked → compiled condition, with its
 // canonical text. Rules are stored as text and compiled again on load; only their state is JSON.
 import { hasRole, type Role } from '../roles.ts';
-import type { Action } from './ast.ts';
-import { checkRule, DEFAULT_COOLDOWN_SECONDS, type RuleScope } from './check.ts';
+import type { Action, Condition } from './ast.ts';
+import { checkRule, DEFAULT_COOLDOWN_SECONDS, DEFAULT_PRICE_WINDOW_SECONDS, type RuleScope } from './check.ts';
 import { compileCondition, type CompiledCondition } from './condition.ts';
 import { formatRule } from './format.ts';
 import { parseRule } from './parse.ts';
@@ -26,6 +26,8 @@ export interface Rule {
   forSeconds: number;
   cooldownSeconds: number;
   actions: RuleAction[];
+  /** Windows its price_change_pct calls read: the snapshot needs MarketFacts.priceChangePct for each. */
+  priceWindowsSeconds: number[];
   condition: CompiledCondition;
 }
 
@@ -42,6 +44,14 @@ function plainAction(action: Action): RuleAction {
   }
 }
 
+function priceWindows(node: Condition, into = new Set<number>()): number[] {
+  if (node.type === 'compare') {
+    for (const side of [node.left, node.right]) if (side.type === 'call' && side.name === 'price_change_pct') into.add(side.windowSeconds ?? DEFAULT_PRICE_WINDOW_SECONDS);
+  } else if (node.type === 'not') priceWindows(node.term, into);
+  else for (const term of node.terms) priceWindows(term, into);
+  return [...into];
+}
+
 /** Parses, checks and compiles; throws a RuleError (with a column) when the text is not a valid rule. */
 export function compileRule(id: string, text: string, enabled = true): Rule {
   const ast = parseRule(text);
@@ -54,6 +64,7 @@ export function compileRule(id: string, text: string, enabled = true): Rule {
     forSeconds: ast.forSeconds ?? 0,
     cooldownSeconds: ast.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS,
     actions: ast.actions.map(plainAction),
+    priceWindowsSeconds: priceWindows(ast.condition),
     condition: compileCondition(ast.condition),
   };
 }

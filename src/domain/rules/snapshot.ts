@@ -11,6 +11,8 @@ export interface InstanceFacts {
   provider: string;
   /** Canonical GPU model name (the catalogue's). */
   gpu: string;
+  /** GPUs in the machine (default 1): `cheapest(gpu)` prices this many, so it compares with cost_per_hour. */
+  gpuCount?: number;
   status: string;
   /** $/h billed now: the running price while running, the disk price while stopped, else 0. */
   costPerHour: number;
@@ -33,7 +35,7 @@ export interface InstanceFacts {
 }
 
 export interface MarketFacts {
-  /** Canonical GPU name → lowest $/h offered now (1 GPU). */
+  /** Canonical GPU name → lowest $/h per GPU offered now. */
   cheapest: Record<string, number>;
   /** Canonical GPU name → window in seconds → % change of that lowest price over the window. */
   priceChangePct: Record<string, Record<string, number>>;

@@ -20,7 +20,7 @@ export const VARIABLES = {
 export type VariableName = keyof typeof VARIABLES;
 
 export const FUNCTIONS = {
-  cheapest: { kind: 'money', about: 'cheapest(gpu) or cheapest(H100): the lowest $/h on the market for that GPU now' },
+  cheapest: { kind: 'money', about: "cheapest(gpu): the lowest market $/h for this instance's GPUs (its count); cheapest(H100): for one such GPU" },
   price_change_pct: { kind: 'percent', about: 'price_change_pct(gpu, 24h): change of that cheapest price over the window, in %' },
 } as const satisfies Record<string, { kind: Kind; about: string }>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backtest, compileRule, type InstanceFacts, type MarketFacts, type RuleSnapshot } from '../../../src/domain/rules/index.ts';
-import { MINUTE, T0 } from './fixtures.ts';
+import { instance, market, MINUTE, snapshot, T0 } from './fixtures.ts';
 
 const STEP = 10 * MINUTE;
 const WEEK = 7 * 24 * 60 * MINUTE;
@@ -204,6 +204,23 @@ describe('rule backtest', () => {
     expect(money.r1![0]).toBeGreaterThan(0);
     expect(money.r3![1]).toBeGreaterThan(0);
     expect(money.r5![0]).toBeGreaterThan(0);
+  });
+
+  it('estimates money the documented way: a stop saves until the machine really stopped, a deploy costs to the end', () => {
+    const hour = 60 * MINUTE;
+    const idleRunning = instance({ gpuUtil: 1, costPerHour: 2, stoppedCostPerHour: 0.1 });
+    const recorded = [
+      snapshot(T0, [idleRunning]),
+      snapshot(T0 + hour, [idleRunning]),
+      snapshot(T0 + 2 * hour, [idleRunning]),
+      snapshot(T0 + 3 * hour, [{ ...idleRunning, status: 'stopped', costPerHour: 0.1, gpuUtil: null }]),
+      snapshot(T0 + 4 * hour, [], market({ cheapest: {} })),
+    ];
+    const report = backtest(recorded, [compileRule('stop', 'IF gpu_util < 5% THEN stop'), compileRule('buy', 'IF cheapest(H100) < $2 THEN deploy gpu=H100 count=2'), compileRule('gone', 'IF cost_total > $1 THEN destroy')]);
+    const byId = Object.fromEntries(report.rules.map((rule) => [rule.ruleId, rule]));
+    expect(byId.stop).toMatchObject({ firings: [{ at: new Date(T0).toISOString(), instanceId: 'i1' }], savedUsd: 5.7, costUsd: 0, resolved: 1 });
+    expect(byId.buy).toMatchObject({ firings: [{ at: new Date(T0).toISOString(), instanceId: null }], savedUsd: 0, costUsd: 15.2, resolved: 1 });
+    expect(byId.gone).toMatchObject({ savedUsd: 6.1 });
   });
 
   it('orders the snapshots itself and counts what the budget and cooldowns skipped', () => {

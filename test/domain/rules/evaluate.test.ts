@@ -160,6 +160,17 @@ describe('evaluating rules', () => {
     expect(decisions.map((d) => d.instanceId)).toEqual(['i1']);
   });
 
+  it('prices cheapest(gpu) for the machine\'s GPU count, a named model for one GPU', () => {
+    const run = driver([compileRule('r1', 'IF cost_per_hour > cheapest(gpu) THEN notify'), compileRule('r2', 'IF cheapest(H100) < $2 AND gpu_util >= 0% THEN notify')]);
+    const decisions = run.at(T0, [instance({ id: 'i1', gpuCount: 4, costPerHour: 8 }), instance({ id: 'i2', gpuCount: 1, costPerHour: 2.5 })]);
+    expect(decisions.map((d) => [d.ruleId, d.instanceId, d.values])).toEqual([
+      ['r1', 'i2', { cost_per_hour: 2.5, 'cheapest(gpu)': 2.2 }],
+      ['r2', 'i1', { 'cheapest(H100)': 1.9, gpu_util: 80 }],
+      ['r2', 'i2', { 'cheapest(H100)': 1.9, gpu_util: 80 }],
+    ]);
+    expect(compileRule('r3', 'IF price_change_pct(gpu) < -5% OR price_change_pct(H100, 6h) > 5% OR price_change_pct(gpu, 1d) > 9% THEN notify').priceWindowsSeconds).toEqual([86_400, 21_600]);
+  });
+
   it('fires again after a failed action is rearmed, once the cooldown has passed', () => {
     const run = driver([compileRule('r1', 'IF status == exited THEN restart')]);
     const down = instance({ status: 'exited' });

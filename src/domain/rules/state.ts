@@ -1,7 +1,7 @@
 // What the evaluator remembers between syncs, one per org. Plain JSON (ISO times), so the store can
 // persist it and a restarted bot carries on: "condition true since", firings, cooldowns, the budget.
-import type { ActionName } from './vocabulary.ts';
-import { ACTIONS } from './vocabulary.ts';
+import { z } from 'zod';
+import { ACTIONS, type ActionName } from './vocabulary.ts';
 
 export type SkipReason = 'cooldown' | 'budget' | 'loop';
 
@@ -69,3 +69,24 @@ export function rearm(state: RuleState, ruleId: string, target: string): RuleSta
   const rearmed = targets.map((entry) => (entry.target === target ? { ...entry, firing: false, skipped: null } : entry));
   return { ...state, targets: { ...state.targets, [ruleId]: rearmed } };
 }
+
+const isoTime = z.string().datetime({ offset: true });
+
+/** Validates a stored RuleState (the store loads it with this, so a damaged file is refused, not guessed at). */
+export const ruleStateSchema = z.object({
+  targets: z.record(
+    z.string(),
+    z.array(
+      z.object({
+        target: z.string(),
+        trueSince: isoTime.nullable(),
+        firing: z.boolean(),
+        lastFiredAt: isoTime.nullable(),
+        fireCount: z.number().int().nonnegative(),
+        skipped: z.enum(['cooldown', 'budget', 'loop']).nullable(),
+      }),
+    ),
+  ),
+  rules: z.record(z.string(), z.object({ lastFiredAt: isoTime.nullable(), fireCount: z.number().int().nonnegative() })),
+  actions: z.array(z.object({ at: isoTime, ruleId: z.string(), instanceId: z.string().nullable(), action: z.enum(Object.keys(ACTIONS) as [ActionName, ...ActionName[]]) })),
+}) satisfies z.ZodType<RuleState>;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { authorRefusal, compileRule, emptyRuleState, evaluate, inspectRule, rearm, type Decision, type InstanceFacts, type Rule, type RuleState } from '../../../src/domain/rules/index.ts';
+import { authorRefusal, compileRule, emptyRuleState, evaluate, inspectRule, rearm, ruleStateSchema, type Decision, type InstanceFacts, type Rule, type RuleState } from '../../../src/domain/rules/index.ts';
 import { instance, market, MINUTE, snapshot, T0 } from './fixtures.ts';
 
 /** Drives a clock through evaluations, carrying the state the way the store would (through JSON). */
@@ -10,7 +10,7 @@ function driver(rules: Rule[], settings = {}) {
   return {
     at(ms: number, instances: InstanceFacts[], facts = market()): Decision[] {
       const { decisions, nextState } = evaluate(snapshot(ms, instances, facts), rules, state, ms, settings);
-      state = JSON.parse(JSON.stringify(nextState)) as RuleState;
+      state = ruleStateSchema.parse(JSON.parse(JSON.stringify(nextState)));
       all.push(...decisions);
       return decisions;
     },
@@ -183,7 +183,7 @@ describe('evaluating rules', () => {
   it('keeps its state as plain JSON that a restarted bot carries on from', () => {
     const rules = [compileRule('r1', 'IF gpu_util < 5% FOR 20m THEN stop')];
     const before = evaluate(snapshot(T0, [idle()]), rules, emptyRuleState(), T0).nextState;
-    const restored = JSON.parse(JSON.stringify(before)) as RuleState;
+    const restored = ruleStateSchema.parse(JSON.parse(JSON.stringify(before)));
     expect(restored).toEqual(before);
     expect(evaluate(snapshot(T0 + 20 * MINUTE, [idle()]), rules, restored, T0 + 20 * MINUTE).decisions).toMatchObject([{ kind: 'fired' }]);
   });

@@ -115,7 +115,7 @@ export async function serveControlSocket(dataDir: string, run: CliRunner, log: L
 }
 
 /** Runs a CLI command in the bot that holds the data directory; prints its answer and returns its exit code. */
-export function sendToBot(dataDir: string, argv: readonly string[], out: CliOutput, owner: LockOwner): Promise<number> {
+export async function sendToBot(dataDir: string, argv: readonly string[], out: CliOutput, owner: LockOwner): Promise<number> {
   const file = socketPath(dataDir);
   const unreachable = (why: string) =>
     new ControlSocketError(

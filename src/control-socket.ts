@@ -14,6 +14,9 @@ export const SOCKET_FILE = 'computehub.sock';
 /** sun_path holds 108 bytes on Linux, including the terminating NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
 const MAX_REQUEST_BYTES = 64 * 1024;
+/** A bot listens moments after it takes the lock; the CLI tries for about two seconds. */
+const CONNECT_ATTEMPTS = 8;
+const CONNECT_RETRY_MS = 250;
 
 type Message = { stdout: string } | { stderr: string } | { exit: number };
 export type CliRunner = (argv: string[], out: CliOutput) => Promise<number>;
@@ -122,12 +125,35 @@ export async function sendToBot(dataDir: string, argv: readonly string[], out: C
       `A ComputeHub bot (pid ${owner.pid}) is running with the data directory ${dataDir}, so commands go to it, ` +
         `but ${why}. If that bot is stuck, stop it and run the command again.`,
     );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await exchange(file, argv, out, unreachable);
+    } catch (error) {
+      // The bot has just taken the lock and is about to listen.
+      const starting = error instanceof NotListening && attempt < CONNECT_ATTEMPTS;
+      if (!starting) throw error instanceof NotListening ? unreachable(`its control socket ${file} does not answer (${error.code})`) : error;
+      await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
+    }
+  }
+}
+
+class NotListening extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+function exchange(file: string, argv: readonly string[], out: CliOutput, unreachable: (why: string) => Error): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const socket = createConnection(file);
+    let connected = false;
     let buffer = '';
     let exit: number | undefined;
     socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify({ argv })}\n`));
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(`${JSON.stringify({ argv })}\n`);
+    });
     socket.on('data', (chunk: string) => {
       buffer += chunk;
       for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
@@ -138,7 +164,10 @@ export async function sendToBot(dataDir: string, argv: readonly string[], out: C
         else exit = message.exit;
       }
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => reject(unreachable(`its control socket ${file} does not answer (${error.code ?? error.message})`)));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (!connected && (error.code === 'ENOENT' || error.code === 'ECONNREFUSED')) reject(new NotListening(error.code));
+      else reject(unreachable(`the connection to its control socket ${file} failed (${error.code ?? error.message})`));
+    });
     socket.on('close', () => {
       if (exit === undefined) reject(unreachable('it closed the connection before the command finished (it may have stopped); check whether the command was done'));
       else resolve(exit);

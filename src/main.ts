@@ -2,7 +2,7 @@
 // services → scheduler → platforms, prints what is active, and runs until stopped (or, with the
 // terminal chat alone, until the user quits).
 import path from 'node:path';
-import { createApp, type App } from './app.ts';
+import { createApp, type App, type Services } from './app.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { heartbeatJob, Scheduler, storeProblems } from './scheduler.ts';
@@ -87,6 +87,14 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile });
   if (lock.tookOverFrom) log.warn({ previous: lock.tookOverFrom }, `took over the data directory lock of process ${lock.tookOverFrom.pid}, which is no longer running`);
   if (loose.length) log.warn({ paths: loose.map((entry) => entry.path) }, describeLoose(loose));
+  // While the bot runs, the CLI's commands come through here, so the bot stays the only writer. It
+  // listens at once: a command sent while the bot is starting waits for it instead of failing.
+  let started!: (services: Services) => void;
+  const ready = new Promise<Services>((resolve) => (started = resolve));
+  const control: ControlSocket | undefined = await serveControlSocket(dataDir, async (argv, out) => runCliCommand(await ready, argv, out), log).catch((error: unknown) => {
+    log.warn({ err: error }, 'the CLI cannot reach this bot: its control socket did not start');
+    return undefined;
+  });
 
   const simulator: Simulator | undefined = wantsSimulator(config) ? await startSimulator() : undefined;
   const app = await createApp(config, { log, simulatorUrls: simulator?.urls }).catch(async (error: unknown) => {
@@ -94,11 +102,7 @@ export async function startBot(config: Config): Promise<RunningBot> {
     throw error;
   });
   const { services } = app;
-  // While the bot runs, the CLI's commands come through here, so the bot stays the only writer.
-  const control: ControlSocket | undefined = await serveControlSocket(dataDir, (argv, out) => runCliCommand(services, argv, out), log).catch((error: unknown) => {
-    log.warn({ err: error }, 'the CLI cannot reach this bot: its control socket did not start');
-    return undefined;
-  });
+  started(services);
 
   const scheduler = new Scheduler(log.child({ service: 'scheduler' }));
   scheduler.add(heartbeatJob(services.dataDir, () => storeProblems(services.db)));

@@ -1,39 +1,40 @@
-// The words of the rule language: per-instance variables, market functions, actions and keywords,
-// with what each measures. The snapshot (evaluate.ts) carries one field per variable.
+// The words of the rule language: per-instance variables and market functions with the kind of value
+// each gives (README.md says what each means; snapshot.ts carries one fact per variable), actions with
+// what they may do, and keywords.
 import type { Kind } from './units.ts';
 
 export const VARIABLES = {
-  cost_per_hour: { kind: 'money', about: 'what the instance bills per hour now, in $/h (the disk rate while stopped)' },
-  cost_today: { kind: 'money', about: 'spend since 00:00 UTC, in $' },
-  cost_total: { kind: 'money', about: 'spend since the instance was created, in $' },
-  uptime: { kind: 'duration', about: 'time since the instance last started running (0s when not running)' },
-  gpu_util: { kind: 'percent', about: 'GPU utilisation in the last metric sample' },
-  vram_used_pct: { kind: 'percent', about: 'GPU memory used in the last metric sample' },
-  gpu_temp: { kind: 'number', about: 'GPU temperature in °C in the last metric sample' },
-  gpu: { kind: 'word', about: 'GPU model, e.g. H100 (matches every H100 variant) or "RTX 4090"' },
-  provider: { kind: 'word', about: 'vast, runpod, lambda or tensordock' },
-  status: { kind: 'word', about: 'running, stopped, exited, failed, …' },
-  project: { kind: 'word', about: "the project's name" },
-  name: { kind: 'word', about: "the instance's name" },
-} as const satisfies Record<string, { kind: Kind; about: string }>;
+  cost_per_hour: { kind: 'money' },
+  cost_today: { kind: 'money' },
+  cost_total: { kind: 'money' },
+  uptime: { kind: 'duration' },
+  gpu_util: { kind: 'percent' },
+  vram_used_pct: { kind: 'percent' },
+  gpu_temp: { kind: 'number' },
+  gpu: { kind: 'word' },
+  provider: { kind: 'word' },
+  status: { kind: 'word' },
+  project: { kind: 'word' },
+  name: { kind: 'word' },
+} as const satisfies Record<string, { kind: Kind }>;
 
 export type VariableName = keyof typeof VARIABLES;
 
 export const FUNCTIONS = {
-  cheapest: { kind: 'money', about: "cheapest(gpu): the lowest market $/h for this instance's GPUs (its count); cheapest(H100): for one such GPU" },
-  price_change_pct: { kind: 'percent', about: 'price_change_pct(gpu, 24h): change of that cheapest price over the window, in %' },
-} as const satisfies Record<string, { kind: Kind; about: string }>;
+  cheapest: { kind: 'money' },
+  price_change_pct: { kind: 'percent' },
+} as const satisfies Record<string, { kind: Kind }>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
 export const ACTIONS = {
-  stop: { onMachine: true, needsAdmin: false, spends: false, about: 'stop the instance (disk kept, disk still billed)' },
-  destroy: { onMachine: true, needsAdmin: true, spends: false, about: 'destroy the instance and its disk' },
-  restart: { onMachine: true, needsAdmin: false, spends: true, about: 'restart the instance' },
-  migrate: { onMachine: true, needsAdmin: true, spends: true, about: 'migrate [provider=]: same template on the cheapest equivalent offer, then destroy the old one' },
-  notify: { onMachine: false, needsAdmin: false, spends: false, about: 'notify ["message"]: post an event to the channel the rule was made in' },
-  deploy: { onMachine: false, needsAdmin: true, spends: true, about: 'deploy <options>: rent a new machine, options as for the deploy command' },
-} as const satisfies Record<string, { onMachine: boolean; needsAdmin: boolean; spends: boolean; about: string }>;
+  stop: { onMachine: true, needsAdmin: false, spends: false },
+  destroy: { onMachine: true, needsAdmin: true, spends: false },
+  restart: { onMachine: true, needsAdmin: false, spends: true },
+  migrate: { onMachine: true, needsAdmin: true, spends: true },
+  notify: { onMachine: false, needsAdmin: false, spends: false },
+  deploy: { onMachine: false, needsAdmin: true, spends: true },
+} as const satisfies Record<string, { onMachine: boolean; needsAdmin: boolean; spends: boolean }>;
 
 export type ActionName = keyof typeof ACTIONS;
 

@@ -307,7 +307,7 @@ export const pricesHistory = defineCommand({
     const { sources } = await services.market.refresh(orgId);
     const simulated = sources.some((source) => source.mode === 'simulated');
     const now = services.now().getTime();
-    const series = services.market.history.series([gpu], historySince(now, days), simulated);
+    const series = await services.market.history.series([gpu], historySince(now, days), simulated);
     const report = historyReport(gpu, days, series, now, simulated, services.config.PRICES_TTL_SECONDS * 2000);
     const footer = ageFooter(sources);
     const problems = sourceProblems(sources);

@@ -99,7 +99,7 @@ describe('prices history', () => {
     await history.flush();
 
     const gpus = [...new Set(answers.flatMap(([, offers]) => offers.map((offer) => offer.gpu)))];
-    const series = history.series(gpus, start, true);
+    const series = await history.series(gpus, start, true);
     // Per series: 288 five-minute points + 720 hourly + 365 daily, each tier with one partial bucket.
     const maxPoints = 288 + 720 + 365 + 3;
     for (const entry of series) {
@@ -113,6 +113,6 @@ describe('prices history', () => {
     expect(bytes).toBeLessThanOrEqual(series.length * (maxPoints * 32 + 200));
     // And it reads back as it was written.
     const reopened = await PriceHistory.open(path.dirname(history.file));
-    expect(reopened.series(gpus, start, true)).toEqual(series);
+    expect(await reopened.series(gpus, start, true)).toEqual(series);
   });
 });

@@ -20,7 +20,7 @@ export interface CreateMarketOptions {
 export async function createMarketService(options: CreateMarketOptions): Promise<MarketService> {
   return new MarketService({
     providers: options.providers,
-    history: await PriceHistory.open(options.dataDir),
+    history: await PriceHistory.open(options.dataDir, (problem) => options.log.warn(problem)),
     ttlMs: options.config.PRICES_TTL_SECONDS * 1000,
     deadlineMs: options.config.PRICES_DEADLINE_MS,
     log: options.log,

@@ -44,6 +44,22 @@ describe('price history on the series', () => {
     expect(problems).toEqual([expect.stringMatching(/2026-05-02\.jsonl: ignored a torn last line/)]);
   });
 
+  it('reads a price-history.json written before the series (one JSON document) and continues it', async () => {
+    const dir = tempDir();
+    const minutes = START / 60_000;
+    const old = { version: 1, series: [{ provider: 'vast', gpu: 'RTX 4090', simulated: false, raw: '', hourly: `${minutes},3000,3100,3500,12,1 +60,3200,3300,3600,14,1`, daily: '' }] };
+    writeFileSync(path.join(dir, HISTORY_FILE_NAME), JSON.stringify(old, null, 1));
+    const history = await PriceHistory.open(dir);
+    const [series] = await history.series(['RTX 4090'], START, false);
+    expect(series!.points.map((point) => [point.t, point.min, point.count])).toEqual([
+      [START, 0.3, 12],
+      [START + HOUR, 0.32, 14],
+    ]);
+    await history.flush();
+    const reopened = await PriceHistory.open(dir);
+    expect(await reopened.series(['RTX 4090'], START, false)).toEqual([series]);
+  });
+
   it('leaves a snapshot it cannot read untouched, says why, and records nothing over it', async () => {
     const dir = tempDir();
     const file = path.join(dir, HISTORY_FILE_NAME);
@@ -51,7 +67,8 @@ describe('price history on the series', () => {
     const problems: string[] = [];
     const history = await PriceHistory.open(dir, (problem) => problems.push(problem));
     await expect(history.record('vast', false, [offer('RTX 4090', 0.3)], START)).rejects.toThrow(/price history .* cannot be loaded/);
-    await expect(history.flush()).rejects.toThrow(/move it aside/);
+    await expect(history.series(['RTX 4090'], START, false)).rejects.toThrow(/move it aside/);
+    await history.flush();
     expect(problems[0]).toMatch(/cannot be loaded .*left as it is/);
     expect(readFileSync(file, 'utf8')).toBe('{"version":1,"series":[{"provider":"vast"');
   });

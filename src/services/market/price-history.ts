@@ -92,7 +92,7 @@ const SNAPSHOT_EVERY_MS = 3_600_000;
 /** Logged refreshes are kept this many days (a snapshot is far more recent), then deleted. */
 const LOG_RETENTION_DAYS = 2;
 /** Series encoded or decoded between two turns of the event loop. */
-const SERIES_PER_SLICE = 8;
+const SERIES_PER_SLICE = 2;
 
 /** Only catalogue GPUs are recorded, so the number of series is bounded by the catalogue. */
 const CATALOGUE_NAMES = new Set(GPU_CATALOGUE.map((gpu) => gpu.name));
@@ -105,6 +105,18 @@ export interface SeriesPoints {
 }
 
 const seriesKey = (provider: string, gpu: string, simulated: boolean) => `${provider}|${gpu}|${simulated}`;
+
+/**
+ * The snapshot with each series still as its line of text, parsed one at a time later: snapshots are
+ * written a series per line for this. A file in another layout (written before) is parsed whole.
+ */
+function parseHeader(text: string): unknown {
+  const lines = text.split('\n');
+  if (!lines[0]?.endsWith('"series":[') || lines.at(-2) !== ']}') return JSON.parse(text);
+  const header = JSON.parse(`${lines[0]}]}`) as { series: unknown[] };
+  header.series = lines.slice(1, -2).map((line) => line.replace(/,$/, ''));
+  return header;
+}
 
 export class PriceHistory {
   /** Series by provider, GPU and mode: a refresh touches dozens, a linear search each would add up. */
@@ -150,11 +162,12 @@ export class PriceHistory {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     if (text !== undefined) {
-      const header = snapshotHeaderSchema.parse(JSON.parse(text));
+      const header = snapshotHeaderSchema.parse(parseHeader(text));
       this.seq = this.snapshotSeq = header.seq;
       for (let index = 0; index < header.series.length; index++) {
         if (index % SERIES_PER_SLICE === SERIES_PER_SLICE - 1) await nextTurn();
-        const series = snapshotSeriesSchema.parse(header.series[index]);
+        const entry = header.series[index];
+        const series = snapshotSeriesSchema.parse(typeof entry === 'string' ? JSON.parse(entry) : entry);
         this.index.set(seriesKey(series.provider, series.gpu, series.simulated), series);
       }
     }
@@ -229,8 +242,10 @@ export class PriceHistory {
     );
   }
 
-  /** Resolves once everything recorded so far is on disk, in the snapshot itself. */
+  /** Resolves once everything recorded so far is on disk, in the snapshot itself (nothing is, when loading failed). */
   flush(): Promise<void> {
-    return this.enqueue(() => this.snapshot());
+    return this.enqueue(() => this.snapshot()).catch((error: unknown) => {
+      if (error !== this.failure) throw error;
+    });
   }
 }

@@ -2,7 +2,7 @@
 // bot (and prints exactly what it would print on its own), a second bot is refused, a dead bot's lock
 // is taken over. The directory stays private: 0700, files 0600, a warning about anything looser.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,9 +144,11 @@ describe('a bot running on the data directory', () => {
 
   it('keeps the data directory private: 0700, its files 0600, a warning about what was looser', () => {
     expect(mode(dataDir)).toBe(0o700);
-    for (const name of ['db.json', 'heartbeat', 'secret.key', 'computehub.lock', 'computehub.sock', 'computehub.log', 'price-history.json']) {
+    const audit = path.join('series', 'audit');
+    for (const name of ['db.json', 'heartbeat', 'secret.key', 'computehub.lock', 'computehub.sock', 'computehub.log', ...readdirSync(path.join(dataDir, audit)).map((day) => path.join(audit, day))]) {
       expect({ name, mode: mode(path.join(dataDir, name)).toString(8) }).toEqual({ name, mode: '600' });
     }
+    expect(mode(path.join(dataDir, audit))).toBe(0o700);
     expect(logText()).toMatch(/claim [A-Z0-9]{8}/);
     const warning = logText().split('\n').find((line) => line.includes('Others on this machine could read'));
     expect(warning).toContain(`${path.join(dataDir, 'notes.txt')} (0644)`);

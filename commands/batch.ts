@@ -42,8 +42,17 @@ function selected(context: SelectorContext) {
   return { records, described: describeSelector(selector, o.project) };
 }
 
+/**
+ * The preview shows a set resolved now; Confirm must act on that set, not on whatever matches the
+ * selector later. So the options are pinned to the instance ids shown.
+ */
 function preview(context: SelectorContext, verb: string, extra = ''): Reply {
   const { records, described } = selected(context);
+  const o = context.options;
+  o.ids = records.map((record) => record.id).join(' ');
+  o.project = o.gpu = o.label = undefined;
+  o.provider = undefined;
+  o.status = undefined;
   const views = records.map((record) => view(context, record));
   return {
     kind: 'confirm',
@@ -107,7 +116,12 @@ export const batchApplyTemplate = defineCommand({
     // Refuses a Pro template without a licence before anything is rented.
     services.fleet.deployments.template(context.orgId, context.options.template, undefined);
     const { records } = selected(context);
-    const results = await services.fleet.applyTemplate(records, { templateId: context.options.template.toLowerCase(), actor: `${actor.platform}:${actor.userId}` });
+    const results = await services.fleet.applyTemplate(records, {
+      templateId: context.options.template.toLowerCase(),
+      actor: `${actor.platform}:${actor.userId}`,
+      // Replacements' deploy tokens come from the confirmation: pressed twice, each is rented once.
+      ...(context.confirmationId && { confirmationId: context.confirmationId }),
+    });
     return resultsReply('Apply template', results);
   },
 });

@@ -1,14 +1,16 @@
-import { defineCommand } from '../src/core/command.ts';
+import { defineCommand, opt } from '../src/core/command.ts';
 
-/** What a Cancel button runs: nothing happens, and the user is told so. */
+/** What a Cancel button runs: the preview's confirmation can no longer be carried out. */
 export const cancel = defineCommand({
   name: 'cancel',
-  summary: 'Cancel a pending confirmation (nothing is changed)',
-  examples: ['cancel'],
-  options: {},
+  summary: 'Cancel a pending confirmation (nothing is changed); only who asked, or an admin, may',
+  examples: ['cancel', 'cancel k3x9q2m7ab'],
+  options: { id: opt.string('the confirmation, as its Cancel button carries it', { positional: true, maxLength: 64 }) },
   role: 'viewer',
   mutating: false,
   tier: 'free',
-  public: true,
-  run: () => ({ kind: 'info', text: 'Cancelled. Nothing was changed.', data: { cancelled: true } }),
+  async run({ options, services, orgId, actor, role }) {
+    if (options.id) await services.confirmations.cancel(options.id, orgId, actor, role);
+    return { kind: 'info', text: 'Cancelled. Nothing was changed.', data: { cancelled: true } };
+  },
 });

@@ -1,5 +1,6 @@
 import { defineCommand, opt, type CommandContext } from '../src/core/command.ts';
 import type { Reply } from '../src/core/reply.ts';
+import { deployTokenFor, priceRose } from '../src/domain/confirmations.ts';
 import { DEPLOY_TOKEN_PATTERN } from '../src/domain/fleet.ts';
 import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import { offerReference } from '../src/domain/ranking-reference.ts';
@@ -42,8 +43,16 @@ function request(context: DeployContext): DeployRequest {
     diskGb: o.disk,
     name: o.name,
     bidPerHour: o.bid,
-    token: o.token,
+    // A confirmed deploy's token comes from its confirmation: however often it is pressed, one machine.
+    token: o.token ?? (context.confirmationId ? deployTokenFor(context.confirmationId) : undefined),
   };
+}
+
+/** The offer's price went up between the preview and the press: nothing is rented, a new preview is shown. */
+class PriceRoseError extends Error {
+  constructor(readonly plan: DeployPlan) {
+    super('the price rose since the preview');
+  }
 }
 
 function preview(plan: DeployPlan): Reply {
@@ -69,6 +78,20 @@ function preview(plan: DeployPlan): Reply {
   };
 }
 
+/**
+ * Pins what the preview shows: the exact offer (not "the cheapest 4090"), the project, and the price,
+ * so Confirm rents that offer, for that project, and asks again if the price has risen.
+ */
+function pin(context: DeployContext, plan: DeployPlan): void {
+  const { options: o } = context;
+  o.offer = offerReference(plan.offer);
+  o.provider = undefined;
+  o.gpu = undefined;
+  o.count = undefined;
+  o.project = plan.request.projectId;
+  context.pins.pricePerHour = plan.pricePerHour;
+}
+
 export const deploy = defineCommand({
   name: 'deploy',
   summary: 'Rent a GPU machine and start a template on it, with live progress',
@@ -84,25 +107,29 @@ export const deploy = defineCommand({
     // A retried Confirm (same token) joins the deploy already made instead of asking again.
     if (o.token && services.fleet.deployments.existing(context.orgId, o.token)) return undefined;
     const plan = await services.fleet.deployments.plan(request(context));
-    // The Confirm button re-runs the command line built from these options: pinning the exact offer
-    // and a token there means Confirm rents what was shown, and a double click rents it once.
-    o.offer = offerReference(plan.offer);
-    o.provider = undefined;
-    o.gpu = undefined;
-    o.count = undefined;
-    o.token = plan.token;
+    pin(context, plan);
     return preview(plan);
   },
   async run(context) {
     const { services } = context;
     const wanted = request(context);
     const token = wanted.token ?? newDeployToken();
-    const record = await services.fleet.deployments.deploy(
-      context.orgId,
-      token,
-      () => services.fleet.deployments.plan({ ...wanted, token }),
-      (update) => context.progress(progressReply(view(context, update))),
-    );
+    const makePlan = async () => {
+      const plan = await services.fleet.deployments.plan({ ...wanted, token });
+      if (priceRose(context.pins.pricePerHour, plan.pricePerHour)) throw new PriceRoseError(plan);
+      return plan;
+    };
+    let record;
+    try {
+      record = await services.fleet.deployments.deploy(context.orgId, token, makePlan, (update) => context.progress(progressReply(view(context, update))));
+    } catch (error) {
+      if (!(error instanceof PriceRoseError)) throw error;
+      const previewed = context.pins.pricePerHour!;
+      pin(context, error.plan);
+      const again = preview(error.plan);
+      // The new confirmation brings a new token; the one planned here belonged to the old.
+      return { ...again, data: { ...(again.data as object), token: undefined }, text: `The price rose from ${perHour(previewed)} to ${perHour(error.plan.pricePerHour)} since the preview; nothing was rented. ${again.text}` };
+    }
     const instance = view(context, record);
     // The deployer gets the app secret with the ready answer, privately when the channel is shared.
     if (instance.phase === 'ready' || (instance.phase === null && instance.status === 'running')) return withAppSecret(context, record, readyReply(instance));

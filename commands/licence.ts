@@ -12,6 +12,7 @@ export const licenceActivate = defineCommand({
   role: 'admin',
   mutating: true,
   tier: 'free',
+  directOnly: true,
   async run({ options, services, actor }) {
     // One licence covers every org of the install, so only its operators may replace it.
     if (!services.identity.isOperator(actor)) throw new DeniedError('The licence covers every org here, so only an operator of this ComputeHub (an admin of its default org) may activate one.');

@@ -61,6 +61,8 @@ export const destroy = defineCommand({
     const { services } = context;
     const record = findInstance(services.db.data, context.orgId, context.options.id);
     services.fleet.check(record, 'destroy');
+    // Confirm destroys this record, even if another instance takes its name later.
+    context.options.id = record.id;
     const instance = view(context, record);
     return {
       kind: 'confirm',

@@ -10,6 +10,7 @@ import { Vault } from './store/vault.ts';
 import { sealClearSecrets } from './store/seal-secrets.ts';
 import { IdentityService } from './services/identity.ts';
 import { ClaimService } from './services/claim.ts';
+import { ConfirmationService } from './services/confirmations.ts';
 import { LicenceService, SHIPPED_LICENCE_PUBLIC_KEY } from './services/licence.ts';
 import { createChartRenderer, type ChartRenderer } from './services/charts/index.ts';
 import { createFleetService, type FleetService, type ProvidersFor } from './services/fleet/index.ts';
@@ -36,6 +37,8 @@ export interface Services {
   fleet: FleetService;
   /** Live offers across providers (cached, ranked) and price history. */
   market: MarketService;
+  /** Pending confirmations: what each preview pinned, carried out at most once before it expires. */
+  confirmations: ConfirmationService;
   commands: CommandRegistry;
   dataDir: string;
   now: () => Date;
@@ -99,7 +102,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const claim = new ClaimService(db, now);
   const charts = createChartRenderer({ quickchartUrl: config.QUICKCHART_URL, log: log.child({ service: 'charts' }) });
-  const services = { config, log, db, vault, identity, claim, licence, providers, charts, dataDir, now } as Services;
+  const confirmations = new ConfirmationService(db, now, config.CONFIRM_TIMEOUT_SECONDS * 1000);
+  const services = { config, log, db, vault, identity, claim, licence, providers, charts, confirmations, dataDir, now } as Services;
   services.fleet = createFleetService({
     db,
     vault,

@@ -73,6 +73,8 @@ export const configSchema = z.object({
       .optional(),
   ),
   DEPLOY_TIMEOUT_SECONDS: positiveInt(1200, 'a whole number of seconds, e.g. 1200'),
+  /** How long a preview's Confirm button may be pressed. */
+  CONFIRM_TIMEOUT_SECONDS: positiveInt(600, 'a whole number of seconds, e.g. 600'),
   HTTP_TIMEOUT_MS: positiveInt(15_000, 'a whole number of milliseconds, e.g. 15000'),
   PRICES_TTL_SECONDS: positiveInt(300, 'a whole number of seconds, e.g. 300'),
   /** Days of GPU metrics kept at sync resolution, then as hourly means for METRICS_HOURLY_RETENTION_DAYS. */

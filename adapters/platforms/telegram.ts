@@ -183,7 +183,7 @@ class TelegramPlatform implements ChatPlatform {
     if (!line || !pressed) return void (await answer(EXPIRED_BUTTON_TEXT));
     const invocation: Invocation = { line, actor: actorOf(query.from), channel: channelOf(pressed.chat) };
     // Confirm and Cancel settle the message they sit on, so their outcome replaces it.
-    const settlesPrompt = /(^|\s)--yes$/.test(line) || line.trim() === 'cancel';
+    const settlesPrompt = /^(confirm|cancel)(\s|$)/.test(line.trim());
     const slot = this.slot(pressed.chat.id, settlesPrompt ? { messageId: pressed.message_id } : { replyTo: pressed.message_id });
     const running = this.deps.registry.execute(invocation, slot.progress);
     const patience = new AbortController();

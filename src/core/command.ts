@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Operator } from './args.ts';
 import type { ProgressSink, Reply } from './reply.ts';
+import type { Pins } from '../domain/confirmations.ts';
 import type { Role } from '../domain/roles.ts';
 
 export type OptionKind = 'string' | 'number' | 'integer' | 'boolean';
@@ -170,6 +171,13 @@ export interface CommandContext<S extends OptionSpecs = OptionSpecs> {
   projectId: string | undefined;
   /** True when the user confirmed (pressed Confirm, or passed --yes). */
   confirmed: boolean;
+  /**
+   * The confirmation this invocation previews (its id is chosen before the preview is built) or
+   * carries out (Confirm pressed). Undefined when --yes was typed.
+   */
+  confirmationId?: string | undefined;
+  /** What the preview fixed beyond the options (the price shown); read back when Confirm is pressed. */
+  pins: Pins;
   /** Edit the one message that shows this command's progress. */
   progress: ProgressSink;
   services: import('../app.ts').Services;
@@ -194,6 +202,9 @@ export interface CommandDefinition<S extends OptionSpecs = OptionSpecs> {
   /**
    * When set, the command first answers with what it is about to do and Confirm / Cancel buttons;
    * it runs only once confirmed. Return undefined to skip confirmation for this invocation.
+   * The hook pins what it showed: it rewrites the options to canonical targets (instance ids, the
+   * exact offer) and records in `pins` what must not change; Confirm runs exactly that, once. A run
+   * that answers with kind 'confirm' (the price rose) asks again with a fresh confirmation.
    */
   confirm?: (context: CommandContext<S>) => Promise<Reply | undefined> | Reply | undefined;
   run: (context: CommandContext<S>) => Promise<Reply> | Reply;

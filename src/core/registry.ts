@@ -1,16 +1,22 @@
 // The command registry: the one road every invocation takes, whatever platform it came from.
-// parse (one grammar) → find the command → who is asking → validate → role, licence, direct-only
-// → confirmation → run → audit. Handlers only ever see validated options.
+// bounds (rate limit, line length, secrets in shared chats) → parse (one grammar) → find the command
+// → who is asking → validate → role, licence, direct-only → confirmation → run → audit. Handlers only
+// ever see validated options. A Confirm button carries `confirm <id>`: it runs what that preview
+// pinned, once, before it expires.
 import { randomUUID } from 'node:crypto';
-import { parseArgs, quoteValue, type NamedArg, type ParsedArgs } from './args.ts';
-import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, Comparison, OptionSpec, OptionSpecs } from './command.ts';
+import { parseArgs, type ParsedArgs } from './args.ts';
+import { echo, MAX_LINE_CHARACTERS, RateLimiter } from './bounds.ts';
+import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
 import { DeniedError, UsageError, UserError } from './errors.ts';
+import { bindOptions, describeInvocation, usageLine } from './options.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
+import { maskTypedWords, SecretLines } from './secret-lines.ts';
 import { nearest } from './suggest.ts';
 import { hasRole, type Role } from '../domain/roles.ts';
 import type { Services } from '../app.ts';
 import { PRO_FEATURES } from '../services/licence.ts';
 import { scrubSecrets } from '../log.ts';
+import type { PendingConfirmation } from '../store/confirmation-schema.ts';
 
 export interface Invocation {
   /** The command line as typed, e.g. `prices gpu=4090 vram>=24` (a leading / is fine). */
@@ -26,18 +32,15 @@ export interface Execution {
   outcome: Outcome;
   /** The command's full name, once known. */
   command?: string;
-  /** The message carried a secret into a shared channel: the platform should delete it where it can. */
+  /** The message may carry a secret into a shared channel: the platform should delete it where it can. */
   deleteMessage?: boolean;
 }
 
-/**
- * Switches understood on every command. `--json` is for the CLI; chat platforms show JSON as code.
- * `--org=<id>` pins a Confirm button to the org it was shown in (ids like i1 are per org): pressed
- * where another org applies, it does nothing.
- */
-const GLOBAL_FLAGS = ['yes', 'json', 'org'] as const;
+/** Switches understood on every command. `--json` is for the CLI; chat platforms show JSON as code. */
+const GLOBAL_FLAGS = ['yes', 'json'] as const;
 
-const RATE_LIMIT = { burst: 20, perSecond: 1 };
+/** The line a Confirm button carries: `confirm <id>`. Not a command of its own: the registry runs the pinned one. */
+const CONFIRM_WORD = 'confirm';
 
 type AnyDefinition = CommandDefinition<OptionSpecs>;
 
@@ -45,7 +48,8 @@ export class CommandRegistry {
   private readonly byName = new Map<string, AnyDefinition>();
   private readonly groups = new Map<string, CommandGroup>();
   private readonly groupAliases = new Map<string, string>();
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly limiter: RateLimiter;
+  private readonly secretLines: SecretLines;
 
   constructor(
     definitions: readonly AnyDefinition[],
@@ -60,8 +64,13 @@ export class CommandRegistry {
       if (this.byName.has(definition.name)) throw new Error(`Command ${definition.name} is defined twice`);
       const [head, sub] = definition.name.split(' ');
       if (sub && !this.groups.has(head!)) throw new Error(`Command ${definition.name} has no group ${head}`);
+      const secret = Object.values(definition.options).some((option) => option.secret);
+      // Pending confirmations are stored; a secret would be written in clear.
+      if (definition.confirm && secret) throw new Error(`Command ${definition.name} takes a secret, so it cannot ask for confirmation`);
       this.byName.set(definition.name, definition);
     }
+    this.secretLines = new SecretLines(definitions, groups);
+    this.limiter = new RateLimiter(undefined, () => services.now().getTime());
   }
 
   /** Every command, in definition order. */
@@ -90,30 +99,45 @@ export class CommandRegistry {
   }
 
   usage(definition: AnyDefinition): string {
-    const parts = [definition.name];
-    for (const [key, option] of Object.entries(definition.options)) {
-      const shown = option.positional || option.rest ? `<${key}${option.rest ? '...' : ''}>` : option.compare ? `${key}>=${option.placeholder}` : `${key}=${option.placeholder}`;
-      parts.push(option.required ? shown : `[${shown}]`);
-    }
-    if (definition.confirm) parts.push('[--yes]');
-    return parts.join(' ');
+    return usageLine(definition);
   }
 
   async execute(invocation: Invocation, progress: ProgressSink = async () => undefined): Promise<Execution> {
     const started = Date.now();
+    // Decided from the raw line, before anything else: whoever sent it, whatever becomes of it.
+    const carriesSecret = invocation.channel.kind === 'shared' && this.secretLines.carriesSecret(invocation.line);
     let definition: AnyDefinition | undefined;
+    let execution: Execution;
     try {
-      const parsed = parseArgs(invocation.line);
-      const found = this.resolve(parsed);
-      definition = found.definition;
-      const execution = await this.run(found.definition, found.rest, invocation, progress);
-      this.services.log.info({ command: definition.name, outcome: execution.outcome, ms: Date.now() - started, platform: invocation.channel.platform }, 'command');
-      return execution;
+      execution = await this.bounded(invocation, async () => {
+        const parsed = parseArgs(invocation.line);
+        if (this.canonicalHead(parsed.positionals[0] ?? '') === CONFIRM_WORD) return this.carryOut(parsed, invocation, progress, (found) => (definition = found));
+        const found = this.resolve(parsed);
+        definition = found.definition;
+        return this.run(found.definition, found.rest, invocation, progress);
+      });
     } catch (error) {
-      const execution = this.failure(error, definition);
-      this.services.log.info({ command: definition?.name, outcome: execution.outcome, ms: Date.now() - started, platform: invocation.channel.platform }, 'command');
-      return execution;
+      execution = this.failure(error, definition);
     }
+    this.services.log.info({ command: execution.command ?? definition?.name, outcome: execution.outcome, ms: Date.now() - started, platform: invocation.channel.platform }, 'command');
+    if (!carriesSecret) return execution;
+    const { reply: answer } = execution;
+    return { ...execution, reply: answer.text ? { ...answer, text: maskTypedWords(answer.text, invocation.line) } : answer, deleteMessage: true };
+  }
+
+  /** The per-person rate limit and the line cap, checked before the line is even parsed. */
+  private async bounded(invocation: Invocation, work: () => Promise<Execution>): Promise<Execution> {
+    const { actor, line } = invocation;
+    if (actor.platform !== 'console' && !this.limiter.take(`${actor.platform}:${actor.userId}`)) {
+      return { outcome: 'denied', reply: reply.error('You are sending commands faster than I can take them. Wait a few seconds and try again.') };
+    }
+    if (line.length > MAX_LINE_CHARACTERS) {
+      return {
+        outcome: 'usage',
+        reply: reply.error(`That line is ${line.length.toLocaleString('en-US')} characters long; a command may be at most ${MAX_LINE_CHARACTERS.toLocaleString('en-US')}. Nothing was run. Shorten it (e.g. fewer ids per batch).`),
+      };
+    }
+    return work();
   }
 
   private canonicalHead(word: string): string {
@@ -135,29 +159,46 @@ export class CommandRegistry {
       if (group.defaultSubcommand && !guess) {
         return { definition: this.byName.get(`${head} ${group.defaultSubcommand}`)!, rest: { ...parsed, positionals: others } };
       }
-      const problem = typed ? `'${head}' has no subcommand '${typed}'.` : `'${head}' needs a subcommand.`;
+      const problem = typed ? `'${head}' has no subcommand '${echo(typed)}'.` : `'${head}' needs a subcommand.`;
       throw new UsageError(`${problem}${guess ? ` Did you mean '${head} ${guess}'?` : ''} Choose one of: ${subs.map((sub) => `${head} ${sub}`).join(', ')}.`);
     }
     const definition = this.byName.get(head);
     if (!definition) {
       const names = [...this.groups.keys(), ...this.groupAliases.keys(), ...[...this.byName.keys()].filter((name) => !name.includes(' '))];
       const guess = nearest(head, names);
-      throw new UsageError(`Unknown command '${head}'.${guess ? ` Did you mean '${this.groupAliases.get(guess) ?? guess}'?` : ''} Type 'help' to see every command.`);
+      throw new UsageError(`Unknown command '${echo(head)}'.${guess ? ` Did you mean '${this.groupAliases.get(guess) ?? guess}'?` : ''} Type 'help' to see every command.`);
     }
     return { definition, rest: { ...parsed, positionals: others } };
   }
 
-  private async run(definition: AnyDefinition, parsed: ParsedArgs, invocation: Invocation, progress: ProgressSink): Promise<Execution> {
+  /** Runs `confirm <id>`: the command its preview pinned, with the pinned options, at most once. */
+  private async carryOut(parsed: ParsedArgs, invocation: Invocation, progress: ProgressSink, found: (definition: AnyDefinition) => void): Promise<Execution> {
+    const { confirmations, identity } = this.services;
+    const access = identity.resolve(invocation.actor, invocation.channel);
+    const id = parsed.positionals[1] ?? '';
+    const pending = confirmations.find(id, access?.orgId);
+    const elsewhere = pending ? undefined : confirmations.orgOf(id);
+    if (elsewhere) return this.deny(elsewhere.command, this.otherOrgButton(invocation, elsewhere.orgId, access?.orgId));
+    const definition = pending && this.byName.get(pending.command);
+    const problem = confirmations.unusable(definition ? pending : undefined);
+    if (problem) {
+      // A second press must not replace the result the first one showed: it is told to the presser alone.
+      return { command: pending?.command, outcome: problem.problem === 'confirmed' ? 'denied' : 'failed', reply: reply.error(problem.message) };
+    }
+    found(definition!);
+    return this.run(definition!, { positionals: [], named: [], flags: new Map() }, invocation, progress, pending);
+  }
+
+  /** Runs a command; `pending` is the confirmation being carried out, whose pinned options replace the typed ones. */
+  private async run(definition: AnyDefinition, parsed: ParsedArgs, invocation: Invocation, progress: ProgressSink, pending?: PendingConfirmation): Promise<Execution> {
     const { services } = this;
     const name = definition.name;
     for (const flag of parsed.flags.keys()) {
       if (!(GLOBAL_FLAGS as readonly string[]).includes(flag)) {
-        throw new UsageError(`Unknown switch --${flag}. Switches every command takes: --yes (skip the confirmation), --json (machine-readable output).\nUsage: ${this.usage(definition)}`);
+        throw new UsageError(`Unknown switch --${echo(flag)}. Switches every command takes: --yes (skip the confirmation), --json (machine-readable output).\nUsage: ${this.usage(definition)}`);
       }
     }
     const access = services.identity.resolve(invocation.actor, invocation.channel);
-    const pinned = parsed.flags.get('org');
-    if (pinned !== undefined && pinned !== access?.orgId) return this.deny(name, this.otherOrgButton(invocation, String(pinned), access?.orgId));
     if (!access && !definition.public) {
       return this.deny(name, 'You are not a member of any ComputeHub org here. Ask an admin to add you (member add), or to bind this channel (org bind).');
     }
@@ -166,10 +207,7 @@ export class CommandRegistry {
       if (definition.mutating && access) {
         await services.identity.audit({ orgId: access.orgId, actor: invocation.actor, command: name, args: name, result: 'refused', message: 'not in a direct message' });
       }
-      return {
-        ...this.deny(name, `'${name}' carries a secret, so it only works in a direct message with the bot. Send it to me privately; nothing was saved.`),
-        deleteMessage: true,
-      };
+      return this.deny(name, `'${name}' carries a secret, so it only works in a direct message with the bot. Send it to me privately; nothing was saved.`);
     }
     const orgId = access?.orgId ?? '';
     const role = access?.role ?? 'viewer';
@@ -177,19 +215,22 @@ export class CommandRegistry {
     const refusal = access ? this.refusal(definition, role) : undefined;
     let options: Record<string, unknown>;
     try {
-      options = this.bind(definition, parsed);
+      options = pending ? { ...pending.options } : bindOptions(definition, parsed);
     } catch (error) {
       if (!refusal) throw error;
       options = {};
     }
+    const confirmedNote = pending && `confirmation ${pending.id}, previewed by ${pending.owner.displayName}`;
     const audit = (result: 'ok' | 'refused' | 'error', message?: string) =>
-      definition.mutating && access ? services.identity.audit({ orgId, actor: invocation.actor, command: name, args: this.describe(definition, options), result, message }) : Promise.resolve();
+      definition.mutating && access
+        ? services.identity.audit({ orgId, actor: invocation.actor, command: name, args: describeInvocation(definition, options), result, message: [confirmedNote, message].filter(Boolean).join('; ') || undefined })
+        : Promise.resolve();
     if (refusal) {
       await audit('refused', refusal.audit);
       return this.deny(name, refusal.message);
     }
-    if (invocation.actor.platform !== 'console' && !this.takeToken(`${invocation.actor.platform}:${invocation.actor.userId}`)) {
-      return this.deny(name, 'You are sending commands faster than I can take them. Wait a few seconds and try again.');
+    if (pending && !(await services.confirmations.take(pending, invocation.actor))) {
+      return this.deny(name, services.confirmations.unusable(pending)?.message ?? 'This confirmation was already used.');
     }
     const context: CommandContext = {
       options,
@@ -198,30 +239,26 @@ export class CommandRegistry {
       orgId,
       role,
       projectId: access?.projectId,
-      confirmed: parsed.flags.has('yes'),
+      confirmed: pending !== undefined || parsed.flags.has('yes'),
+      confirmationId: pending?.id,
+      pins: { ...pending?.pins },
       progress,
       services,
     };
     if (definition.confirm && !context.confirmed) {
+      const previewLine = describeInvocation(definition, options);
+      context.confirmationId = services.confirmations.newId();
       const preview = await definition.confirm(context);
-      if (preview) {
-        const line = `${this.describe(definition, options)} --org=${orgId} --yes`;
-        return {
-          command: name,
-          outcome: 'confirm',
-          reply: {
-            ...preview,
-            kind: 'confirm',
-            buttons: [
-              { label: 'Confirm', command: line, style: 'danger' },
-              { label: 'Cancel', command: 'cancel', style: 'secondary' },
-            ],
-          },
-        };
-      }
+      if (preview) return this.ask(definition, context, preview, previewLine);
+      context.confirmationId = undefined;
     }
     try {
       const result = await definition.run(context);
+      if (result.kind === 'confirm') {
+        // What was pinned no longer holds (the price rose): a fresh preview, a fresh confirmation.
+        context.confirmationId = services.confirmations.newId();
+        return this.ask(definition, context, result, pending?.previewLine ?? describeInvocation(definition, options));
+      }
       await audit(result.kind === 'error' ? 'error' : 'ok', result.kind === 'error' ? result.text : undefined);
       return { command: name, outcome: result.kind === 'error' ? 'failed' : 'ok', reply: result };
     } catch (error) {
@@ -237,6 +274,36 @@ export class CommandRegistry {
     const shown = name(pinned);
     const here = name(current);
     return `This button was shown for ${shown ? `org ${shown}` : 'another org'}${here ? `; here org ${here} applies` : ''}, so nothing was done. Run the command again where you mean it (in direct messages, org use <name> switches your org).`;
+  }
+
+  /** Stores what the preview pinned and answers with it and its Confirm / Cancel buttons. */
+  private async ask(definition: AnyDefinition, context: CommandContext, preview: Reply, previewLine: string): Promise<Execution> {
+    const { confirmations } = this.services;
+    const pending = await confirmations.create({
+      id: context.confirmationId!,
+      orgId: context.orgId,
+      owner: context.actor,
+      command: definition.name,
+      previewLine,
+      line: describeInvocation(definition, context.options),
+      options: context.options,
+      pins: context.pins,
+    });
+    const minutes = Math.round(confirmations.lifetimeMs / 60_000);
+    const note = `Confirm within ${minutes} minutes: it does exactly what is shown, once.`;
+    return {
+      command: definition.name,
+      outcome: 'confirm',
+      reply: {
+        ...preview,
+        kind: 'confirm',
+        footer: preview.footer ? `${preview.footer} · ${note}` : note,
+        buttons: [
+          { label: 'Confirm', command: `${CONFIRM_WORD} ${pending.id}`, style: 'danger' },
+          { label: 'Cancel', command: `cancel ${pending.id}`, style: 'secondary' },
+        ],
+      },
+    };
   }
 
   /** Why this role (or this edition) may not run the command, if it may not. */
@@ -282,88 +349,5 @@ export class CommandRegistry {
       outcome: 'failed',
       reply: reply.error(`Something went wrong inside ComputeHub while running '${command ?? 'that command'}' (error ${errorId}). It has been logged; try again, and report it if it persists.`),
     };
-  }
-
-  /** Turns parsed words into validated option values, or a UsageError naming the argument. */
-  private bind(definition: AnyDefinition, parsed: ParsedArgs): Record<string, unknown> {
-    const specs = Object.entries(definition.options);
-    const byKey = new Map<string, [string, OptionSpec]>();
-    for (const entry of specs) {
-      byKey.set(entry[0].toLowerCase(), entry);
-      for (const alias of entry[1].aliases) byKey.set(alias.toLowerCase(), entry);
-    }
-    const raw = new Map<string, NamedArg[]>();
-    for (const arg of parsed.named) {
-      const entry = byKey.get(arg.key);
-      if (!entry) {
-        const guess = nearest(arg.key, byKey.keys());
-        const known = specs.length ? ` Options: ${specs.map(([key]) => key).join(', ')}.` : ` '${definition.name}' takes no options.`;
-        throw new UsageError(`Unknown option '${arg.key}'.${guess ? ` Did you mean '${guess}'?` : known}`);
-      }
-      const [key, option] = entry;
-      if (arg.op !== '=' && !option.compare) throw new UsageError(`'${key}' takes ${key}=${option.placeholder}, not '${arg.op}'.`);
-      const list = raw.get(key) ?? [];
-      if (list.length > 0 && !option.compare) throw new UsageError(`'${key}' is given twice. Give it once.`);
-      list.push({ ...arg, key });
-      raw.set(key, list);
-    }
-    const positionalSpecs = specs.filter(([, option]) => option.positional || option.rest);
-    const words = [...parsed.positionals];
-    for (const [key, option] of positionalSpecs) {
-      if (words.length === 0 || raw.has(key)) continue;
-      const value = option.rest ? words.splice(0).join(' ') : words.shift()!;
-      raw.set(key, [{ key, op: '=', value }]);
-    }
-    if (words.length > 0) {
-      throw new UsageError(`I don't know what '${words[0]}' means here. Named values are written key=value.`);
-    }
-    const values: Record<string, unknown> = {};
-    for (const [key, option] of specs) {
-      const given = raw.get(key);
-      if (!given) {
-        if (option.required) throw new UsageError(`'${key}' is missing: ${option.description}.`);
-        values[key] = undefined;
-        continue;
-      }
-      const parse = (value: string) => {
-        const result = option.schema.safeParse(value);
-        if (!result.success) {
-          const shown = option.secret ? '' : ` (got '${value.length > 40 ? `${value.slice(0, 40)}…` : value}')`;
-          throw new UsageError(`'${key}': ${result.error.issues[0]?.message ?? 'invalid value'}${shown}.`);
-        }
-        return result.data;
-      };
-      values[key] = option.compare
-        ? given.map((arg): Comparison => ({ op: arg.op, value: parse(arg.value) as number }))
-        : parse(given[0]!.value);
-    }
-    return values;
-  }
-
-  /** The invocation in canonical form, with secrets masked: used in audit entries and Confirm buttons. */
-  private describe(definition: AnyDefinition, values: Record<string, unknown>): string {
-    const parts = [definition.name];
-    for (const [key, option] of Object.entries(definition.options)) {
-      const value = values[key];
-      if (value === undefined) continue;
-      if (option.secret) {
-        parts.push(`${key}=***`);
-        continue;
-      }
-      const list = option.compare ? (value as Comparison[]) : [{ op: '=', value }];
-      for (const item of list) parts.push(`${key}${item.op}${quoteValue(String(item.value))}`);
-    }
-    return parts.join(' ');
-  }
-
-  private takeToken(key: string): boolean {
-    const now = Date.now();
-    const bucket = this.buckets.get(key) ?? { tokens: RATE_LIMIT.burst, at: now };
-    bucket.tokens = Math.min(RATE_LIMIT.burst, bucket.tokens + ((now - bucket.at) / 1000) * RATE_LIMIT.perSecond);
-    bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
   }
 }

@@ -16,18 +16,25 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Longer words are no typo of any name we know, and comparing them would cost time per character. */
+export const MAX_SUGGESTED_WORD = 64;
+
 /** The closest candidate within a distance that still reads as a typo, or undefined. */
 export function nearest(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length > MAX_SUGGESTED_WORD) return undefined;
   const word = input.toLowerCase();
+  const allowed = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = candidate.startsWith(word) && word.length >= 2 ? 0.5 : editDistance(word, candidate.toLowerCase());
+    const prefix = candidate.startsWith(word) && word.length >= 2;
+    // Lengths further apart than the allowance can never be close enough: skip the table.
+    if (!prefix && Math.abs(candidate.length - word.length) > allowed) continue;
+    const distance = prefix ? 0.5 : editDistance(word, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(1, Math.floor(word.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }

@@ -4,6 +4,7 @@
 // file; sections added with a default need no migration.
 import { z } from 'zod';
 import { ROLES } from '../domain/roles.ts';
+import { pendingConfirmationSchema } from './confirmation-schema.ts';
 import { instanceRecordSchema, ledgerEntrySchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
 
 export const SCHEMA_VERSION = 3;
@@ -99,6 +100,7 @@ export const dbSchema = z.object({
   templates: z.array(orgTemplateSchema).default([]),
   projectChoices: z.array(projectChoiceSchema).default([]),
   orgChoices: z.array(orgChoiceSchema).default([]),
+  confirmations: z.array(pendingConfirmationSchema).default([]),
 });
 
 export type Database = z.infer<typeof dbSchema>;
@@ -130,5 +132,6 @@ export function emptyDatabase(now: Date): Database {
     templates: [],
     projectChoices: [],
     orgChoices: [],
+    confirmations: [],
   };
 }

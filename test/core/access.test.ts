@@ -34,8 +34,8 @@ const storeKey = defineCommand({
 });
 
 /** An app with a real provider key configured, so Pro is not unlocked by the simulator trial. */
-async function teamApp(extra: Record<string, string> = {}, licencePublicKey?: string) {
-  const app = await testApp({ VAST_API_KEY: TEST_SECRETS.vastKey, COMPUTEHUB_ADMINS: `slack:${admin.userId}`, ...extra }, { commands: [proReport, storeKey], licencePublicKey });
+async function teamApp(extra: Record<string, string> = {}, licencePublicKey?: string, now?: () => Date) {
+  const app = await testApp({ VAST_API_KEY: TEST_SECRETS.vastKey, COMPUTEHUB_ADMINS: `slack:${admin.userId}`, ...extra }, { commands: [proReport, storeKey], licencePublicKey, ...(now && { now }) });
   await app.services.db.update((data) => {
     data.members.push({ orgId: 'default', platform: 'slack', userId: viewer.userId, displayName: viewer.displayName, role: 'viewer', addedAt: new Date().toISOString() });
     data.channels.push({ platform: 'slack', channelId: room.id, orgId: 'default', projectId: 'default', boundAt: new Date().toISOString(), boundBy: 'test' });
@@ -45,10 +45,13 @@ async function teamApp(extra: Record<string, string> = {}, licencePublicKey?: st
 
 describe('roles', () => {
   it('refuses every mutating command to a viewer, and audits each refusal', async () => {
-    const app = await teamApp();
+    // One command every two seconds keeps the viewer inside the per-person rate limit.
+    let clock = Date.now();
+    const app = await teamApp({}, undefined, () => new Date(clock));
     const mutating = app.services.commands.definitions().filter((definition) => definition.mutating);
     expect(mutating.length).toBeGreaterThan(0);
     for (const definition of mutating) {
+      clock += 2_000;
       const result = await app.run(definition.examples[0]!, { actor: viewer, channel: definition.directOnly ? direct : room });
       expect(result.outcome, definition.name).toBe('denied');
       expect(result.reply.text).toMatch(/needs the (dev|admin) role; you are a viewer/);

@@ -101,13 +101,14 @@ describe('one machine per deploy', () => {
     expect(preview.outcome).toBe('confirm');
     expect(preview.reply.title).toMatch(/^Rent 1× RTX 4090 on \w+ for \$\d+\.\d+\/h\?$/);
     const confirm = preview.reply.buttons!.find((button) => button.label === 'Confirm')!.command;
-    expect(confirm).toMatch(/offer=\S+:\S+/);
-    expect(confirm).toMatch(/token=[a-z0-9]{10}/);
-    const shown = (preview.reply.data as { offer: string; pricePerHour: number });
+    expect(confirm).toMatch(/^confirm [a-z0-9]{10}$/);
+    const shown = (preview.reply.data as { offer: string; pricePerHour: number; token: string });
     const [first, second] = await world.drive(Promise.all([world.app.run(confirm), world.app.run(confirm)]));
     expect(first.outcome).toBe('ok');
-    expect((second.reply.data as InstanceView).id).toBe((first.reply.data as InstanceView).id);
+    expect(second.outcome).toBe('denied');
+    expect(second.reply.text).toMatch(/^Already done: 'deploy offer=\S+:\S+ .*' was confirmed/);
     expect((first.reply.data as InstanceView).pricePerHour).toBeCloseTo(shown.pricePerHour, 3);
+    expect(world.app.services.db.data.instances.find((record) => record.id === (first.reply.data as InstanceView).id)!.deployToken).toBe(shown.token);
     expect(liveMachines(world.sim)).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 // Batch operations: one action over a set of instances. Each provider's share runs one at a time
 // (its rate limits hold, and its adapter paces calls); providers run side by side.
 import { UserError } from '../../core/errors.ts';
+import { deployTokenFor } from '../../domain/confirmations.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import { newDeployToken, type DeployService } from './deploy.ts';
@@ -42,6 +43,13 @@ export function runLifecycleBatch(context: FleetContext, records: readonly Insta
   });
 }
 
+export interface ApplyTemplateRequest {
+  templateId: string;
+  actor: string;
+  /** The confirmation carried out: each replacement's deploy token is derived from it. */
+  confirmationId?: string;
+}
+
 /**
  * Redeploys each instance with the template on the same provider and GPU, then destroys the old one
  * once the new one is ready. A replacement that fails leaves the old instance untouched.
@@ -50,12 +58,12 @@ export function runApplyTemplate(
   context: FleetContext,
   deployments: DeployService,
   records: readonly InstanceRecord[],
-  request: { templateId: string; actor: string },
+  request: ApplyTemplateRequest,
 ): Promise<BatchResult[]> {
   return perProvider(records, async (record) => {
     try {
       if (record.destroyedAt) throw new UserError(`${record.id} is already ${record.status}.`);
-      const token = newDeployToken();
+      const token = request.confirmationId ? deployTokenFor(request.confirmationId, record.id) : newDeployToken();
       const replacement = await deployments.deploy(
         record.orgId,
         token,

@@ -9,7 +9,7 @@ import { applyAction, checkAction, type LifecycleAction } from './lifecycle.ts';
 import type { CachedOffers } from './offers.ts';
 import type { ProvidersFor } from './providers.ts';
 import { syncFleet, type SyncReport } from './sync.ts';
-import { runApplyTemplate, runLifecycleBatch } from './batch.ts';
+import { runApplyTemplate, runLifecycleBatch, type ApplyTemplateRequest } from './batch.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 
 export interface FleetServiceOptions {
@@ -57,7 +57,7 @@ export function createFleetService(options: FleetServiceOptions) {
     check: (record: InstanceRecord, action: LifecycleAction) => checkAction(context, record, action),
     apply: (record: InstanceRecord, action: LifecycleAction) => applyAction(context, record, action),
     batch: (records: readonly InstanceRecord[], action: LifecycleAction) => runLifecycleBatch(context, records, action),
-    applyTemplate: (records: readonly InstanceRecord[], request: { templateId: string; actor: string }) => runApplyTemplate(context, deployments, records, request),
+    applyTemplate: (records: readonly InstanceRecord[], request: ApplyTemplateRequest) => runApplyTemplate(context, deployments, records, request),
     /** Stops deploy loops so the process can exit; a restarted bot resumes them by token. */
     close: () => stop.abort(),
   };

@@ -53,6 +53,27 @@ export class ProviderError extends UserError {
   readonly code: string | undefined;
 }
 
+/** The provider's answer was larger than ComputeHub reads; it stopped reading without keeping it. */
+export class ResponseTooLargeError extends ProviderError {
+  constructor(
+    provider: ProviderName,
+    readonly limitBytes: number,
+    what: string,
+  ) {
+    super(
+      provider,
+      'bad-response',
+      `${PROVIDER_LABELS[provider]} sent an answer larger than ${formatMegabytes(limitBytes)} (${what}), so ComputeHub stopped reading it and used none of it. Narrow the request (for a search: gpu=, region=, a price limit) or try again later.`,
+    );
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+function formatMegabytes(bytes: number): string {
+  const megabytes = bytes / (1024 * 1024);
+  return megabytes >= 1 ? `${Math.round(megabytes)} MB` : `${bytes} bytes`;
+}
+
 /** The provider cannot do this at all; the message names the alternative. */
 export class UnsupportedError extends ProviderError {
   constructor(

@@ -2,10 +2,11 @@
 // per-endpoint minimum intervals), a timeout, retries with jittered backoff for 429 / 5xx / transport
 // errors honouring Retry-After, provider errors detected even on HTTP 200, and a circuit breaker.
 // The API key travels only in headers; it is registered as a secret and never put in a message.
+// Answers are read up to a size limit and dropped beyond it, so one huge answer cannot exhaust memory.
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { registerSecret, type Logger } from '../../src/log.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import { PROVIDER_KEY_VARIABLES, PROVIDER_LABELS, ProviderError, providerDetail, type ProviderErrorKind } from './errors.ts';
+import { PROVIDER_KEY_VARIABLES, PROVIDER_LABELS, ProviderError, providerDetail, ResponseTooLargeError, type ProviderErrorKind } from './errors.ts';
 import { backoffMs, isRetryableForUnsafe, isRetryableStatus, parseRetryAfter, type BackoffPolicy } from './retry.ts';
 import { IntervalGate, Semaphore, type EndpointIntervals } from './throttle.ts';
 import type { ProviderName } from './types.ts';
@@ -53,6 +54,8 @@ export interface HttpClientOptions {
   waitScale?: number;
   breaker?: { threshold: number; cooldownMs: number };
   dispatcher?: Dispatcher;
+  /** The largest answer read, in bytes (default 128 MiB); a larger one fails with ResponseTooLargeError. */
+  maxBodyBytes?: number;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -72,6 +75,8 @@ export interface HttpRequest {
   expect?: number[];
   /** Overrides the client's timeout for a call known to be slow. */
   timeoutMs?: number;
+  /** Overrides the client's answer size limit for a call known to answer big. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {
@@ -82,6 +87,8 @@ export interface HttpResponse {
 }
 
 const DEFAULTS = {
+  // A complete 20,000-offer Vast search from the simulator weighs about 33 MB: four times that.
+  maxBodyBytes: 128 * 1024 * 1024,
   retries: 3,
   backoff: { baseMs: 300, maxMs: 8_000 },
   maxRetryAfterMs: 60_000,
@@ -173,7 +180,11 @@ export class ProviderHttpClient {
         signal: controller.signal,
         dispatcher: this.options.dispatcher,
       });
-      const text = await response.body.text();
+      const text = await this.readBody(response, request);
+      if (text === undefined) {
+        this.log.warn({ ...logFields, status: response.statusCode, limitBytes: this.maxBodyBytes(request) }, `${this.label} ${request.endpoint} answer too large; dropped`);
+        return { retryable: false, error: new ResponseTooLargeError(this.provider, this.maxBodyBytes(request), `${request.method} ${request.path}`) };
+      }
       const simulated = headerValue(response.headers[SIMULATED_HEADER]) === '1';
       this.log.debug({ ...logFields, status: response.statusCode, ms: Date.now() - started }, `${this.label} ${request.endpoint} → ${response.statusCode}`);
       return this.interpret(request, idempotent, response.statusCode, text, simulated, response.headers['retry-after']);
@@ -203,6 +214,31 @@ export class ProviderHttpClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private maxBodyBytes(request: HttpRequest): number {
+    return request.maxBodyBytes ?? this.options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  }
+
+  /** The answer as text, or undefined when it is larger than the limit (then it is dropped unread). */
+  private async readBody(response: Dispatcher.ResponseData, request: HttpRequest): Promise<string | undefined> {
+    const limit = this.maxBodyBytes(request);
+    const declared = Number(headerValue(response.headers['content-length']));
+    if (declared > limit) {
+      response.body.destroy();
+      return undefined;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        response.body.destroy();
+        return undefined;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   private interpret(

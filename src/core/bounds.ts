@@ -5,7 +5,7 @@
 export const MAX_LINE_CHARACTERS = 4_000;
 
 /** Longest piece of what someone typed that is ever echoed back in a reply. */
-const ECHO_CHARACTERS = 40;
+export const ECHO_CHARACTERS = 40;
 
 /** A word as it may be quoted back: long ones are cut, so a reply never repeats a pasted blob. */
 export function echo(word: string): string {

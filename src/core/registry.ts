@@ -10,7 +10,7 @@ import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, O
 import { DeniedError, UsageError, UserError } from './errors.ts';
 import { bindOptions, describeInvocation, usageLine } from './options.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
-import { maskTypedWords, SecretLines } from './secret-lines.ts';
+import { SecretLines } from './secret-lines.ts';
 import { nearest } from './suggest.ts';
 import { hasRole, type Role } from '../domain/roles.ts';
 import type { Services } from '../app.ts';
@@ -122,7 +122,7 @@ export class CommandRegistry {
     this.services.log.info({ command: execution.command ?? definition?.name, outcome: execution.outcome, ms: Date.now() - started, platform: invocation.channel.platform }, 'command');
     if (!carriesSecret) return execution;
     const { reply: answer } = execution;
-    return { ...execution, reply: answer.text ? { ...answer, text: maskTypedWords(answer.text, invocation.line) } : answer, deleteMessage: true };
+    return { ...execution, reply: answer.text ? { ...answer, text: this.secretLines.mask(answer.text, invocation.line) } : answer, deleteMessage: true };
   }
 
   /** The per-person rate limit and the line cap, checked before the line is even parsed. */

@@ -3,6 +3,7 @@
 // line that does not parse, comes from a stranger or is refused is treated the same way: in a shared
 // chat the platform deletes it.
 import type { CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
+import { ECHO_CHARACTERS } from './bounds.ts';
 import { editDistance, MAX_SUGGESTED_WORD } from './suggest.ts';
 
 /** Only the first words matter; a pasted blob is not read further. */
@@ -35,9 +36,13 @@ function firstWords(line: string): string[] {
 
 export class SecretLines {
   private readonly commands: SecretCommand[] = [];
+  /** Every command word: never taken for a secret when a reply is masked. */
+  private readonly commandWords = new Set<string>();
 
   constructor(definitions: readonly CommandDefinition<OptionSpecs>[], groups: readonly CommandGroup[]) {
+    for (const group of groups) for (const word of [group.name, ...(group.aliases ?? [])]) this.commandWords.add(word);
     for (const definition of definitions) {
+      for (const word of definition.name.split(' ')) this.commandWords.add(word);
       const takesSecret = definition.directOnly || Object.values(definition.options).some((option) => option.secret);
       if (!takesSecret) continue;
       const [head, sub] = definition.name.split(' ') as [string, string | undefined];
@@ -59,15 +64,16 @@ export class SecretLines {
       return !command.siblings.some((sibling) => near(second, sibling));
     });
   }
-}
 
-/** Replaces every long word of the line (a possible secret) wherever the text repeats it. */
-export function maskTypedWords(text: string, line: string): string {
-  let masked = text;
-  for (const word of line.split(/\s+/)) {
-    if (word.length < MASKED_FROM) continue;
-    // Echoes are cut to a prefix, so the prefix is what may appear.
-    for (const piece of new Set([word, word.slice(0, 40), ...word.split('=').filter((part) => part.length >= MASKED_FROM)])) masked = masked.split(piece).join('***');
+  /** Replaces every long word of the line (a possible secret) wherever the text repeats it. */
+  mask(text: string, line: string): string {
+    let masked = text;
+    for (const word of line.split(/\s+/)) {
+      if (word.length < MASKED_FROM || this.commandWords.has(word.replace(/^\//, '').toLowerCase())) continue;
+      // Echoes are cut to a prefix, so the prefix is what may appear; key=value is masked by its value.
+      const pieces = [word, word.slice(0, ECHO_CHARACTERS), ...word.split('=').filter((part) => part.length >= MASKED_FROM)];
+      for (const piece of new Set(pieces)) masked = masked.split(piece).join('***');
+    }
+    return masked;
   }
-  return masked;
 }

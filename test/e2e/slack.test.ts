@@ -230,7 +230,7 @@ describe('Slack: roles and confirmation', () => {
     const call = await fake.waitFor(() => fake.callsTo('chat.postMessage').find((candidate) => String(candidate.args.text).includes('About to destroy box-1')), 'the confirmation');
     const ts = call.result.ts as string;
     const confirm = findButton(call.args.blocks, 'Confirm');
-    expect(call.args.blocks.find((block: any) => block.type === 'actions').elements[0]).toMatchObject({ style: 'danger', value: 'cmd:sx-zap target=box-1 --org=default --yes' });
+    expect(call.args.blocks.find((block: any) => block.type === 'actions').elements[0]).toMatchObject({ style: 'danger', value: expect.stringMatching(/^cmd:confirm [a-z0-9]{10}$/) });
 
     const byBob = await slack.press(confirm, BOB, OPS, { ts });
     const refusal = await fake.waitFor(() => fake.responses.find((post) => byBob.responseUrl.endsWith(post.id)), 'the refusal');
@@ -277,6 +277,16 @@ describe('Slack: secrets typed in a shared channel', () => {
     const secret = await fake.waitFor(() => fake.responses.find((post) => delivered.responseUrl.endsWith(post.id) && JSON.stringify(post.body).includes('sl-app-secret-42')), 'the private secret');
     expect(secret.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(fake.messages.some((message) => JSON.stringify(message).includes('sl-app-secret-42'))).toBe(false);
+  });
+
+  it('tries to delete a mention that nearly names a secret command, even from a stranger, and says what happened', async () => {
+    const stranger = { id: 'USTRANGE', name: 'sam' };
+    const typed = fake.userMessage(OUTSIDE.id, stranger.id, `<@${FAKE_BOT.userId}> provder add vast ${secret}`);
+    await slack.event({ type: 'app_mention', user: stranger.id, text: typed.text, ts: typed.ts, channel: OUTSIDE.id });
+    const ephemeral = await fake.waitFor(() => fake.callsTo('chat.postEphemeral').find((call) => call.args.user === stranger.id), 'the private answer');
+    expect(ephemeral.args.text).toContain('could not delete your message');
+    expect(ephemeral.args.text).not.toContain(secret);
+    expect(fake.callsTo('chat.delete').find((call) => call.args.ts === typed.ts)).toBeDefined();
   });
 
   it('refuses the slash command in a channel privately, stores nothing', async () => {

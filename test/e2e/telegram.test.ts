@@ -294,6 +294,28 @@ describe('Telegram platform', () => {
     expect(state.stored).toEqual([PROVIDER_KEY]);
   });
 
+  it('deletes a line that nearly names a secret command, whoever sent it and whether or not it parsed', async () => {
+    const licenceKey = `CH1.${PROVIDER_KEY}`;
+    for (const [from, text] of [
+      [STRANGER, `/provder add vast ${PROVIDER_KEY}`],
+      [VIEWER, `/licence activat ${licenceKey}`],
+      [VIEWER, `/licence activate ${licenceKey}`],
+      [STRANGER, `/provider vast ${PROVIDER_KEY}`],
+    ] as const) {
+      const { call, sent, mark } = await say(GROUP, from, text);
+      const deletion = await fake.waitFor('deleteMessage', () => true, { from: mark });
+      expect(deletion.payload, text).toMatchObject({ chat_id: GROUP, message_id: sent.message_id });
+      expect(fake.messageExists(GROUP, sent.message_id), text).toBe(false);
+      expect(html(call), text).toContain('I deleted your message');
+      expect(html(call), text).not.toContain(PROVIDER_KEY.slice(0, 12));
+    }
+    expect(app.services.db.data.licence).toBeNull();
+    // Naming another command of the same group is not a secret.
+    const { mark } = await say(GROUP, VIEWER, '/provider list');
+    await sleep(50);
+    expect(fake.callsOf('deleteMessage', mark)).toHaveLength(0);
+  });
+
   it('splits a long reply into valid HTML messages, buttons under the last', async () => {
     const mark = fake.calls.length;
     fake.userSays(ADMIN.id, ADMIN, '/tgessay');

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderHttpClient, type HttpClientOptions } from '../../adapters/providers/http.ts';
-import { ProviderError } from '../../adapters/providers/errors.ts';
+import { ProviderError, ResponseTooLargeError } from '../../adapters/providers/errors.ts';
 import { vastFault } from '../../adapters/providers/vast-parse.ts';
 import { captureLog, logLines } from '../contract/harness.ts';
 import { TEST_SECRETS } from '../support/secrets.ts';
@@ -82,4 +82,49 @@ describe('ProviderHttpClient', () => {
     expect(unreachable.message).toMatch(/Could not reach Lambda at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
     expect(logLines.join('')).not.toContain(TEST_SECRETS.vastKey);
   });
+
+  it('stops reading an answer larger than the limit and says so with a typed error', async () => {
+    // A small limit keeps this quick; the default (128 MB) against the same 300 MB answer is in the benchmark.
+    const http = client({ maxBodyBytes: 4 * 1024 * 1024 });
+    const sent = { bytes: 0, closed: false };
+    script.push((_, response) => streamAnswer(response, 300 * 1024 * 1024, sent));
+    const error = (await http.request({ method: 'POST', path: '/api/v0/bundles/', body: {}, endpoint: 'offers' }).catch((e) => e)) as ResponseTooLargeError;
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ provider: 'vast', kind: 'bad-response', limitBytes: 4 * 1024 * 1024 });
+    expect(error.message).toBe(
+      'Vast.ai sent an answer larger than 4 MB (POST /api/v0/bundles/), so ComputeHub stopped reading it and used none of it. Narrow the request (for a search: gpu=, region=, a price limit) or try again later.',
+    );
+    expect(seen).toHaveLength(1);
+    // The client hung up: the server did not get to send the rest.
+    await until(() => sent.closed);
+    expect(sent.bytes).toBeLessThan(300 * 1024 * 1024);
+
+    // A declared Content-Length over a per-request limit is refused before any of the body is read.
+    script.push(reply(200, JSON.stringify({ offers: 'x'.repeat(2_000) })));
+    const declared = (await http.request({ method: 'GET', path: '/api/v0/bundles/', endpoint: 'offers', maxBodyBytes: 1_000 }).catch((e) => e)) as ResponseTooLargeError;
+    expect(declared).toMatchObject({ limitBytes: 1_000, message: expect.stringContaining('larger than 1000 bytes') });
+    // Within the limit, the same answer is read.
+    script.push(reply(200, JSON.stringify({ offers: 'x'.repeat(2_000) })));
+    expect((await http.request({ method: 'GET', path: '/api/v0/bundles/', endpoint: 'offers', maxBodyBytes: 4_000 })).body).toEqual({ offers: 'x'.repeat(2_000) });
+  });
 });
+
+/** Streams `total` bytes of a JSON array without a Content-Length, honouring backpressure, until the client hangs up. */
+function streamAnswer(response: http.ServerResponse, total: number, sent: { bytes: number; closed: boolean }): void {
+  const chunk = Buffer.from(`${'{"id":1,"gpu_name":"RTX 4090","dph_total":0.4},'.repeat(20_000)}`);
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.on('close', () => (sent.closed = true));
+  response.write('[');
+  const pump = () => {
+    while (!sent.closed && sent.bytes < total) {
+      sent.bytes += chunk.length;
+      if (!response.write(chunk)) return void response.once('drain', pump);
+    }
+    if (!sent.closed) response.end('{}]');
+  };
+  pump();
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

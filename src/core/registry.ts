@@ -3,19 +3,16 @@
 // → who is asking → validate → role, licence, direct-only → confirmation → run → audit. Handlers only
 // ever see validated options. A Confirm button carries `confirm <id>`: it runs what that preview
 // pinned, once, before it expires.
-import { randomUUID } from 'node:crypto';
 import { parseArgs, type ParsedArgs } from './args.ts';
 import { echo, MAX_LINE_CHARACTERS, RateLimiter } from './bounds.ts';
 import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
-import { DeniedError, UsageError, UserError } from './errors.ts';
+import { UsageError, UserError } from './errors.ts';
+import { failureOf, refusalOf } from './outcomes.ts';
 import { bindOptions, describeInvocation, usageLine } from './options.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
 import { SecretLines } from './secret-lines.ts';
 import { nearest } from './suggest.ts';
-import { hasRole, type Role } from '../domain/roles.ts';
 import type { Services } from '../app.ts';
-import { PRO_FEATURES } from '../services/licence.ts';
-import { scrubSecrets } from '../log.ts';
 import type { PendingConfirmation } from '../store/confirmation-schema.ts';
 
 export interface Invocation {
@@ -117,7 +114,7 @@ export class CommandRegistry {
         return this.run(found.definition, found.rest, invocation, progress);
       });
     } catch (error) {
-      execution = this.failure(error, definition);
+      execution = failureOf(error, definition, this.services.log);
     }
     this.services.log.info({ command: execution.command ?? definition?.name, outcome: execution.outcome, ms: Date.now() - started, platform: invocation.channel.platform }, 'command');
     if (!carriesSecret) return execution;
@@ -212,7 +209,7 @@ export class CommandRegistry {
     const orgId = access?.orgId ?? '';
     const role = access?.role ?? 'viewer';
     // Refusals come before option errors: "you may not" helps more than "you typed it wrong".
-    const refusal = access ? this.refusal(definition, role) : undefined;
+    const refusal = access ? refusalOf(definition, role, () => services.licence.status()) : undefined;
     let options: Record<string, unknown>;
     try {
       options = pending ? { ...pending.options } : bindOptions(definition, parsed);
@@ -306,48 +303,7 @@ export class CommandRegistry {
     };
   }
 
-  /** Why this role (or this edition) may not run the command, if it may not. */
-  private refusal(definition: AnyDefinition, role: Role): { message: string; audit: string } | undefined {
-    const name = definition.name;
-    if ((definition.mutating && role === 'viewer') || !hasRole(role, definition.role)) {
-      const needed = definition.mutating && definition.role === 'viewer' ? 'dev' : definition.role;
-      return {
-        audit: `role ${role}`,
-        message: `'${name}' needs the ${needed} role; you are ${role === 'admin' ? 'an' : 'a'} ${role}. Ask an admin of this org for access (member role).`,
-      };
-    }
-    if (definition.tier === 'pro') {
-      const status = this.services.licence.status();
-      if (!status.pro) {
-        return {
-          audit: 'no Pro licence',
-          message: `'${name}' is a Pro feature. ${status.reason}\nPro adds: ${PRO_FEATURES.join('; ')}.\nActivate a licence with: licence activate <key>`,
-        };
-      }
-    }
-    return undefined;
-  }
-
   private deny(command: string, message: string): Execution {
     return { command, outcome: 'denied', reply: reply.error(message) };
-  }
-
-  private failure(error: unknown, definition: AnyDefinition | undefined): Execution {
-    const command = definition?.name;
-    if (error instanceof UsageError) {
-      const usage = definition ? `\nUsage: ${this.usage(definition)}` : '';
-      return { command, outcome: 'usage', reply: reply.error(`${error.message}${usage}`) };
-    }
-    if (error instanceof DeniedError) return { command, outcome: 'denied', reply: reply.error(error.message) };
-    if (error instanceof UserError) {
-      return { command, outcome: 'failed', reply: reply.error(scrubSecrets(error.hint ? `${error.message}\n${error.hint}` : error.message)) };
-    }
-    const errorId = randomUUID().slice(0, 8);
-    this.services.log.error({ err: error, errorId, command }, 'command crashed');
-    return {
-      command,
-      outcome: 'failed',
-      reply: reply.error(`Something went wrong inside ComputeHub while running '${command ?? 'that command'}' (error ${errorId}). It has been logged; try again, and report it if it persists.`),
-    };
   }
 }

@@ -1,0 +1,56 @@
+// What the registry answers when a command may not run (role, licence) or failed: one message each,
+// saying what happened and what to do.
+import { randomUUID } from 'node:crypto';
+import type { CommandDefinition, OptionSpecs } from './command.ts';
+import { DeniedError, UsageError, UserError } from './errors.ts';
+import { usageLine } from './options.ts';
+import { reply } from './reply.ts';
+import type { Execution } from './registry.ts';
+import { hasRole, type Role } from '../domain/roles.ts';
+import type { Logger } from '../log.ts';
+import { scrubSecrets } from '../log.ts';
+import { PRO_FEATURES, type ProStatus } from '../services/licence.ts';
+
+type AnyDefinition = CommandDefinition<OptionSpecs>;
+
+/** Why this role (or this edition) may not run the command, if it may not. */
+export function refusalOf(definition: AnyDefinition, role: Role, licence: () => ProStatus): { message: string; audit: string } | undefined {
+  const name = definition.name;
+  if ((definition.mutating && role === 'viewer') || !hasRole(role, definition.role)) {
+    const needed = definition.mutating && definition.role === 'viewer' ? 'dev' : definition.role;
+    return {
+      audit: `role ${role}`,
+      message: `'${name}' needs the ${needed} role; you are ${role === 'admin' ? 'an' : 'a'} ${role}. Ask an admin of this org for access (member role).`,
+    };
+  }
+  if (definition.tier === 'pro') {
+    const status = licence();
+    if (!status.pro) {
+      return {
+        audit: 'no Pro licence',
+        message: `'${name}' is a Pro feature. ${status.reason}\nPro adds: ${PRO_FEATURES.join('; ')}.\nActivate a licence with: licence activate <key>`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The answer to an error thrown while running a command; an unexpected one is logged with an id. */
+export function failureOf(error: unknown, definition: AnyDefinition | undefined, log: Logger): Execution {
+  const command = definition?.name;
+  if (error instanceof UsageError) {
+    const usage = definition ? `\nUsage: ${usageLine(definition)}` : '';
+    return { command, outcome: 'usage', reply: reply.error(`${error.message}${usage}`) };
+  }
+  if (error instanceof DeniedError) return { command, outcome: 'denied', reply: reply.error(error.message) };
+  if (error instanceof UserError) {
+    return { command, outcome: 'failed', reply: reply.error(scrubSecrets(error.hint ? `${error.message}\n${error.hint}` : error.message)) };
+  }
+  const errorId = randomUUID().slice(0, 8);
+  log.error({ err: error, errorId, command }, 'command crashed');
+  return {
+    command,
+    outcome: 'failed',
+    reply: reply.error(`Something went wrong inside ComputeHub while running '${command ?? 'that command'}' (error ${errorId}). It has been logged; try again, and report it if it persists.`),
+  };
+}

@@ -93,7 +93,8 @@ export class ConfirmationService {
    * so of two presses arriving together exactly one gets true.
    */
   async take(record: PendingConfirmation, by: Actor): Promise<boolean> {
-    if (this.unusable(record)) return false;
+    // Read again from the store: the record in hand may be from before another press settled it.
+    if (this.unusable(this.find(record.id, record.orgId))) return false;
     this.taking.add(record.id);
     try {
       await this.db.update((data) => {

@@ -1,11 +1,12 @@
-// What the registry answers when a command may not run (role, licence) or failed: one message each,
+// What the registry answers when a command may not run (role, licence, another org's button) or failed: one message each,
 // saying what happened and what to do.
 import { randomUUID } from 'node:crypto';
-import type { CommandDefinition, OptionSpecs } from './command.ts';
+import type { Actor, CommandDefinition, OptionSpecs } from './command.ts';
 import { DeniedError, UsageError, UserError } from './errors.ts';
 import { usageLine } from './options.ts';
 import { reply } from './reply.ts';
 import type { Execution } from './registry.ts';
+import type { Services } from '../app.ts';
 import { hasRole, type Role } from '../domain/roles.ts';
 import type { Logger } from '../log.ts';
 import { scrubSecrets } from '../log.ts';
@@ -53,4 +54,13 @@ export function failureOf(error: unknown, definition: AnyDefinition | undefined,
     outcome: 'failed',
     reply: reply.error(`Something went wrong inside ComputeHub while running '${command ?? 'that command'}' (error ${errorId}). It has been logged; try again, and report it if it persists.`),
   };
+}
+
+/** The refusal of a Confirm pressed where another org applies; org names are told only to their members. */
+export function otherOrgRefusal(services: Pick<Services, 'identity' | 'db'>, actor: Actor, pinned: string, current: string | undefined): string {
+  const { identity, db } = services;
+  const name = (orgId: string | undefined) => (orgId && identity.roleIn(actor, orgId) ? db.data.orgs.find((org) => org.id === orgId)?.name : undefined);
+  const shown = name(pinned);
+  const here = name(current);
+  return `This button was shown for ${shown ? `org ${shown}` : 'another org'}${here ? `; here org ${here} applies` : ''}, so nothing was done. Run the command again where you mean it (in direct messages, org use <name> switches your org).`;
 }

@@ -6,8 +6,8 @@
 import { parseArgs, type ParsedArgs } from './args.ts';
 import { echo, MAX_LINE_CHARACTERS, RateLimiter } from './bounds.ts';
 import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
-import { UsageError, UserError } from './errors.ts';
-import { failureOf, refusalOf } from './outcomes.ts';
+import { DeniedError, UsageError, UserError } from './errors.ts';
+import { failureOf, otherOrgRefusal, refusalOf } from './outcomes.ts';
 import { bindOptions, describeInvocation, usageLine } from './options.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
 import { SecretLines } from './secret-lines.ts';
@@ -175,7 +175,7 @@ export class CommandRegistry {
     const id = parsed.positionals[1] ?? '';
     const pending = confirmations.find(id, access?.orgId);
     const elsewhere = pending ? undefined : confirmations.orgOf(id);
-    if (elsewhere) return this.deny(elsewhere.command, this.otherOrgButton(invocation, elsewhere.orgId, access?.orgId));
+    if (elsewhere) return this.deny(elsewhere.command, otherOrgRefusal(this.services, invocation.actor, elsewhere.orgId, access?.orgId));
     const definition = pending && this.byName.get(pending.command);
     const problem = confirmations.unusable(definition ? pending : undefined);
     if (problem) {
@@ -262,15 +262,6 @@ export class CommandRegistry {
       await audit(error instanceof DeniedError ? 'refused' : 'error', error instanceof UserError ? error.message : 'internal error');
       throw error;
     }
-  }
-
-  /** The refusal of a Confirm pressed where another org applies; org names are told only to their members. */
-  private otherOrgButton(invocation: Invocation, pinned: string, current: string | undefined): string {
-    const { identity, db } = this.services;
-    const name = (orgId: string | undefined) => (orgId && identity.roleIn(invocation.actor, orgId) ? db.data.orgs.find((org) => org.id === orgId)?.name : undefined);
-    const shown = name(pinned);
-    const here = name(current);
-    return `This button was shown for ${shown ? `org ${shown}` : 'another org'}${here ? `; here org ${here} applies` : ''}, so nothing was done. Run the command again where you mean it (in direct messages, org use <name> switches your org).`;
   }
 
   /** Stores what the preview pinned and answers with it and its Confirm / Cancel buttons. */

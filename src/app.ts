@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { configSecrets } from './config.ts';
+import type { RateLimit } from './core/bounds.ts';
 import { CommandRegistry } from './core/registry.ts';
 import type { CommandDefinition, CommandGroup } from './core/command.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
@@ -62,6 +63,8 @@ export interface AppOptions {
   fleetTiming?: Partial<FleetTiming>;
   /** Tests put a failing disk under the database here. */
   storeWriteFile?: (file: string, text: string) => Promise<void>;
+  /** Tests in which one person drives a whole suite within seconds raise the per-person burst. */
+  rateLimit?: Partial<RateLimit>;
 }
 
 export interface App {
@@ -123,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     providers: options.providersFor ?? ((orgId) => providers.forOrg(orgId)),
     now: () => now().getTime(),
   });
-  services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services);
+  services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services, options.rateLimit);
   return {
     services,
     async close() {

@@ -4,7 +4,7 @@
 // ever see validated options. A Confirm button carries `confirm <id>`: it runs what that preview
 // pinned, once, before it expires.
 import { parseArgs, type ParsedArgs } from './args.ts';
-import { echo, MAX_LINE_CHARACTERS, RateLimiter } from './bounds.ts';
+import { DEFAULT_RATE_LIMIT, echo, MAX_LINE_CHARACTERS, RateLimiter, type RateLimit } from './bounds.ts';
 import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
 import { DeniedError, UsageError, UserError } from './errors.ts';
 import { failureOf, otherOrgRefusal, refusalOf } from './outcomes.ts';
@@ -52,6 +52,7 @@ export class CommandRegistry {
     definitions: readonly AnyDefinition[],
     groups: readonly CommandGroup[],
     private readonly services: Services,
+    rateLimit: Partial<RateLimit> = {},
   ) {
     for (const group of groups) {
       this.groups.set(group.name, group);
@@ -67,7 +68,7 @@ export class CommandRegistry {
       this.byName.set(definition.name, definition);
     }
     this.secretLines = new SecretLines(definitions, groups);
-    this.limiter = new RateLimiter(undefined, () => services.now().getTime());
+    this.limiter = new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...rateLimit }, () => services.now().getTime());
   }
 
   /** Every command, in definition order. */

@@ -25,7 +25,8 @@ interface SecretCommand {
 function near(typed: string, name: string): boolean {
   if (typed === name || (typed.length >= 2 && name.startsWith(typed))) return true;
   if (typed.length > MAX_SUGGESTED_WORD || Math.abs(typed.length - name.length) > 2) return false;
-  return editDistance(typed, name) <= Math.max(1, Math.floor(name.length / 3));
+  // Tighter than "did you mean": a neighbouring command (sx-secret beside sx-setkey) is not a typo of it.
+  return editDistance(typed, name) <= Math.max(1, Math.floor(name.length / 4));
 }
 
 function firstWords(line: string): string[] {

@@ -107,7 +107,11 @@ async function say(chatId: number, from: FakeUser, text: string, method = 'sendM
 beforeAll(async () => {
   fake = new FakeTelegram(TEST_SECRETS.telegramToken);
   await fake.listen();
-  app = await testApp({ TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken, TELEGRAM_API_ROOT: `${fake.apiRoot}/`, COMPUTEHUB_ADMINS: `telegram:${ADMIN.id}` }, { commands });
+  // The admin sends every command of this suite within seconds; the rate limit has its own tests.
+  app = await testApp(
+    { TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken, TELEGRAM_API_ROOT: `${fake.apiRoot}/`, COMPUTEHUB_ADMINS: `telegram:${ADMIN.id}` },
+    { commands, rateLimit: { burst: 200 } },
+  );
   await addMember(app, 'telegram', String(VIEWER.id), 'Vic', 'viewer');
   platform = createTelegramPlatform(app.services.config, { registry: app.services.commands, log: app.services.log }, FAST);
   await platform.start();

@@ -49,7 +49,7 @@ describe('a Confirm button acts on what its preview showed', () => {
     expect(live()).toContain(later);
     expect(live()).not.toContain(first);
     expect(liveMachines(world.sim, 'vast')).toHaveLength(1);
-    const audit = world.app.services.db.data.audit.filter((entry) => entry.command === 'batch destroy').at(-1)!;
+    const audit = (await world.app.services.db.series.audit.series.list()).filter((entry) => entry.command === 'batch destroy').at(-1)!;
     expect(audit).toMatchObject({ result: 'ok', args: `batch destroy ids="${first} ${second}"`, message: expect.stringMatching(/^confirmation [a-z0-9]{10}, previewed by local admin$/) });
     await world.run(`destroy ${later} --yes`);
   });

@@ -108,10 +108,10 @@ export async function startBot(config: Config): Promise<RunningBot> {
   scheduler.add(heartbeatJob(services.dataDir, () => storeProblems(services.db)));
   scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: () => services.fleet.sync() });
   scheduler.add({ name: 'store maintenance', everySeconds: 600, run: () => services.db.series.maintain(services.db, services.now().getTime()) });
-  // Keeps the offer cache warm and the price history recording between searches.
   // Warm before the first command: a cold search waits only PRICES_DEADLINE_MS, which a provider's first
   // answer on a busy start can miss. Each provider's first page is enough (at most HTTP_TIMEOUT_MS).
   await Promise.all(services.db.data.orgs.map((org) => services.market.warm(org.id, config.HTTP_TIMEOUT_MS)));
+  // Keeps the offer cache warm and the price history recording between searches.
   scheduler.add({
     name: 'price refresh',
     everySeconds: config.PRICES_TTL_SECONDS,

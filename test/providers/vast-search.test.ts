@@ -36,6 +36,12 @@ describe('Vast search body', () => {
     expect(answer([h100], body)).toHaveLength(1);
   });
 
+  it('reads region= as the filters do: a continent or a country pushes its countries, a region name nothing', () => {
+    expect(narrowingFor({ region: 'Europe' }, 50)?.countries).toContain('DE');
+    expect(narrowingFor({ region: 'de' }, 50)?.countries).toEqual(['DE']);
+    expect(narrowingFor({ region: 'us-east' }, 50)).toBeUndefined();
+  });
+
   it('has nothing to push down for a search without conditions', () => {
     expect(narrowingFor({ type: 'on-demand' }, 50)).toBeUndefined();
   });

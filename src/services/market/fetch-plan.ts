@@ -4,7 +4,7 @@
 // provider's whole list is longer than it returns, the search's other conditions are pushed down too.
 import type { OfferNarrowing, OfferQuery } from '../../../adapters/providers/types.ts';
 import type { NumberTest, OfferCriteria } from '../../domain/ranking.ts';
-import { countriesOf } from '../../domain/ranking-geography.ts';
+import { countriesOf, isCountryCode, parseContinent } from '../../domain/ranking-geography.ts';
 import type { BoundProvider } from '../providers.ts';
 
 export interface FetchPlan {
@@ -48,6 +48,16 @@ function bound(tests: readonly NumberTest[] | undefined, ops: readonly NumberTes
   return values.length ? pick(...values) : undefined;
 }
 
+/** The countries one of the search's place conditions allows (any one is a loose enough bound); a region name gives none. */
+function countriesFor(criteria: OfferCriteria): string[] | undefined {
+  if (criteria.countries?.length) return [...criteria.countries].map((code) => code.toUpperCase()).sort();
+  if (criteria.continent) return countriesOf(criteria.continent);
+  if (!criteria.region) return undefined;
+  const continent = parseContinent(criteria.region);
+  if (continent) return countriesOf(continent);
+  return isCountryCode(criteria.region) ? [criteria.region.trim().toUpperCase()] : undefined;
+}
+
 /**
  * The search's conditions a provider can apply itself (inclusive bounds, so never stricter than the
  * search), or undefined when the search has none: then there is nothing to push down.
@@ -62,7 +72,7 @@ export function narrowingFor(criteria: OfferCriteria, diskGb: number): OfferNarr
   set('minGpuCount', lowest(criteria.gpuCount));
   set('maxGpuCount', highest(criteria.gpuCount));
   set('maxPricePerHour', highest(criteria.pricePerHour));
-  set('countries', criteria.countries?.length ? [...criteria.countries].map((code) => code.toUpperCase()).sort() : criteria.continent ? countriesOf(criteria.continent) : undefined);
+  set('countries', countriesFor(criteria));
   set('minReliability', criteria.minReliability);
   set('minCudaVersion', lowest(criteria.cudaVersion));
   if (Object.keys(narrow).length === 0) return undefined;

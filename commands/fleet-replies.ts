@@ -6,7 +6,8 @@ import { formatDuration, formatUsd, usdToMicros } from '../src/domain/ledger.ts'
 import type { InstanceRecord } from '../src/store/fleet-schema.ts';
 import { DEPLOY_PHASES } from '../src/store/fleet-schema.ts';
 import { hasRole } from '../src/domain/roles.ts';
-import { appAccess, viewOf } from '../src/services/fleet/records.ts';
+import { appAccess, hasAppSecret, viewOf, type AppAccess } from '../src/services/fleet/records.ts';
+import { VaultError } from '../src/store/vault.ts';
 import { currentProjectId } from '../src/services/projects.ts';
 
 export const perHour = (usd: number) => `${formatUsd(usdToMicros(usd))}/h`;
@@ -79,10 +80,18 @@ const SECRET_TO_DEVS = 'The app secret goes to devs and admins privately (ssh <i
  * channel the answer stays secret-free and the secret follows as a private reply. Viewers get a note.
  */
 export function withAppSecret(context: CommandContext<OptionSpecs>, record: InstanceRecord, answer: Reply): Reply {
-  const access = appAccess(context.services.db.data, context.services.vault, record);
-  if (!access) return answer;
+  const { db, vault } = context.services;
+  if (!hasAppSecret(db.data, record)) return answer;
   const note = (text: string) => [answer.footer, text].filter(Boolean).join(' · ');
   if (!hasRole(context.role, 'dev')) return { ...answer, footer: note(SECRET_TO_DEVS.replace('<id>', record.id)) };
+  let access: AppAccess;
+  try {
+    access = appAccess(db.data, vault, record)!;
+  } catch (error) {
+    // A changed master key must not cost the rest of the answer.
+    if (error instanceof VaultError) return { ...answer, text: [answer.text, `The app secret cannot be shown: ${error.message}`].filter(Boolean).join('\n') };
+    throw error;
+  }
   const links = access.apps.map((app) => `${app.app}: ${app.url}`).join('\n');
   const secretField: Field = { name: 'App secret', value: `${access.secret}${access.variables.length ? ` (the app reads it as ${access.variables.join(', ')})` : ''}` };
   const secretData = { apps: access.apps, appSecret: access.secret, appSecretVariables: access.variables };

@@ -3,7 +3,7 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { LICENCE_PURPOSE } from '../store/seal-secrets.ts';
-import type { Vault } from '../store/vault.ts';
+import { VaultError, type Vault } from '../store/vault.ts';
 
 /** The public half of the ComputeHub maintainers' licence signing key. */
 export const SHIPPED_LICENCE_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
@@ -120,7 +120,14 @@ export class LicenceService {
   }
 
   check(): LicenceCheck | undefined {
-    const key = this.currentKey();
+    let key: string | undefined;
+    try {
+      key = this.currentKey();
+    } catch (error) {
+      // The stored key was sealed under another master key: report it, never crash every Pro check.
+      if (error instanceof VaultError) return { valid: false, problem: 'malformed', reason: `${error.message} Or activate the licence again: licence activate <key>.` };
+      throw error;
+    }
     return key ? verifyLicence(key, this.options.publicKey, this.options.now()) : undefined;
   }
 

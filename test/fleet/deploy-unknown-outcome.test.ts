@@ -37,6 +37,7 @@ describe('a deploy whose outcome is unknown', () => {
     expect(listed.reply.text).toMatch(/i1: clean-up pending on vast\. .*I will keep checking/);
 
     expect((await world.run('ssh i1', VIEWER)).reply.text).toMatch(/^i1 \(\S+\) cannot be reached: its deploy failed and its clean-up is pending\./);
+    expect((await world.run('destroy i1 --yes')).reply.text).toMatch(/no machine of it is known yet; every sync looks for one carrying its label and destroys it/);
 
     world.sim.faults.clear();
     const report = await world.drive(world.app.services.fleet.sync());

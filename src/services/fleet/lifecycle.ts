@@ -20,6 +20,9 @@ export interface LifecycleResult {
 /** Refuses early, with the reason, when the action cannot apply to this instance. */
 export function checkAction(context: FleetContext, record: InstanceRecord, action: LifecycleAction): void {
   if (record.destroyedAt) throw new UserError(`${record.id} (${record.name}) is already ${record.status}; there is nothing to ${action}.`);
+  if (!record.providerInstanceId && record.phase === 'cleanup-pending') {
+    throw new UserError(`${record.id}'s deploy failed and no machine of it is known yet; every sync looks for one carrying its label and destroys it. See: instances`);
+  }
   if (!record.providerInstanceId) throw new UserError(`${record.id} is still being created; wait for the deploy to finish, then try again.`);
   // Destroy is the one operation every provider has; the others are capabilities of the same name.
   if (action !== 'destroy') requireCapability(providerOf(context, record), action satisfies Capability);

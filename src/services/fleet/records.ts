@@ -65,11 +65,16 @@ export interface AppAccess {
   variables: string[];
 }
 
+/** Whether the instance's app is protected by a secret someone may need (without opening it). */
+export function hasAppSecret(data: Database, record: InstanceRecord): boolean {
+  const template = templateOf(data, record);
+  return Boolean(template && usesSecret(template) && !record.destroyedAt && (record.appSecretSealed ?? record.appSecret));
+}
+
 export function appAccess(data: Database, vault: Vault, record: InstanceRecord): AppAccess | undefined {
   const template = templateOf(data, record);
-  if (!template || !usesSecret(template) || record.destroyedAt) return undefined;
-  const secret = openAppSecret(vault, record);
-  if (!secret) return undefined;
+  if (!template || !hasAppSecret(data, record)) return undefined;
+  const secret = openAppSecret(vault, record)!;
   return { apps: appLinks(template, record.ports, secret), secret, variables: secretVariables(template) };
 }
 

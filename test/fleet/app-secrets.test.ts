@@ -75,6 +75,18 @@ describe('app secrets', () => {
     expect(field(privateReply!, 'App secret')).toContain(secrets.llama);
   });
 
+  it('a dev deploying in a shared channel gets the ready answer there without the secret, and the secret privately', async () => {
+    const result = await world.run('deploy gpu=4090 template=vscode --yes', DEV_GROUP);
+    expect(result.outcome, result.reply.text).toBe('ok');
+    const { privateReply, ...shown } = result.reply;
+    const secret = (privateReply?.data as { appSecret: string }).appSecret;
+    expect(secret).toMatch(/^[a-z0-9]{20}$/);
+    expect(JSON.stringify(shown)).not.toContain(secret);
+    expect(shown.title).toMatch(/is ready/);
+    expect(privateReply?.ephemeral).toBe(true);
+    expect(JSON.stringify(world.sim.requests.filter((request) => request.endpoint === 'create').at(-1)?.body)).toContain(secret);
+  });
+
   it('a viewer listing instances calls no provider and says how old the list is', async () => {
     await world.drive(world.app.services.fleet.sync());
     const before = world.sim.requests.length;

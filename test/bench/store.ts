@@ -8,6 +8,7 @@
 //   5. Beside it, the store before the series: the same one-line change with the series inside
 //      db.json, at the size the issue measured (a week of metrics for 10 instances, 10k audit entries).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -215,6 +216,15 @@ export async function storeSection(): Promise<string[]> {
   const priceSnapshot = await measure(3, (i) => app.services.market.history.record('vast', false, offers, NOW + (i + 20) * 300_000).then(() => app.services.market.history.flush()), 0);
   // The first maintenance after midnight: today's raw day is finished and folded, the oldest files go.
   const maintenance = await measure(1, () => db.series.maintain(db, NOW + MS_PER_DAY), 0);
+  // What the machine's load alone does to the stall figure: work that yields every fraction of a millisecond.
+  const baseline = await measure(1, async () => {
+    const end = performance.now() + 2000;
+    while (performance.now() < end) {
+      const slice = performance.now() + 0.2;
+      while (performance.now() < slice);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }, 0);
   await app.close();
 
   const before = await beforeTheSeries();
@@ -226,9 +236,9 @@ export async function storeSection(): Promise<string[]> {
     `(${counts.hourly.toLocaleString('en')}), ${AUDIT_PER_DAY} audit entries a day (${counts.audit.toLocaleString('en')}), and two closed ledger entries per instance per day`,
     `(${counts.ledger.toLocaleString('en')}). db.json keeps the state (50 instances, today's open ledger entries): ${(dbBytes / 1024).toFixed(0)} KB.`,
     `Generated in ${(generated / 1000).toFixed(1)} s. Each figure is a median (p95 and the longest event-loop stall beside`,
-    'it) of the runs named. The machine is shared with other engineers (load average about 12 on 2 cores while',
-    'these ran), so figures are noisy, and a stall also counts the time the process waited for a CPU at all:',
-    'the serialising row is what a change itself holds the event loop for.',
+    `it) of the runs named. The machine is shared with other engineers (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores at the end),`,
+    'so figures are noisy, and a stall also counts the time the process waited for a CPU at all: the baseline',
+    'row shows that alone; the serialising row is what a change itself holds the event loop for.',
     '',
     '| What | median | p95 | longest event-loop stall | goal |',
     '|---|---:|---:|---:|---|',
@@ -244,6 +254,7 @@ export async function storeSection(): Promise<string[]> {
     `| price-history.json snapshot (${mb(priceBytes)}, hourly and at shutdown, written in slices) | ${ms(priceSnapshot.median)} | | ${ms(priceSnapshot.stall)} | |`,
     `| price history loaded after start-up (in the background) | ${ms(historyLoad.median)} | | ${ms(historyLoad.stall)} | |`,
     `| maintenance after midnight (fold a day of 72k samples, prune) | ${ms(maintenance.median)} | | ${ms(maintenance.stall)} | |`,
+    `| baseline: 2 s of work yielding every 0.2 ms (the machine's load alone) | | | ${ms(baseline.stall)} | |`,
     '',
     `Start-up on this data dir: opening the database (db.json + the series) **${ms(quantiles(openings).median)}**, the whole`,
     `app (database, vault, services; price history with a full year of every catalogue GPU at four providers)`,

@@ -92,7 +92,7 @@ const SNAPSHOT_EVERY_MS = 3_600_000;
 /** Logged refreshes are kept this many days (a snapshot is far more recent), then deleted. */
 const LOG_RETENTION_DAYS = 2;
 /** Series encoded or decoded between two turns of the event loop. */
-const SERIES_PER_SLICE = 2;
+const SERIES_PER_SLICE = 1;
 
 /** Only catalogue GPUs are recorded, so the number of series is bounded by the catalogue. */
 const CATALOGUE_NAMES = new Set(GPU_CATALOGUE.map((gpu) => gpu.name));
@@ -114,7 +114,7 @@ function parseHeader(text: string): unknown {
   const lines = text.split('\n');
   if (!lines[0]?.endsWith('"series":[') || lines.at(-2) !== ']}') return JSON.parse(text);
   const header = JSON.parse(`${lines[0]}]}`) as { series: unknown[] };
-  header.series = lines.slice(1, -2).map((line) => line.replace(/,$/, ''));
+  header.series = lines.slice(1, -2).map((line) => (line.endsWith(',') ? line.slice(0, -1) : line));
   return header;
 }
 
@@ -165,7 +165,7 @@ export class PriceHistory {
       const header = snapshotHeaderSchema.parse(parseHeader(text));
       this.seq = this.snapshotSeq = header.seq;
       for (let index = 0; index < header.series.length; index++) {
-        if (index % SERIES_PER_SLICE === SERIES_PER_SLICE - 1) await nextTurn();
+        if (index % SERIES_PER_SLICE === 0) await nextTurn();
         const entry = header.series[index];
         const series = snapshotSeriesSchema.parse(typeof entry === 'string' ? JSON.parse(entry) : entry);
         this.index.set(seriesKey(series.provider, series.gpu, series.simulated), series);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 
 const PREFIX = 'cmd:';
 const REF_PREFIX = 'ref:';
+const UNPINNED_CONFIRM = /(^|\s)--yes(\s|$)/;
 
 export class ButtonCommands {
   private readonly byRef = new Map<string, string>();
@@ -24,10 +25,11 @@ export class ButtonCommands {
 
   /** The command line a pressed button stands for, or undefined when it has expired. */
   decode(payload: string): string | undefined {
-    if (payload.startsWith(PREFIX)) return payload.slice(PREFIX.length);
-    if (payload.startsWith(REF_PREFIX)) return this.byRef.get(payload.slice(REF_PREFIX.length));
-    return undefined;
+    const line = payload.startsWith(PREFIX) ? payload.slice(PREFIX.length) : payload.startsWith(REF_PREFIX) ? this.byRef.get(payload.slice(REF_PREFIX.length)) : undefined;
+    // Confirm buttons shown before confirmations were pinned carried the line with --yes: pressed now,
+    // they would act on whatever that line matches today, so they count as expired.
+    return line !== undefined && UNPINNED_CONFIRM.test(line) ? undefined : line;
   }
 }
 
-export const EXPIRED_BUTTON_TEXT = 'This button has expired (the bot restarted since it was shown). Run the command again.';
+export const EXPIRED_BUTTON_TEXT = 'This button has expired (the bot restarted or was upgraded since it was shown). Run the command again.';

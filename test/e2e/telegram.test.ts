@@ -188,6 +188,12 @@ describe('Telegram platform', () => {
     const queryId = fake.press(ADMIN.id, resultId(call), ADMIN, 'ref:forgotten');
     const answer = await fake.waitFor('answerCallbackQuery', (candidate) => candidate.payload.callback_query_id === queryId);
     expect(answer.payload).toMatchObject({ text: EXPIRED_BUTTON_TEXT, show_alert: true });
+
+    // A Confirm from before confirmations were pinned carried its line with --yes: it runs nothing now.
+    const oldConfirm = fake.press(ADMIN.id, resultId(call), ADMIN, 'cmd:tgzap target=box-9 --yes');
+    const refused = await fake.waitFor('answerCallbackQuery', (candidate) => candidate.payload.callback_query_id === oldConfirm);
+    expect(refused.payload).toMatchObject({ text: EXPIRED_BUTTON_TEXT, show_alert: true });
+    expect(state.destroyed).not.toContain('box-9');
   });
 
   it('sends an image as a multipart sendPhoto with the PNG bytes and an HTML caption', async () => {

@@ -227,7 +227,8 @@ export class MarketService {
 function cutOffReason(groups: readonly ReadGroup[]): string {
   const shown = groups.reduce((sum, group) => sum + groupOffers(group).length, 0).toLocaleString('en');
   const pushedDown = groups.some((group) => group.slice(1).some((read) => read.snapshot));
-  const head = `only its ${shown} cheapest ${pushedDown ? 'matching ' : ''}offers are loaded`;
+  // Once the search was pushed down, the offers held mix the cut-off list with the matching ones: no count.
+  const head = pushedDown ? 'only its cheapest matching offers are loaded' : `only its ${shown} cheapest offers are loaded`;
   if (groups.some((group) => group.some((read) => read.refreshing))) return `${head}; the rest is loading in the background, so asking again shortly shows more`;
   if (groups.some((group) => group.some((read) => read.error))) return `${head}, as loading the rest failed`;
   return `${head}: it lists more than ComputeHub loads${pushedDown ? '' : '; narrow the search (gpu=, vram>=, max=, country=) to see the rest'}`;

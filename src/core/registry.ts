@@ -200,6 +200,7 @@ export class CommandRegistry {
     if (!access && !definition.public) {
       return this.deny(name, 'You are not a member of any ComputeHub org here. Ask an admin to add you (member add), or to bind this channel (org bind).');
     }
+    if (access) await services.identity.learnName(invocation.actor);
     if (definition.directOnly && invocation.channel.kind !== 'direct') {
       // Checked before the options are read: the message may carry a secret, and none of it is kept.
       if (definition.mutating && access) {

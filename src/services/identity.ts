@@ -4,7 +4,7 @@
 import type { Actor, Channel } from '../core/command.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Db } from '../store/db.ts';
-import { DEFAULT_ORG_ID, type AuditEntry } from '../store/schema.ts';
+import { DEFAULT_ORG_ID, type AuditEntry, type Member } from '../store/schema.ts';
 
 export interface Access {
   orgId: string;
@@ -61,6 +61,16 @@ export class IdentityService {
     await this.db.update((data) => {
       data.orgChoices = data.orgChoices.filter((entry) => !(entry.platform === person.platform && entry.userId === person.userId));
       data.orgChoices.push({ platform: person.platform, userId: person.userId, orgId });
+    });
+  }
+
+  /** Members added by reference (member add telegram:12345) are shown by their own name once they use the bot. */
+  async learnName(actor: Actor): Promise<void> {
+    const reference = `${actor.platform}:${actor.userId}`;
+    const unnamed = (member: Member) => member.platform === actor.platform && member.userId === actor.userId && member.displayName === reference;
+    if (actor.displayName === reference || !this.db.data.members.some(unnamed)) return;
+    await this.db.update((data) => {
+      for (const member of data.members) if (unnamed(member)) member.displayName = actor.displayName;
     });
   }
 

@@ -125,7 +125,8 @@ describe('admins of one org cannot touch another', () => {
     const entries = ((await app.run('audit limit=500 --json', ben)).reply.data as { entries: { args: string; actor: { userId: string }; result: string }[] }).entries;
     expect(entries.some((entry) => entry.args.includes('telegram:9'))).toBe(false);
     expect(entries.filter((entry) => entry.actor.userId === '2').every((entry) => entry.result === 'refused')).toBe(true);
-    expect((await app.run('member list --json', ben)).reply.data).toMatchObject({ members: [{ userId: '1' }, { userId: '3' }] });
+    // Named by id when beta was created, Ben shows by his own name once he has used the bot.
+    expect((await app.run('member list --json', ben)).reply.data).toMatchObject({ members: [{ userId: '1' }, { userId: '3', displayName: 'Ben' }] });
     await app.close();
   });
 

@@ -5,6 +5,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { SECRET_VARIABLES } from './config.ts';
 
 export type { Logger };
 
@@ -23,9 +24,16 @@ export function scrubSecrets(text: string): string {
   return scrubbed;
 }
 
+// pino's paths match whole key names ('*' stands for one whole key, never part of one), so each name is
+// listed at the top level and one level down; a secret nested deeper is caught by scrubSecrets. A
+// top-level `key` is left alone: it names cache entries, not credentials.
+const SECRET_FIELDS = ['apiKey', 'api_key', 'token', 'password', 'secret', 'authorization', 'Authorization'];
 const REDACT_PATHS = [
-  '*.apiKey', '*.api_key', '*.token', '*.password', '*.secret', '*.key', '*.authorization', '*.Authorization',
-  'headers.authorization', '*.headers.authorization', 'req.headers.authorization', 'config.*KEY', 'config.*TOKEN',
+  ...SECRET_FIELDS.flatMap((name) => [name, `*.${name}`]),
+  '*.key',
+  'headers.authorization',
+  '*.headers.authorization',
+  ...SECRET_VARIABLES.map((name) => `config.${name}`),
 ];
 
 export interface LogOptions {

@@ -156,7 +156,7 @@ export function parseLambdaInstance(raw: unknown, context: { simulated: boolean 
   if (ip && status === 'running') {
     result.ssh = { host: ip, port: 22, user: 'ubuntu' };
     // A VM: every port is on the public IP, but the account firewall opens only SSH unless the user
-    // edits it (reference §3.4), so the published ports are reached through an SSH tunnel.
+    // edits it (docs/providers.md §3.4), so the published ports are reached through an SSH tunnel.
     result.ports = taggedPorts(instance.tags).map(({ port, protocol }) => ({ containerPort: port, protocol, host: ip, hostPort: port, tunnel: true }));
   }
   const jupyter = str(instance.jupyter_url);
@@ -176,7 +176,7 @@ export function lambdaFault(body: unknown, status: number): ProviderFault | unde
   const fault: ProviderFault = { ...(text ? { message: text } : {}), ...(code ? { code } : {}) };
   if (!code) return fault;
   if (code === 'global/invalid-api-key' || code === 'global/account-inactive') return { ...fault, kind: 'auth' };
-  // A 403 about the billing address (reference §3.6), not about the key.
+  // A 403 about the billing address (docs/providers.md §3.6), not about the key.
   if (code === 'global/invalid-address') return { ...fault, kind: 'invalid-request' };
   if (code === 'global/object-does-not-exist' || code === 'global/not-found') return { ...fault, kind: 'not-found' };
   if (code === 'instance-operations/launch/insufficient-capacity') return { ...fault, kind: 'no-capacity' };

@@ -117,7 +117,7 @@ export class LambdaAdapter implements ProviderAdapter {
       await this.http.request({ method: 'POST', path: '/api/v1/instance-operations/terminate', body: { instance_ids: [id] }, endpoint: 'destroy', idempotent: true });
     } catch (error) {
       if (error instanceof ProviderError && error.kind === 'not-found') return;
-      // It may have started terminating since the look (global/unknown, reference §3.5): that is done too.
+      // It may have started terminating since the look (global/unknown, docs/providers.md §3.5): that is done too.
       if (error instanceof ProviderError && error.code === 'global/unknown') {
         const latest = await this.getInstance(id).catch(() => instance);
         if (!latest || latest.status === 'terminated') return;

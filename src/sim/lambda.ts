@@ -1,4 +1,4 @@
-// Lambda Cloud's face (reference §3): {"data": ...} envelopes, {"error": {code, message, suggestion}},
+// Lambda Cloud's face (docs/providers.md §3): {"data": ...} envelopes, {"error": {code, message, suggestion}},
 // an instance-types object keyed by name, prices in cents, VMs with no stop.
 import { generateKeyPairSync } from 'node:crypto';
 import { isRecord, type Answer, type Face, type RequestContext } from './http.ts';
@@ -77,7 +77,7 @@ export function lambdaFace(market: Market, faults: FaultRegistry): Face {
     if (!sshKeys.some((key) => key.name === keyNames[0])) return error(400, 'global/invalid-parameters', `SSH key ${JSON.stringify(keyNames[0])} does not exist`, 'Add it with POST /api/v1/ssh-keys first.');
     if (body.name !== undefined && body.name !== null && typeof body.name !== 'string') return error(400, 'global/invalid-parameters', 'name: Input should be a valid string');
     if (typeof body.name === 'string' && body.name.length > 64) return error(400, 'global/invalid-parameters', 'name: String should have at most 64 characters');
-    // user_data is cloud-init as plain text, at most 1 MB (reference §3.3) — not an object.
+    // user_data is cloud-init as plain text, at most 1 MB (docs/providers.md §3.3) — not an object.
     if (body.user_data !== undefined && body.user_data !== null && typeof body.user_data !== 'string') return error(400, 'global/invalid-parameters', 'user_data: Input should be a valid string');
     if (typeof body.user_data === 'string' && Buffer.byteLength(body.user_data, 'utf8') > 1_048_576) return error(400, 'global/invalid-parameters', 'user_data: must be at most 1 MB');
     const fault = faults.takeCreateFault('lambda');

@@ -1,5 +1,5 @@
 // The instance life cycle shared by all four faces: phases, timed transitions and billing.
-// Each face maps a phase to its provider's own status words (reference §7).
+// Each face maps a phase to its provider's own status words (docs/providers.md §7).
 import type { SimProvider } from './types.ts';
 
 export type Phase =

@@ -1,10 +1,10 @@
 // The input types of RunPod's pod mutations: the real schema rejects a value of the wrong type before
-// anything is deployed, with HTTP 200 and errors[] (reference §2.1, §2.3).
+// anything is deployed, with HTTP 200 and errors[] (docs/providers.md §2.1, §2.3).
 import { isRecord, type RequestContext } from './http.ts';
 import { parseOperation, type GqlValue } from './graphql.ts';
 
 /**
- * Input types of the pod mutations (reference §2.3, §2.5, §6.8): the real schema rejects a wrong type
+ * Input types of the pod mutations (docs/providers.md §2.3, §2.5, §6.8): the real schema rejects a wrong type
  * (env as an object instead of [{key,value}], ports as a list instead of "8888/http,22/tcp", a bad
  * cloudType, a fractional or quoted count) before anything is deployed.
  */

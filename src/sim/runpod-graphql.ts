@@ -1,4 +1,4 @@
-// RunPod's GraphQL API (reference §2.2–2.5, 2.7): gpuTypes with lowestPrice, myself/pod, and the
+// RunPod's GraphQL API (docs/providers.md §2.2–2.5, 2.7): gpuTypes with lowestPrice, myself/pod, and the
 // pod mutations. Errors, even malformed queries, answer HTTP 200 with errors[] (§2.1).
 import { isRecord, numberFrom, type Answer, type RequestContext } from './http.ts';
 import { gpuMetrics, type SimInstance } from './lifecycle.ts';
@@ -30,7 +30,7 @@ const DEPLOY_INPUT_FIELDS = new Set([
   'startSsh', 'startJupyter', 'allowedCudaVersions', 'minCudaVersion', 'minDownload', 'minUpload', 'containerRegistryAuthId', 'bidPerGpu',
   'deployCost', 'stopAfter', 'terminateAfter', 'cudaVersion',
 ]);
-/** RunPod's GraphQL answers every error, even a malformed query, with HTTP 200 and errors[] (reference §2.1). */
+/** RunPod's GraphQL answers every error, even a malformed query, with HTTP 200 and errors[] (docs/providers.md §2.1). */
 const graphqlFailure = (message: string, code: string): Answer => ({ status: 200, json: { errors: [{ message, extensions: { code } }], data: null } });
 
 export function createRunpodGraphql(market: Market, pods: RunpodPods) {

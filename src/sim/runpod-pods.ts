@@ -7,7 +7,7 @@ import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPerGpuResources, runpodPrices, 
 import { hashString, round } from './random.ts';
 import type { SimGpuModel } from './gpus.ts';
 
-/** RunPod's own capacity message (reference §6.7); v2 sends it with HTTP 400. */
+/** RunPod's own capacity message (docs/providers.md §6.7); v2 sends it with HTTP 400. */
 const NO_CAPACITY = 'There are no longer any instances available with the requested specifications. Please refresh and try again.';
 
 /** Storage prices, $/GB/month: container disk while running, volume always. */

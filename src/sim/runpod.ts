@@ -1,4 +1,4 @@
-// RunPod's face (reference §2): GraphQL at /graphql (see runpod-graphql.ts) and REST v2 at /v2
+// RunPod's face (docs/providers.md §2): GraphQL at /graphql (see runpod-graphql.ts) and REST v2 at /v2
 // (wrapped lists, RFC 9457 errors, observed `status`, 409 on a wrong action, the per-user quota in
 // RateLimit headers; catalogue in runpod-catalog.ts, templates/keys/billing/logs in runpod-v2.ts).
 import { isRecord, numberFrom, type Answer, type Face, type RequestContext, type Route } from './http.ts';

@@ -1,4 +1,4 @@
-// TensorDock v2's face (reference §4): JSON:API-ish envelopes, per-component pricing, VMs with
+// TensorDock v2's face (docs/providers.md §4): JSON:API-ish envelopes, per-component pricing, VMs with
 // cloud-init, inconsistent status casing. Plus the legacy v0 balance call (form key + token).
 import { isRecord, numberFrom, type Answer, type Face, type RequestContext } from './http.ts';
 import type { FaultRegistry } from './faults.ts';
@@ -97,7 +97,7 @@ export function tensordockFace(market: Market, faults: FaultRegistry): Face {
     if (Array.isArray(resources.gpus)) {
       for (const entry of resources.gpus) if (isRecord(entry)) wanted.push({ v0Name: String(entry.gpuV0Name ?? entry.v0Name), count: numberFrom(entry.count) ?? 1 });
     } else if (isRecord(resources.gpus)) {
-      // Map entries are {"count": N} (reference §4.3), not a bare number.
+      // Map entries are {"count": N} (docs/providers.md §4.3), not a bare number.
       for (const [v0Name, entry] of Object.entries(resources.gpus)) wanted.push({ v0Name, count: isRecord(entry) && Number.isInteger(entry.count) ? (entry.count as number) : 0 });
     }
     if (wanted.length !== 1 || wanted[0]!.count < 1) return badRequest('resources.gpus must name one GPU model with a count, e.g. {"geforcertx4090-pcie-24gb": {"count": 1}}');

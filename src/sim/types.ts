@@ -48,7 +48,7 @@ export type SimFaultKind =
   | 'crash'
   /** Interruptible instance outbid once running (Vast: cur/intended/next all "stopped"; RunPod spot: EXITED). */
   | 'outbid'
-  /** Vast only: create answers 400 invalid_price yet leaves a stopped instance whose id is in `new_contract` (§6.2). */
+  /** Vast only: create answers 400 invalid_price yet leaves a stopped instance whose id is in `new_contract` (docs/providers.md §6.2). */
   | 'createErrorLeavesStopped'
   /** The request is carried out, but the answer is a 504, as when a proxy drops it (a create that made a machine nobody heard of). */
   | 'answerLost';

@@ -4,7 +4,7 @@ import type { Market } from './market.ts';
 import { round } from './random.ts';
 import { vastPrices } from './vast-catalogue.ts';
 
-/** An instance as Vast's show/list endpoints return it (reference §1.4); ports only while running. */
+/** An instance as Vast's show/list endpoints return it (docs/providers.md §1.4); ports only while running. */
 export function renderVastInstance(market: Market, instance: SimInstance): Record<string, unknown> {
   const now = market.clock.now();
   const offer = market.vastOffersById.get(instance.details.offerId as number)!;

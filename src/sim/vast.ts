@@ -1,4 +1,4 @@
-// Vast.ai's REST face (reference §1): odd verbs, MB units, {"instances": {...}} for one instance,
+// Vast.ai's REST face (docs/providers.md §1): odd verbs, MB units, {"instances": {...}} for one instance,
 // keyset pages on /api/v1/instances/, header-less plain-text 429s.
 import { isRecord, numberFrom, type Answer, type Face, type RequestContext } from './http.ts';
 import type { FaultRegistry } from './faults.ts';

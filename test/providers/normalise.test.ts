@@ -1,5 +1,5 @@
 // The pure normalisation functions against fixtures built from the documented field lists
-// (reference/provider-apis.md examples), independent of the simulator.
+// (the examples in docs/providers.md and the providers' public documentation), independent of the simulator.
 import { describe, expect, it } from 'vitest';
 import { parseVastInstance, parseVastOffer, vastFault, vastStatus } from '../../adapters/providers/vast-parse.ts';
 import { parseRunpodDataCenters, parseRunpodGpuType, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_DISK_USD_PER_GB_MONTH } from '../../adapters/providers/runpod-parse.ts';

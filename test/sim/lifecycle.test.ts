@@ -116,7 +116,7 @@ describe('Vast instance', () => {
 
 const POD = 'id name desiredStatus costPerHr env ports runtime { uptimeInSeconds ports { ip isIpPublic privatePort publicPort type } gpus { id gpuUtilPercent memoryUtilPercent } }';
 
-describe('Vast request shapes (reference §1.2, §1.3)', () => {
+describe('Vast request shapes (docs/providers.md §1.2, §1.3)', () => {
   it('rejects what the real API would misread: a search type it does not know, env as a list, an unknown runtype, a keyless SSH attach', async () => {
     const badType = await call(`${sim.urls.vast}/api/v0/bundles/`, { key: KEYS.vast, body: { type: 'interruptible', limit: 1 } });
     expect(badType.status).toBe(400);
@@ -147,7 +147,7 @@ describe('RunPod pod', () => {
     expect((await call(`${sim.urls.runpod}/v2/pods`, { key: KEYS.runpod, body: { ...body, env: [{ key: 'A', value: 'b' }] } })).status).toBe(422);
   });
 
-  it('GraphQL pod mutations reject input of the wrong type, with HTTP 200 and errors[] (reference §2.3, §6.8)', async () => {
+  it('GraphQL pod mutations reject input of the wrong type, with HTTP 200 and errors[] (docs/providers.md §2.3, §6.8)', async () => {
     const deploy = `mutation Deploy($input: PodFindAndDeployOnDemandInput!) { podFindAndDeployOnDemand(input: $input) { id } }`;
     const base = { name: 'ch-typed', imageName: 'ubuntu:22.04', gpuTypeId: 'NVIDIA GeForce RTX 4090', gpuCount: 1, cloudType: 'SECURE', containerDiskInGb: 20, volumeInGb: 20, ports: '22/tcp' };
     for (const wrong of [{ env: { MODEL: 'llama' } }, { ports: ['22/tcp'] }, { cloudType: 'secure' }, { gpuCount: '1' }, { volumeInGb: 20.5 }]) {

@@ -18,6 +18,7 @@ import { createFleetService, type FleetService, type ProvidersFor } from './serv
 import type { FleetTiming } from './services/fleet/context.ts';
 import { createMarketService, type MarketService } from './services/market/index.ts';
 import { ProviderService } from './services/providers.ts';
+import { AutomationService } from './services/automation/index.ts';
 import { createProviderAdapter, type AdapterOptions } from '../adapters/providers/index.ts';
 import type { ProviderName } from '../adapters/providers/types.ts';
 import { COMMANDS, GROUPS } from '../commands/index.ts';
@@ -40,6 +41,8 @@ export interface Services {
   market: MarketService;
   /** Pending confirmations: what each preview pinned, carried out at most once before it expires. */
   confirmations: ConfirmationService;
+  /** Pro automation: watches and rules evaluated after every sync, their events. */
+  automation: AutomationService;
   commands: CommandRegistry;
   dataDir: string;
   now: () => Date;
@@ -126,12 +129,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     providers: options.providersFor ?? ((orgId) => providers.forOrg(orgId)),
     now: () => now().getTime(),
   });
+  services.automation = await AutomationService.open({ db, fleet: services.fleet, market: services.market, identity, log: log.child({ service: 'automation' }), now, dataDir });
   services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services, options.rateLimit);
   return {
     services,
     async close() {
       services.fleet.close();
-      await Promise.all([db.flush(), db.series.flush(), services.market.history.flush()]);
+      await Promise.all([db.flush(), db.series.flush(), services.market.history.flush(), services.automation.close()]);
     },
   };
 }

@@ -14,6 +14,8 @@ import { wantsSimulator } from './services/providers.ts';
 import { createCompletions } from './services/completions.ts';
 import type { Simulator } from './sim/index.ts';
 import { ConsolePlatform } from '../adapters/platforms/console.ts';
+import { renderText } from '../adapters/platforms/text.ts';
+import { LOCAL_CHANNEL } from './services/identity.ts';
 import type { ChatPlatform, PlatformDeps, PlatformName } from '../adapters/platforms/platform.ts';
 import { createTelegramPlatform } from '../adapters/platforms/telegram.ts';
 import { createDiscordPlatform } from '../adapters/platforms/discord.ts';
@@ -106,8 +108,13 @@ export async function startBot(config: Config): Promise<RunningBot> {
 
   const scheduler = new Scheduler(log.child({ service: 'scheduler' }));
   scheduler.add(heartbeatJob(services.dataDir, () => storeProblems(services.db)));
-  scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: () => services.fleet.sync() });
-  scheduler.add({ name: 'store maintenance', everySeconds: 600, run: () => services.db.series.maintain(services.db, services.now().getTime()) });
+  // The automation evaluates what each sync saw, in the same job: detection and action in one interval.
+  scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: async () => services.automation.afterSync(await services.fleet.sync()) });
+  scheduler.add({
+    name: 'store maintenance',
+    everySeconds: 600,
+    run: () => Promise.all([services.db.series.maintain(services.db, services.now().getTime()), services.automation.maintain(services.now().getTime())]),
+  });
   // Warm before the first command: a cold search waits only PRICES_DEADLINE_MS, which a provider's first
   // answer on a busy start can miss. Each provider's first page is enough (at most HTTP_TIMEOUT_MS).
   await Promise.all(services.db.data.orgs.map((org) => services.market.warm(org.id, config.HTTP_TIMEOUT_MS)));
@@ -115,13 +122,26 @@ export async function startBot(config: Config): Promise<RunningBot> {
   scheduler.add({
     name: 'price refresh',
     everySeconds: config.PRICES_TTL_SECONDS,
-    run: () => Promise.all(services.db.data.orgs.map((org) => services.market.refresh(org.id, config.HTTP_TIMEOUT_MS))),
+    run: async () => {
+      await Promise.all(services.db.data.orgs.map((org) => services.market.refresh(org.id, config.HTTP_TIMEOUT_MS)));
+      await services.automation.evaluate();
+    },
   });
 
   let stopping = false;
   const deps: PlatformDeps = { registry: services.commands, log, complete: createCompletions(services.db, services.identity) };
   const platforms = chatPlatforms.map((name) => PLATFORM_FACTORIES[name](config, deps));
   for (const platform of platforms) void keepTrying(platform, log, () => stopping);
+  // Automation events go to the chat their rule or watch was made in.
+  services.automation.setPoster(async (channel, message) => {
+    if (channel.platform === LOCAL_CHANNEL.platform) {
+      if (withConsole) process.stdout.write(`${renderText(message)}\n`);
+      return;
+    }
+    const platform = platforms.find((candidate) => candidate.name === channel.platform);
+    if (!platform) throw new Error(`${channel.platform} is not connected`);
+    await platform.post(channel.id, message);
+  });
 
   const claimCode = services.claim.issueCode();
   if (claimCode) log.warn({ claimCode }, `No chat admin yet. Send "claim ${claimCode}" to the bot in a direct message to become its admin.`);

@@ -26,6 +26,11 @@ export interface OptionSpec<T = unknown, R extends boolean = boolean> {
   positional: boolean;
   /** Takes every remaining positional word, joined by spaces. */
   rest: boolean;
+  /**
+   * With `rest`: the rest of the line exactly as typed (after the command's words, before trailing
+   * --switches), never split into key=value options; for languages of their own (rule add).
+   */
+  raw: boolean;
   /** Accepts >=, <=, >, <, != as well as = (and repeats); the handler receives Comparison[]. */
   compare: boolean;
   choices?: readonly string[];
@@ -43,6 +48,7 @@ interface Modifiers {
   required?: boolean;
   positional?: boolean;
   rest?: boolean;
+  raw?: boolean;
   secret?: boolean;
   complete?: CompletionSource;
   placeholder?: string;
@@ -65,6 +71,7 @@ function spec<T, M extends Modifiers>(
     description,
     positional: false,
     rest: false,
+    raw: false,
     compare: false,
     secret: false,
     placeholder,

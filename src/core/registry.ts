@@ -108,7 +108,9 @@ export class CommandRegistry {
     let execution: Execution;
     try {
       execution = await this.bounded(invocation, async () => {
-        const parsed = parseArgs(invocation.line);
+        const split = this.splitRaw(invocation.line);
+        const parsed = parseArgs(split.line);
+        if (split.rawText) parsed.positionals.push(split.rawText);
         if (this.canonicalHead(parsed.positionals[0] ?? '') === CONFIRM_WORD) return this.carryOut(parsed, invocation, progress, (found) => (definition = found));
         const found = this.resolve(parsed);
         definition = found.definition;
@@ -136,6 +138,24 @@ export class CommandRegistry {
       };
     }
     return work();
+  }
+
+  /** For a command with a `raw` option: its words and trailing switches to parse, and the raw text apart. */
+  private splitRaw(line: string): { line: string; rawText?: string } {
+    const words = /^\s*(\S+)(?:\s+(\S+))?/.exec(line);
+    if (!words) return { line };
+    const head = this.canonicalHead(words[1]!);
+    const names = words[2] ? [`${head} ${words[2].toLowerCase()}`, head] : [head];
+    const name = names.find((candidate) => Object.values(this.byName.get(candidate)?.options ?? {}).some((option) => option.raw));
+    if (!name) return { line };
+    const kept = name.includes(' ') ? words[0] : words[0].replace(/\s+\S+$/, '');
+    let text = line.slice(kept.length);
+    const switches: string[] = [];
+    for (let found = /\s(--[A-Za-z][\w-]*(?:=\S*)?)\s*$/.exec(text); found; found = /\s(--[A-Za-z][\w-]*(?:=\S*)?)\s*$/.exec(text)) {
+      switches.unshift(found[1]!);
+      text = text.slice(0, found.index);
+    }
+    return { line: [kept.trim(), ...switches].join(' '), ...(text.trim() && { rawText: text.trim() }) };
   }
 
   private canonicalHead(word: string): string {

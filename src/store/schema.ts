@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ROLES } from '../domain/roles.ts';
 import { pendingConfirmationSchema } from './confirmation-schema.ts';
+import { automationSchema, emptyAutomation } from './automation-schema.ts';
 import { instanceRecordSchema, ledgerEntrySchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
 
 export const SCHEMA_VERSION = 3;
@@ -101,6 +102,8 @@ export const dbSchema = z.object({
   projectChoices: z.array(projectChoiceSchema).default([]),
   orgChoices: z.array(orgChoiceSchema).default([]),
   confirmations: z.array(pendingConfirmationSchema).default([]),
+  /** Pro automation: rules, watches, rule state. */
+  automation: automationSchema.default(emptyAutomation),
 });
 
 export type Database = z.infer<typeof dbSchema>;
@@ -133,5 +136,6 @@ export function emptyDatabase(now: Date): Database {
     projectChoices: [],
     orgChoices: [],
     confirmations: [],
+    automation: emptyAutomation(),
   };
 }

@@ -19,10 +19,12 @@ export interface SyncReport {
   gone: string[];
   /** Failed deploys whose clean-up this sync made certain. */
   cleaned: string[];
+  /** The GPU metric samples this sync took (the automation reads the latest of each instance). */
+  samples: MetricSample[];
 }
 
 export async function syncFleet(context: FleetContext, orgIds?: readonly string[]): Promise<SyncReport> {
-  const report: SyncReport = { synced: [], failed: [], adopted: [], gone: [], cleaned: [] };
+  const report: SyncReport = { synced: [], failed: [], adopted: [], gone: [], cleaned: [], samples: [] };
   const orgs = orgIds ?? context.db.data.orgs.map((org) => org.id);
   for (const orgId of orgs) {
     const providers = context.providersFor(orgId);
@@ -43,6 +45,7 @@ export async function syncFleet(context: FleetContext, orgIds?: readonly string[
       });
     });
     await context.db.series.metrics.append(...samples);
+    report.samples.push(...samples);
     for (const [index, listing] of listings.entries()) {
       if (listing.status === 'fulfilled') report.cleaned.push(...(await retryPendingCleanups(context, orgId, providers[index]!, listing.value)));
     }

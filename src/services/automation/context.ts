@@ -1,0 +1,73 @@
+// What the automation's parts share: the store, the fleet, the clock, and one way to record an
+// event (stored, posted to the channel its rule or watch was made in) and an automatic action
+// (the audit log, with the rule or watch as actor).
+import type { Reply } from '../../core/reply.ts';
+import type { Logger } from '../../log.ts';
+import type { Db } from '../../store/db.ts';
+import type { EventChannel } from '../../store/automation-schema.ts';
+import type { FleetService } from '../fleet/index.ts';
+import type { IdentityService } from '../identity.ts';
+import type { MarketService } from '../market/index.ts';
+import type { AutomationEvent, EventLog, NewEvent } from './events.ts';
+
+/** Delivers a short message to a chat channel; src/main.ts wires it to the chat platforms. */
+export type ChannelPoster = (channel: EventChannel, message: Reply) => Promise<void>;
+
+export interface AutomationContext {
+  db: Db;
+  fleet: FleetService;
+  market: MarketService;
+  identity: IdentityService;
+  events: EventLog;
+  log: Logger;
+  now: () => Date;
+  poster: ChannelPoster | undefined;
+  /** Redeploys running in the background by "orgId/instanceId", so the sync is never held up by a machine booting. */
+  background: Map<string, Promise<unknown>>;
+}
+
+const EVENT_TITLES: Record<AutomationEvent['kind'], string> = {
+  down: 'Down',
+  restarted: 'Restarted',
+  redeployed: 'Redeployed',
+  'cap-warning': 'Cap warning',
+  'cap-hit': 'Cap hit',
+  idle: 'Idle',
+  'rule-fired': 'Rule fired',
+  'action-failed': 'Action failed',
+  skipped: 'Skipped',
+  'price-alert': 'Price alert',
+  resolved: 'Resolved',
+};
+
+/** The one-line chat message of an event. */
+export function eventMessage(event: Pick<AutomationEvent, 'kind' | 'ruleId' | 'message'>): Reply {
+  const kind = event.kind === 'action-failed' || event.kind === 'down' ? 'warning' : event.kind === 'resolved' || event.kind === 'restarted' || event.kind === 'redeployed' ? 'success' : 'info';
+  const who = event.ruleId === 'watch' ? 'watch' : event.ruleId ? `rule ${event.ruleId}` : 'automation';
+  return { kind, text: `${EVENT_TITLES[event.kind]} (${who}): ${event.message}` };
+}
+
+/** Stores the event, then posts it where its rule or watch was made; a failed post is logged, never thrown. */
+export async function recordEvent(context: AutomationContext, event: Omit<NewEvent, 'at'>, channel: EventChannel | null): Promise<AutomationEvent> {
+  const stored = await context.events.append({ at: context.now().toISOString(), ...event });
+  if (channel && context.poster) {
+    await context.poster(channel, eventMessage(stored)).catch((error: unknown) => context.log.warn({ err: error, channel: channel.platform, eventId: stored.id }, 'could not post an automation event'));
+  }
+  return stored;
+}
+
+/** An automatic action in the audit log, with the rule or watch as the actor. */
+export function auditAction(context: AutomationContext, orgId: string, by: string, line: string, failure?: string): Promise<void> {
+  return context.identity.audit({
+    orgId,
+    actor: { platform: 'automation', userId: by, displayName: by },
+    command: line.split(' ')[0]!,
+    args: line,
+    result: failure ? 'error' : 'ok',
+    ...(failure && { message: failure }),
+  });
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,208 @@
+// The Pro automation: after every instance sync (and price refresh) each org's watches are stepped
+// and its rules evaluated, never two evaluations at once; one org, rule or watch failing never stops
+// the others. Rules, watches and rule state live in db.json (`automation`); events in their series.
+import { UsageError, UserError } from '../../core/errors.ts';
+import type { Role } from '../../domain/roles.ts';
+import { authorRefusal, compileRule, emptyRuleState, inspectRule, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
+import type { Logger } from '../../log.ts';
+import type { Db } from '../../store/db.ts';
+import type { EventChannel, RuleRecord, WatchRecord } from '../../store/automation-schema.ts';
+import type { MetricSample } from '../../store/fleet-schema.ts';
+import type { FleetService } from '../fleet/index.ts';
+import type { SyncReport } from '../fleet/sync.ts';
+import { findInstance } from '../fleet/records.ts';
+import type { IdentityService } from '../identity.ts';
+import type { MarketService } from '../market/index.ts';
+import type { AutomationContext, ChannelPoster } from './context.ts';
+import { EventLog } from './events.ts';
+import { compiledRules, evaluateRules, ruleSnapshot, type RuleInputs } from './rules.ts';
+import { metricKey } from './snapshot.ts';
+import { stepWatches } from './watch.ts';
+
+export type { ChannelPoster } from './context.ts';
+export { EVENT_KINDS, type AutomationEvent } from './events.ts';
+
+export interface AutomationOptions {
+  db: Db;
+  fleet: FleetService;
+  market: MarketService;
+  identity: IdentityService;
+  log: Logger;
+  now: () => Date;
+  dataDir: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export class AutomationService {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private readonly latestMetrics = new Map<string, MetricSample>();
+
+  private constructor(private readonly context: AutomationContext) {}
+
+  static async open(options: AutomationOptions): Promise<AutomationService> {
+    const events = await EventLog.open(options.dataDir, (problem) => options.log.warn(problem));
+    const { db, fleet, market, identity, log, now } = options;
+    return new AutomationService({ db, fleet, market, identity, log, now, events, poster: undefined, background: new Map() });
+  }
+
+  get events(): EventLog {
+    return this.context.events;
+  }
+
+  /** Where events are posted: the chat platforms (src/main.ts); without one they are only stored. */
+  setPoster(poster: ChannelPoster): void {
+    this.context.poster = poster;
+  }
+
+  /** The scheduler's sync job calls this with what the sync saw. */
+  afterSync(report: Pick<SyncReport, 'samples'>): Promise<void> {
+    for (const sample of report.samples) {
+      const key = metricKey(sample.orgId, sample.instanceId);
+      const known = this.latestMetrics.get(key);
+      if (!known || Date.parse(known.at) <= Date.parse(sample.at)) this.latestMetrics.set(key, sample);
+    }
+    return this.evaluate();
+  }
+
+  /** One evaluation of every org; a call while one runs waits for it and is followed by one more. */
+  evaluate(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.evaluateAll();
+      } while (this.again);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async evaluateAll(): Promise<void> {
+    const inputs = await this.inputs();
+    for (const org of this.context.db.data.orgs) {
+      for (const [part, run] of [
+        ['watches', () => stepWatches(this.context, org.id)],
+        ['rules', () => evaluateRules(this.context, org.id, inputs)],
+      ] as const) {
+        try {
+          await run();
+        } catch (error) {
+          this.context.log.error({ err: error, orgId: org.id, part }, 'automation evaluation failed');
+        }
+      }
+    }
+  }
+
+  private async inputs(): Promise<RuleInputs> {
+    const nowMs = this.context.now().getTime();
+    const dayStart = Math.floor(nowMs / DAY_MS) * DAY_MS;
+    const sealedToday = this.context.db.data.automation.rules.length ? await this.context.db.series.ledger.list({ fromMs: dayStart - DAY_MS }) : [];
+    return { sealedToday, latestMetrics: this.latestMetrics, nowMs };
+  }
+
+  /** Resolves once the redeploys and migrations in progress have finished (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.context.background.size > 0) await Promise.allSettled([...this.context.background.values()]);
+  }
+
+  // Rules
+
+  rules(orgId: string): RuleRecord[] {
+    return this.context.db.data.automation.rules.filter((rule) => rule.orgId === orgId);
+  }
+
+  rule(orgId: string, id: string): RuleRecord {
+    const found = this.rules(orgId).find((rule) => rule.id === id.toLowerCase());
+    if (!found) throw new UserError(`There is no rule ${id} in this org. See them with: rule list`);
+    return found;
+  }
+
+  ruleState(orgId: string): RuleState {
+    return this.context.db.data.automation.ruleStates[orgId] ?? emptyRuleState();
+  }
+
+  /** Compiles (throws a RuleError with the column), checks the author may, and stores it. */
+  async addRule(orgId: string, text: string, author: { id: string; role: Role; channel: EventChannel | null }): Promise<RuleRecord> {
+    const compiled = compileRule('new', text);
+    const refusal = authorRefusal(compiled, author.role);
+    if (refusal) throw new UserError(refusal);
+    if (compiled.actions.some((action) => action.type === 'deploy')) {
+      throw new UsageError('Rules cannot deploy yet. Use notify in the rule and deploy by hand, or migrate to move an instance.');
+    }
+    return this.context.db.update((data) => {
+      const number = (data.automation.ruleCounters[orgId] ?? 0) + 1;
+      data.automation.ruleCounters[orgId] = number;
+      const record: RuleRecord = { orgId, id: `r${number}`, text: compiled.text, enabled: true, createdBy: author.id, createdAt: this.context.now().toISOString(), channel: author.channel };
+      data.automation.rules.push(record);
+      return record;
+    });
+  }
+
+  async setRuleEnabled(orgId: string, id: string, enabled: boolean): Promise<RuleRecord> {
+    const found = this.rule(orgId, id);
+    await this.context.db.update((data) => {
+      const stored = data.automation.rules.find((rule) => rule.orgId === orgId && rule.id === found.id);
+      if (stored) stored.enabled = enabled;
+    });
+    return this.rule(orgId, id);
+  }
+
+  async removeRule(orgId: string, id: string): Promise<RuleRecord> {
+    const found = this.rule(orgId, id);
+    await this.context.db.update((data) => {
+      data.automation.rules = data.automation.rules.filter((rule) => !(rule.orgId === orgId && rule.id === found.id));
+    });
+    return found;
+  }
+
+  /** `rule test`: what the rule sees now on each target; nothing is decided or taken. */
+  async testRule(orgId: string, id: string): Promise<{ rule: Rule; targets: TargetView[] }> {
+    const [rule] = compiledRules(this.context, [this.rule(orgId, id)]);
+    if (!rule) throw new UserError(`Rule ${id} no longer compiles; remove it and add it again.`);
+    const inputs = await this.inputs();
+    const snapshot = await ruleSnapshot(this.context, orgId, [rule], inputs);
+    return { rule, targets: inspectRule(snapshot, rule, this.ruleState(orgId), inputs.nowMs) };
+  }
+
+  // Watches
+
+  watches(orgId: string): WatchRecord[] {
+    return this.context.db.data.automation.watches.filter((watch) => watch.orgId === orgId);
+  }
+
+  async watch(orgId: string, reference: string, settings: { restart: boolean; max: number; by: string; channel: EventChannel | null }): Promise<WatchRecord> {
+    const record = findInstance(this.context.db.data, orgId, reference);
+    if (record.destroyedAt) throw new UserError(`${record.id} is ${record.status}; there is nothing to watch.`);
+    const at = this.context.now().toISOString();
+    return this.context.db.update((data) => {
+      data.automation.watches = data.automation.watches.filter((watch) => !(watch.orgId === orgId && watch.instanceId === record.id));
+      const watch: WatchRecord = { orgId, instanceId: record.id, restart: settings.restart, max: settings.max, state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null, redeployToken: null, createdBy: settings.by, createdAt: at, channel: settings.channel };
+      data.automation.watches.push(watch);
+      return watch;
+    });
+  }
+
+  async unwatch(orgId: string, reference: string): Promise<WatchRecord> {
+    const id = reference.toLowerCase();
+    const found = this.watches(orgId).find((watch) => watch.instanceId === id);
+    if (!found) throw new UserError(`${reference} is not watched. See what is with: watch list`);
+    await this.context.db.update((data) => {
+      data.automation.watches = data.automation.watches.filter((watch) => !(watch.orgId === orgId && watch.instanceId === found.instanceId));
+    });
+    return found;
+  }
+
+  maintain(nowMs: number): Promise<unknown> {
+    return this.context.events.prune(nowMs);
+  }
+
+  async close(): Promise<void> {
+    await this.context.events.flush();
+  }
+}

@@ -1,0 +1,129 @@
+// The rules of one org after a sync: snapshot → evaluate (pure) → take the fired actions through the
+// fleet → events and audit entries with the rule as actor → the next state persisted. A failed action
+// re-arms its rule (it retries after the cooldown); a rule that no longer compiles is skipped alone.
+import { compileRule, evaluate, rearm, ORG_TARGET, type Decision, type Rule, type RuleAction, type RuleState } from '../../domain/rules/index.ts';
+import type { MetricSample, LedgerEntry } from '../../store/fleet-schema.ts';
+import type { RuleRecord } from '../../store/automation-schema.ts';
+import { newDeployToken } from '../fleet/deploy.ts';
+import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
+import { redeploy } from './redeploy.ts';
+import { buildSnapshot, marketFacts, marketWindows, NO_MARKET } from './snapshot.ts';
+import { emptyRuleState } from '../../domain/rules/index.ts';
+
+export interface RuleInputs {
+  sealedToday: readonly LedgerEntry[];
+  latestMetrics: ReadonlyMap<string, MetricSample>;
+  nowMs: number;
+}
+
+/** The org's rules compiled; a stored rule that no longer compiles is logged and left out. */
+export function compiledRules(context: AutomationContext, records: readonly RuleRecord[]): Rule[] {
+  const rules: Rule[] = [];
+  for (const record of records) {
+    try {
+      rules.push(compileRule(record.id, record.text, record.enabled));
+    } catch (error) {
+      context.log.error({ err: error, orgId: record.orgId, ruleId: record.id }, 'a stored rule does not compile; it is skipped');
+    }
+  }
+  return rules;
+}
+
+export async function ruleSnapshot(context: AutomationContext, orgId: string, rules: readonly Rule[], inputs: RuleInputs) {
+  const { market, windows } = marketWindows(rules.filter((rule) => rule.enabled).map((rule) => rule.text));
+  const facts = market
+    ? await marketFacts(context.market, orgId, windows, inputs.nowMs).catch((error: unknown) => {
+        context.log.warn({ err: error, orgId }, 'market facts for rules unavailable');
+        return NO_MARKET;
+      })
+    : NO_MARKET;
+  return buildSnapshot(orgId, { data: context.db.data, sealedToday: inputs.sealedToday, latestMetrics: inputs.latestMetrics, market: facts, nowMs: inputs.nowMs });
+}
+
+export async function evaluateRules(context: AutomationContext, orgId: string, inputs: RuleInputs): Promise<void> {
+  const records = context.db.data.automation.rules.filter((rule) => rule.orgId === orgId);
+  const previous = context.db.data.automation.ruleStates[orgId];
+  if (records.length === 0 && !previous) return;
+  const rules = compiledRules(context, records);
+  const snapshot = await ruleSnapshot(context, orgId, rules, inputs);
+  const { decisions, nextState } = evaluate(snapshot, rules, previous ?? emptyRuleState(), inputs.nowMs);
+  let state: RuleState = nextState;
+  for (const decision of decisions) {
+    const record = records.find((candidate) => candidate.id === decision.ruleId);
+    try {
+      const failed = await takeDecision(context, orgId, decision, record);
+      if (failed) state = rearm(state, decision.ruleId, decision.instanceId ?? ORG_TARGET);
+    } catch (error) {
+      context.log.error({ err: error, orgId, ruleId: decision.ruleId }, 'a rule decision could not be carried out');
+    }
+  }
+  await context.db.update((data) => {
+    data.automation.ruleStates[orgId] = state;
+  });
+}
+
+function actionText(action: RuleAction): string {
+  if (action.type === 'migrate') return action.provider ? `migrate provider=${action.provider}` : 'migrate';
+  return action.type;
+}
+
+/** Records the decision and, when it fired, takes its actions. True when an action failed. */
+async function takeDecision(context: AutomationContext, orgId: string, decision: Decision, record: RuleRecord | undefined): Promise<boolean> {
+  const channel = record?.channel ?? null;
+  const base = { orgId, ruleId: decision.ruleId, ...(decision.instanceId && { instanceId: decision.instanceId }), values: decision.values };
+  const target = decision.instanceId ? `${decision.instanceId}: ` : '';
+  if (decision.kind === 'skipped') {
+    await recordEvent(context, { ...base, kind: 'skipped', action: decision.actions.map(actionText).join(', '), result: 'skipped', message: `${target}${decision.reason}` }, channel);
+    return false;
+  }
+  if (decision.kind === 'resolved') {
+    await recordEvent(context, { ...base, kind: 'resolved', result: 'resolved', message: `${target}${decision.reason}` }, channel);
+    return false;
+  }
+  const notes = decision.actions.flatMap((action) => (action.type === 'notify' && action.message ? [action.message] : []));
+  await recordEvent(context, { ...base, kind: 'rule-fired', action: decision.actions.map(actionText).join(', '), result: 'ok', message: `${target}${[...notes, decision.reason].join(' — ')}` }, channel);
+  let failed = false;
+  for (const action of decision.actions) {
+    if (action.type === 'notify') continue;
+    const failure = await takeAction(context, orgId, decision, action, channel);
+    if (failure) {
+      failed = true;
+      await recordEvent(context, { ...base, kind: 'action-failed', action: actionText(action), result: 'failed', message: `${target}${actionText(action)} failed: ${failure}` }, channel);
+    }
+  }
+  return failed;
+}
+
+/** Takes one action; returns why it failed, if it did. A migrate runs in the background. */
+async function takeAction(context: AutomationContext, orgId: string, decision: Decision, action: RuleAction, channel: RuleRecord['channel']): Promise<string | undefined> {
+  const by = `rule:${decision.ruleId}`;
+  const instance = context.db.data.instances.find((candidate) => candidate.orgId === orgId && candidate.id === decision.instanceId);
+  if (action.type === 'deploy') return 'rules cannot deploy yet; use notify and deploy by hand';
+  if (action.type === 'notify') return undefined;
+  if (!instance) return `the instance ${decision.instanceId ?? ''} is gone`;
+  const line = `${actionText(action)} ${instance.id}`;
+  if (action.type === 'migrate') {
+    const key = `${orgId}/${instance.id}`;
+    if (context.background.has(key)) return undefined;
+    const work = redeploy(context.fleet, { old: instance, actor: by, token: newDeployToken(), provider: action.provider })
+      .then(async (result) => {
+        await auditAction(context, orgId, by, line);
+        await recordEvent(context, { orgId, kind: 'redeployed', ruleId: decision.ruleId, instanceId: instance.id, action: 'migrate', result: 'ok', message: result.message }, channel);
+      })
+      .catch(async (error: unknown) => {
+        await auditAction(context, orgId, by, line, errorText(error));
+        await recordEvent(context, { orgId, kind: 'action-failed', ruleId: decision.ruleId, instanceId: instance.id, action: 'migrate', result: 'failed', message: `${instance.id}: migrate failed: ${errorText(error)}` }, channel);
+      })
+      .finally(() => context.background.delete(key));
+    context.background.set(key, work);
+    return undefined;
+  }
+  try {
+    await context.fleet.apply(instance, action.type);
+    await auditAction(context, orgId, by, line);
+    return undefined;
+  } catch (error) {
+    await auditAction(context, orgId, by, line, errorText(error));
+    return errorText(error);
+  }
+}

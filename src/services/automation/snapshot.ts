@@ -1,0 +1,108 @@
+// Builds what the rules look at for one org: every instance that is not destroyed, with its cost
+// from the ledger, its uptime and latest GPU metrics, and the market facts the org's rules read.
+import { canonicalGpu } from '../../domain/gpus.ts';
+import { amountWithin, billingState, microsToUsd } from '../../domain/ledger.ts';
+import { parseRule, type InstanceFacts, type MarketFacts, type RuleSnapshot } from '../../domain/rules/index.ts';
+import type { InstanceRecord, LedgerEntry, MetricSample } from '../../store/fleet-schema.ts';
+import type { Database } from '../../store/schema.ts';
+import { instanceCostMicros } from '../../store/series-ledger.ts';
+import { projectName } from '../fleet/records.ts';
+import type { MarketService } from '../market/index.ts';
+
+const DAY_MS = 86_400_000;
+const DEFAULT_WINDOW_SECONDS = 86_400;
+
+export interface SnapshotSources {
+  data: Database;
+  /** Ledger entries already moved to the ledger series that may overlap today. */
+  sealedToday: readonly LedgerEntry[];
+  /** Latest metric sample per "orgId/instanceId". */
+  latestMetrics: ReadonlyMap<string, MetricSample>;
+  market: MarketFacts;
+  nowMs: number;
+}
+
+export const metricKey = (orgId: string, instanceId: string) => `${orgId}/${instanceId}`;
+
+export function buildSnapshot(orgId: string, sources: SnapshotSources): RuleSnapshot {
+  const { data, nowMs } = sources;
+  const window = { fromMs: Math.floor(nowMs / DAY_MS) * DAY_MS, toMs: nowMs };
+  const entries = [...data.ledger, ...sources.sealedToday].filter((entry) => entry.orgId === orgId);
+  const instances = data.instances
+    .filter((record) => record.orgId === orgId && !record.destroyedAt && record.providerInstanceId)
+    .map((record) => facts(record, data, entries.filter((entry) => entry.instanceId === record.id), sources.latestMetrics.get(metricKey(orgId, record.id)), window));
+  return { at: new Date(nowMs).toISOString(), instances, market: sources.market };
+}
+
+function facts(record: InstanceRecord, data: Database, entries: LedgerEntry[], metrics: MetricSample | undefined, window: { fromMs: number; toMs: number }): InstanceFacts {
+  const state = billingState(record.status);
+  const running = record.status === 'running';
+  // The open running entry starts when the instance last started billing as running.
+  const openRunning = entries.filter((entry) => entry.state === 'running').sort((a, b) => Date.parse(b.to) - Date.parse(a.to))[0];
+  const since = openRunning && openRunning.to === record.accruedUntil ? Date.parse(openRunning.from) : Date.parse(record.readyAt ?? record.createdAt);
+  const vramPct = metrics?.vramUsedGb !== undefined && metrics.vramTotalGb ? (metrics.vramUsedGb / metrics.vramTotalGb) * 100 : null;
+  return {
+    id: record.id,
+    name: record.name,
+    project: projectName(data, record.projectId),
+    provider: record.provider,
+    gpu: canonicalGpu(record.gpu)?.name ?? record.gpu,
+    status: record.status,
+    costPerHour: state === 'running' ? record.pricePerHour : state === 'stopped' ? (record.stoppedPricePerHour ?? 0) : 0,
+    stoppedCostPerHour: record.stoppedPricePerHour ?? 0,
+    costToday: microsToUsd(entries.reduce((sum, entry) => sum + amountWithin(entry, window), 0)),
+    costTotal: microsToUsd(instanceCostMicros(data, record.orgId, record.id)),
+    uptimeSeconds: running ? Math.max(0, Math.round((window.toMs - since) / 1000)) : 0,
+    gpuUtil: metrics?.gpuUtilPercent ?? null,
+    vramUsedPct: vramPct,
+    gpuTemp: metrics?.gpuTempC ?? null,
+    createdAt: record.createdAt,
+    ...(record.createdBy?.startsWith('rule:') && { createdByRule: record.createdBy.slice('rule:'.length) }),
+  };
+}
+
+/** The price-change windows (seconds) the rules read; empty when no rule reads the market. */
+export function marketWindows(ruleTexts: readonly string[]): { market: boolean; windows: number[] } {
+  const windows = new Set<number>();
+  let market = false;
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const call = node as { type?: string; name?: string; windowSeconds?: number };
+    if (call.type === 'call') {
+      market = true;
+      if (call.name === 'price_change_pct') windows.add(call.windowSeconds ?? DEFAULT_WINDOW_SECONDS);
+    }
+    Object.values(node).forEach(walk);
+  };
+  for (const text of ruleTexts) walk(parseRule(text).condition);
+  return { market, windows: [...windows] };
+}
+
+export const NO_MARKET: MarketFacts = { cheapest: {}, priceChangePct: {} };
+
+/** Lowest $/h per GPU on the market now (the offer cache), and its change over each window. */
+export async function marketFacts(market: MarketService, orgId: string, windows: readonly number[], nowMs: number): Promise<MarketFacts> {
+  const result = await market.search(orgId, { criteria: {}, sort: 'price' });
+  const cheapest: Record<string, number> = {};
+  let simulated = false;
+  for (const { offer } of result.offers) {
+    const perGpu = offer.pricePerHour / Math.max(1, offer.gpuCount);
+    if (cheapest[offer.gpu] === undefined || perGpu < cheapest[offer.gpu]!) cheapest[offer.gpu] = perGpu;
+    simulated ||= Boolean(offer.simulated);
+  }
+  const priceChangePct: Record<string, Record<string, number>> = {};
+  for (const seconds of windows) {
+    for (const series of market.history.series(Object.keys(cheapest), nowMs - seconds * 1000, simulated)) {
+      const first = series.points[0]!;
+      const last = series.points[series.points.length - 1]!;
+      if (first.min <= 0 || first === last) continue;
+      const byGpu = (priceChangePct[series.gpu] ??= {});
+      const change = ((last.min - first.min) / first.min) * 100;
+      // Several providers record the same GPU: the largest move is what a rule watching it cares for.
+      const key = String(seconds);
+      if (byGpu[key] === undefined || Math.abs(change) > Math.abs(byGpu[key]!)) byGpu[key] = change;
+    }
+  }
+  return { cheapest, priceChangePct };
+}

@@ -1,0 +1,75 @@
+// Store sections of the Pro automation: rules, watches and each org's rule state (what the evaluator
+// remembers between syncs). One section with a default in schema.ts, so older files load unchanged.
+import { z } from 'zod';
+
+const isoTime = z.string().datetime({ offset: true });
+
+/** Where a rule or watch was created: its events are posted there. Opaque to the services. */
+export const eventChannelSchema = z.object({ platform: z.string(), id: z.string() });
+
+export const ruleRecordSchema = z.object({
+  orgId: z.string(),
+  /** r1, r2, … per org, never reused. */
+  id: z.string(),
+  /** Canonical text (compileRule). */
+  text: z.string(),
+  enabled: z.boolean(),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  channel: eventChannelSchema.nullable(),
+});
+
+export const WATCH_STATES = ['ok', 'down', 'redeploying', 'gave-up'] as const;
+
+export const watchRecordSchema = z.object({
+  orgId: z.string(),
+  /** The watched instance's short id; a redeploy moves the watch to the new one. */
+  instanceId: z.string(),
+  restart: z.boolean(),
+  /** Restarts per outage before it redeploys. */
+  max: z.number().int(),
+  state: z.enum(WATCH_STATES),
+  /** Restarts issued in the current outage. */
+  restarts: z.number().int(),
+  downSince: isoTime.nullable(),
+  /** No restart before this instant (backoff). */
+  nextAttemptAt: isoTime.nullable(),
+  /** The deploy token of a redeploy in progress: a restarted bot resumes it instead of renting again. */
+  redeployToken: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  channel: eventChannelSchema.nullable(),
+});
+
+const targetStateSchema = z.object({
+  target: z.string(),
+  trueSince: isoTime.nullable(),
+  firing: z.boolean(),
+  lastFiredAt: isoTime.nullable(),
+  fireCount: z.number().int(),
+  skipped: z.enum(['cooldown', 'budget', 'loop']).nullable(),
+});
+
+export const ruleStateSchema = z.object({
+  targets: z.record(z.string(), z.array(targetStateSchema)),
+  rules: z.record(z.string(), z.object({ lastFiredAt: isoTime.nullable(), fireCount: z.number().int() })),
+  actions: z.array(z.object({ at: isoTime, ruleId: z.string(), instanceId: z.string().nullable(), action: z.enum(['stop', 'destroy', 'restart', 'notify', 'migrate', 'deploy']) })),
+});
+
+export const automationSchema = z.object({
+  rules: z.array(ruleRecordSchema).default([]),
+  watches: z.array(watchRecordSchema).default([]),
+  /** Org id → its rule state. */
+  ruleStates: z.record(z.string(), ruleStateSchema).default({}),
+  /** Next rule number per org. */
+  ruleCounters: z.record(z.string(), z.number().int()).default({}),
+});
+
+export type EventChannel = z.infer<typeof eventChannelSchema>;
+export type RuleRecord = z.infer<typeof ruleRecordSchema>;
+export type WatchRecord = z.infer<typeof watchRecordSchema>;
+export type Automation = z.infer<typeof automationSchema>;
+
+export function emptyAutomation(): Automation {
+  return { rules: [], watches: [], ruleStates: {}, ruleCounters: {} };
+}

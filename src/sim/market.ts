@@ -156,6 +156,10 @@ export class Market implements SimMarket {
     else instance.outbidWhenRunning = true;
   }
 
+  hostGone(provider: SimProvider, id: string): void {
+    this.transition(this.require(provider, id), 'gone');
+  }
+
   private require(provider: SimProvider, id: string): SimInstance {
     const instance = this.find(provider, id);
     if (!instance) throw new Error(`no simulated ${provider} instance ${id}`);

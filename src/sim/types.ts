@@ -133,6 +133,8 @@ export interface SimMarket {
   crash(provider: SimProvider, id: string): void;
   /** Makes an interruptible instance outbid now (Vast stopped / RunPod EXITED). */
   outbid(provider: SimProvider, id: string): void;
+  /** Its host is gone: the instance leaves the provider's list at once, as after a host failure. */
+  hostGone(provider: SimProvider, id: string): void;
 }
 
 export interface SimulatorOptions {

@@ -101,7 +101,7 @@ async function takeAction(context: AutomationContext, orgId: string, decision: D
   if (action.type === 'deploy') return 'rules cannot deploy yet; use notify and deploy by hand';
   if (action.type === 'notify') return undefined;
   if (!instance) return `the instance ${decision.instanceId ?? ''} is gone`;
-  const line = `${actionText(action)} ${instance.id}`;
+  const line = `${actionText(action)} id=${instance.id}`;
   if (action.type === 'migrate') {
     const key = `${orgId}/${instance.id}`;
     if (context.background.has(key)) return undefined;

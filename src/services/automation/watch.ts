@@ -26,7 +26,7 @@ function changeWatch(context: AutomationContext, watch: WatchRecord, change: (st
 async function lastIntent(context: AutomationContext, watch: WatchRecord, record: InstanceRecord): Promise<string | undefined> {
   const [entry] = await context.db.series.audit.newest(
     1,
-    (candidate) => candidate.orgId === record.orgId && candidate.result === 'ok' && LIFECYCLE_COMMANDS.has(candidate.command) && candidate.args.split(/\s+/).includes(record.id),
+    (candidate) => candidate.orgId === record.orgId && candidate.result === 'ok' && LIFECYCLE_COMMANDS.has(candidate.command) && candidate.args.toLowerCase().split(/\s+/).includes(`id=${record.id}`),
     { fromMs: Date.parse(watch.createdAt) },
   );
   return entry?.command;
@@ -105,7 +105,7 @@ async function restartOnce(context: AutomationContext, watch: WatchRecord, recor
   const attempt = watch.restarts + 1;
   const nextAttemptAt = new Date(nowMs + BACKOFF_BASE_MS * 2 ** (attempt - 1)).toISOString();
   await changeWatch(context, watch, (stored) => Object.assign(stored, { restarts: attempt, nextAttemptAt }));
-  const line = `${operation} ${record.id}`;
+  const line = `${operation} id=${record.id}`;
   try {
     await context.fleet.apply(record, operation);
     await auditAction(context, watch.orgId, WATCH_ACTOR, line);
@@ -124,12 +124,12 @@ async function startRedeploy(context: AutomationContext, watch: WatchRecord, old
   const work = redeploy(context.fleet, { old, actor: watch.createdBy, token, sameProviderFirst: true })
     .then(async (result) => {
       await changeWatch(context, watch, (stored) => Object.assign(stored, { instanceId: result.record.id, state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null, redeployToken: null }));
-      await auditAction(context, watch.orgId, WATCH_ACTOR, `redeploy ${old.id}`);
+      await auditAction(context, watch.orgId, WATCH_ACTOR, `redeploy id=${old.id}`);
       await recordEvent(context, { orgId: watch.orgId, kind: 'redeployed', ruleId: WATCH_ACTOR, instanceId: old.id, action: 'redeploy', result: 'ok', message: `${why}: ${result.message}` }, watch.channel);
     })
     .catch(async (error: unknown) => {
       await changeWatch(context, watch, (stored) => Object.assign(stored, { state: 'gave-up', redeployToken: null }));
-      await auditAction(context, watch.orgId, WATCH_ACTOR, `redeploy ${old.id}`, errorText(error));
+      await auditAction(context, watch.orgId, WATCH_ACTOR, `redeploy id=${old.id}`, errorText(error));
       await recordEvent(context, { orgId: watch.orgId, kind: 'action-failed', ruleId: WATCH_ACTOR, instanceId: old.id, action: 'redeploy', result: 'failed', message: `${why}, and the redeploy failed: ${errorText(error)}. Restart it by hand, or watch it again once fixed.` }, watch.channel);
     })
     .finally(() => context.background.delete(key));

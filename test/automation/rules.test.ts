@@ -1,0 +1,109 @@
+// Rules in the running app against the simulator on a driven clock: added from the chat line as
+// typed, evaluated after each sync, their actions taken through the fleet with the rule as actor,
+// FOR held across a bot restart, and every decision in `events`.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InstanceView } from '../../src/domain/fleet.ts';
+import type { AutomationEvent } from '../../src/services/automation/index.ts';
+import { startWorld, type World } from '../fleet/world.ts';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function withInstance(): Promise<{ w: World; instance: InstanceView }> {
+  world = await startWorld({ pro: true });
+  const result = await world.run('deploy gpu=4090 provider=runpod template=pytorch --yes');
+  expect(result.outcome, result.reply.text).toBe('ok');
+  return { w: world, instance: result.reply.data as InstanceView };
+}
+
+async function tick(w: World): Promise<void> {
+  const { services } = w.app;
+  await w.drive((async () => services.automation.afterSync(await services.fleet.sync()))());
+}
+
+async function events(w: World, filter = ''): Promise<AutomationEvent[]> {
+  const result = await w.run(`events ${filter} --json`);
+  return (result.reply.data as { events: AutomationEvent[] }).events.slice().reverse();
+}
+
+describe('rule add', () => {
+  it('takes the rest of the line as typed, and shows a mistake with its column and a caret', async () => {
+    world = await startWorld({ pro: true });
+    const added = await world.run('rule add if cost_per_hour>2 then notify "pricey, check it", stop --json');
+    expect(added.outcome, added.reply.text).toBe('ok');
+    expect(added.reply.data).toMatchObject({ id: 'r1', text: 'IF cost_per_hour > 2 THEN notify "pricey, check it", stop', enabled: true, lastFiredAt: null, fireCount: 0 });
+
+    const wrong = await world.run('rule add IF gpu_util > 2h THEN stop');
+    expect(wrong.outcome).toBe('failed');
+    expect(wrong.reply.text).toMatch(/column 15/);
+    expect(wrong.reply.code).toContain(`IF gpu_util > 2h THEN stop\n${' '.repeat(14)}^`);
+    const list = await world.run('rule list --json');
+    expect(list.reply.data).toEqual({ rules: [{ id: 'r1', text: 'IF cost_per_hour > 2 THEN notify "pricey, check it", stop', enabled: true, lastFiredAt: null, fireCount: 0 }] });
+  });
+
+  it('refuses deploy actions for now, saying what to do instead', async () => {
+    world = await startWorld({ pro: true });
+    const result = await world.run('rule add IF cheapest(H100) < $1 THEN deploy gpu=H100 template=pytorch');
+    expect(result.outcome).toBe('usage');
+    expect(result.reply.text).toMatch(/cannot deploy yet/);
+  });
+});
+
+describe('rules after each sync', () => {
+  it('fires once, stops the instance through the provider, and records it with the rule as actor', async () => {
+    const { w, instance } = await withInstance();
+    await w.run('rule add IF status == running THEN stop');
+    await tick(w);
+    const stops = w.sim.requests.filter((request) => request.endpoint === 'stop');
+    expect(stops).toHaveLength(1);
+    const seen = await events(w, 'rule=r1');
+    expect(seen[0]).toMatchObject({ kind: 'rule-fired', ruleId: 'r1', instanceId: instance.id, action: 'stop', result: 'ok' });
+    const audit = (await w.run('audit --json')).reply.data as { entries: { actor: { platform: string; userId: string }; args: string; result: string }[] };
+    expect(audit.entries).toContainEqual(expect.objectContaining({ actor: expect.objectContaining({ platform: 'automation', userId: 'rule:r1' }), args: `stop id=${instance.id}`, result: 'ok' }));
+
+    w.sim.clock.advance(60_000);
+    await tick(w);
+    expect(w.sim.requests.filter((request) => request.endpoint === 'stop')).toHaveLength(1);
+    expect((await events(w, 'rule=r1')).map((event) => event.kind)).toEqual(['rule-fired', 'resolved']);
+    const list = (await w.run('rule list --json')).reply.data as { rules: { fireCount: number; lastFiredAt: string | null }[] };
+    expect(list.rules[0]).toMatchObject({ fireCount: 1, lastFiredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+  });
+
+  it('holds FOR across a bot restart and never fires before it', async () => {
+    const { w, instance } = await withInstance();
+    await w.run('rule add IF status == running FOR 10m THEN notify "long run"');
+    await tick(w);
+    w.sim.clock.advance(5 * 60_000);
+    await tick(w);
+    expect(await events(w)).toEqual([]);
+    await w.restart();
+    w.sim.clock.advance(4 * 60_000);
+    await tick(w);
+    expect(await events(w)).toEqual([]);
+    w.sim.clock.advance(2 * 60_000);
+    await tick(w);
+    const seen = await events(w);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ kind: 'rule-fired', instanceId: instance.id, action: 'notify' });
+    expect(seen[0]!.message).toMatch(/long run/);
+  });
+
+  it('pause, resume, test, show and remove', async () => {
+    const { w, instance } = await withInstance();
+    await w.run('rule add IF status == running THEN notify');
+    expect((await w.run('rule pause r1')).reply.text).toMatch(/paused/);
+    await tick(w);
+    expect(await events(w)).toEqual([]);
+    const test = await w.run('rule test r1 --json');
+    expect((test.reply.data as { targets: { instanceId: string; holds: boolean }[] }).targets).toEqual([expect.objectContaining({ instanceId: instance.id, holds: true })]);
+    await w.run('rule resume r1');
+    await tick(w);
+    expect((await events(w)).map((event) => event.kind)).toEqual(['rule-fired']);
+    expect((await w.run('rule show r1')).reply.code).toBe('IF status == running THEN notify');
+    expect((await w.run('rule remove r1')).outcome).toBe('ok');
+    expect((await w.run('rule show r1')).reply.text).toMatch(/no rule r1/);
+  });
+});

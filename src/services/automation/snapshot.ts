@@ -93,7 +93,7 @@ export async function marketFacts(market: MarketService, orgId: string, windows:
   }
   const priceChangePct: Record<string, Record<string, number>> = {};
   for (const seconds of windows) {
-    for (const series of market.history.series(Object.keys(cheapest), nowMs - seconds * 1000, simulated)) {
+    for (const series of await market.history.series(Object.keys(cheapest), nowMs - seconds * 1000, simulated)) {
       const first = series.points[0]!;
       const last = series.points[series.points.length - 1]!;
       if (first.min <= 0 || first === last) continue;

@@ -7,8 +7,9 @@ import { INSTANCE_STATUSES } from '../src/domain/instance.ts';
 import { describeSelector, isEmptySelector, selectInstances, type Selector } from '../src/domain/selectors.ts';
 import type { BatchResult } from '../src/services/fleet/batch.ts';
 import type { LifecycleAction } from '../src/services/fleet/lifecycle.ts';
-import { findTemplate, orgInstances } from '../src/services/fleet/records.ts';
+import { findInstance, findTemplate, orgInstances } from '../src/services/fleet/records.ts';
 import { findProject } from '../src/services/projects.ts';
+import { withAppSecrets } from './app-secrets.ts';
 import { perHour, view } from './fleet-replies.ts';
 
 export const batchGroup = defineGroup({ name: 'batch', summary: 'Act on many instances at once, chosen by ids, project, GPU, provider, label or status (Pro)' });
@@ -122,6 +123,8 @@ export const batchApplyTemplate = defineCommand({
       // Replacements' deploy tokens come from the confirmation: pressed twice, each is rented once.
       ...(context.confirmationId && { confirmationId: context.confirmationId }),
     });
-    return resultsReply('Apply template', results);
+    // Each replacement's app secret goes to whoever asked, privately, as with deploy.
+    const replacements = results.flatMap((result) => (result.replacedBy ? [findInstance(services.db.data, context.orgId, result.replacedBy)] : []));
+    return withAppSecrets(context, replacements, resultsReply('Apply template', results));
   },
 });

@@ -6,7 +6,8 @@ import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import { offerReference } from '../src/domain/ranking-reference.ts';
 import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/services/fleet/deploy.ts';
 import { findProject } from '../src/services/projects.ts';
-import { currentProject, failedReply, perHour, progressReply, readyReply, view, withAppSecret } from './fleet-replies.ts';
+import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './fleet-replies.ts';
+import { withAppSecret } from './app-secrets.ts';
 
 const options = {
   offer: opt.string('an offer reference from prices, e.g. vast:12345', { positional: true, placeholder: '<provider:offer>' }),

@@ -5,9 +5,7 @@ import { PHASE_TEXT, type InstanceView } from '../src/domain/fleet.ts';
 import { formatDuration, formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import type { InstanceRecord } from '../src/store/fleet-schema.ts';
 import { DEPLOY_PHASES } from '../src/store/fleet-schema.ts';
-import { hasRole } from '../src/domain/roles.ts';
-import { appAccess, hasAppSecret, viewOf, type AppAccess } from '../src/services/fleet/records.ts';
-import { VaultError } from '../src/store/vault.ts';
+import { viewOf } from '../src/services/fleet/records.ts';
 import { currentProjectId } from '../src/services/projects.ts';
 
 export const perHour = (usd: number) => `${formatUsd(usdToMicros(usd))}/h`;
@@ -70,44 +68,6 @@ export function progressReply(instance: InstanceView): Reply {
     text: steps.join('\n'),
     data: instance,
   };
-}
-
-const SECRET_TO_DEVS = 'The app secret goes to devs and admins privately (ssh <id>, answered in a direct message or only to them).';
-
-/**
- * Adds the instance's app secret (Jupyter token, vLLM API key, code-server password) for those who
- * may have it: devs and admins, privately. In a direct message it joins the answer; in a shared
- * channel the answer stays secret-free and the secret follows as a private reply. Viewers get a note.
- */
-export function withAppSecret(context: CommandContext<OptionSpecs>, record: InstanceRecord, answer: Reply): Reply {
-  const { db, vault } = context.services;
-  if (!hasAppSecret(db.data, record)) return answer;
-  const note = (text: string) => [answer.footer, text].filter(Boolean).join(' · ');
-  if (!hasRole(context.role, 'dev')) return { ...answer, footer: note(SECRET_TO_DEVS.replace('<id>', record.id)) };
-  let access: AppAccess;
-  try {
-    access = appAccess(db.data, vault, record)!;
-  } catch (error) {
-    // A changed master key must not cost the rest of the answer.
-    if (error instanceof VaultError) return { ...answer, text: [answer.text, `The app secret cannot be shown: ${error.message}`].filter(Boolean).join('\n') };
-    throw error;
-  }
-  const links = access.apps.map((app) => `${app.app}: ${app.url}`).join('\n');
-  const secretField: Field = { name: 'App secret', value: `${access.secret}${access.variables.length ? ` (the app reads it as ${access.variables.join(', ')})` : ''}` };
-  const secretData = { apps: access.apps, appSecret: access.secret, appSecretVariables: access.variables };
-  if (context.channel.kind === 'direct') {
-    const fields = (answer.fields ?? []).filter((field) => field.name !== 'Apps');
-    return { ...answer, fields: [...(links ? [{ name: 'Apps', value: links }] : []), secretField, ...fields], data: { ...(answer.data as object), ...secretData } };
-  }
-  const privately: Reply = {
-    kind: 'info',
-    title: `${record.id} (${record.name}): app secret, for you only`,
-    fields: [...(links ? [{ name: 'Apps', value: links }] : []), secretField],
-    footer: 'Keep it out of shared channels: anyone with it can use the app.',
-    ephemeral: true,
-    data: { id: record.id, ...secretData },
-  };
-  return { ...answer, footer: note('I sent you the app secret privately'), privateReply: privately };
 }
 
 export function readyReply(instance: InstanceView): Reply {

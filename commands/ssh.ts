@@ -1,6 +1,7 @@
 import { defineCommand, opt } from '../src/core/command.ts';
 import { findInstance } from '../src/services/fleet/records.ts';
-import { accessFields, summaryFields, view, withAppSecret } from './fleet-replies.ts';
+import { withAppSecret } from './app-secrets.ts';
+import { accessFields, summaryFields, view } from './fleet-replies.ts';
 
 export const ssh = defineCommand({
   name: 'ssh',

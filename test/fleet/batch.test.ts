@@ -43,6 +43,9 @@ describe('batch', () => {
     const done = await world.run('batch apply-template i3 template=jupyter --yes');
     const [result] = results(done.reply.data);
     expect(result).toMatchObject({ id: 'i3', ok: true, replacedBy: 'i4' });
+    // Whoever asked (here in their own terminal) gets the replacement's Jupyter token with the result.
+    const token = (done.reply.data as { appSecret: string }).appSecret;
+    expect(done.reply.fields?.find((field) => field.name === 'Apps')?.value).toBe(`Jupyter: http://localhost:8888/lab?token=${token}`);
     const replacement = (await world.run('ssh i4')).reply.data as InstanceView;
     expect(replacement).toMatchObject({ provider: 'lambda', gpu: 'A10', template: 'jupyter', status: 'running' });
     expect(liveMachines(world.sim, 'lambda')).toHaveLength(1);

@@ -160,7 +160,8 @@ export async function startBot(config: Config): Promise<RunningBot> {
     ...(logFile ? [`  Log:       ${logFile}`] : []),
     ...(claimCode && chatPlatforms.length ? [`  First admin: send "claim ${claimCode}" to the bot in a direct message.`] : []),
   ].join('\n');
-  log.info({ platforms: chatPlatforms, console: withConsole, simulator: Boolean(simulator) }, 'started');
+  // The simulator's URLs (admin included: faults, clock, requests) are loopback only.
+  log.info({ platforms: chatPlatforms, console: withConsole, simulator: simulator ? simulator.urls : false }, 'started');
 
   // Graceful stop (SIGTERM from docker stop, systemd, Ctrl-C): no new scheduled work, deploys parked
   // (their records are saved at every phase; the next start resumes them by deploy token), the answers

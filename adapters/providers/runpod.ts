@@ -1,5 +1,6 @@
 // RunPod: per-GPU-type prices with stock levels; a pod is a container. GraphQL for offers, pods,
-// spot and balance (REST v2 lacks spot and balance); REST v2 for restart (GraphQL has none).
+// spot and balance (REST v2 lacks spot and balance); REST v2 for restart (GraphQL has none) and for
+// on-demand creates (runpod-v2.ts: only v2 can replace the image's ENTRYPOINT).
 import type { Instance } from '../../src/domain/instance.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
@@ -7,6 +8,7 @@ import { shellQuote } from './cloud-init.ts';
 import { asArray, asObject, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, num, str } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
+import { parseRunpodV2Pod, runpodV2CreateBody } from './runpod-v2.ts';
 import { parseRunpodDataCenters, parseRunpodGpuType, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_CONTAINER_DISK_GB } from './runpod-parse.ts';
 import type { Account, Balance, Capabilities, LaunchSpec, OfferQuery, ProviderAdapter } from './types.ts';
 
@@ -92,6 +94,18 @@ export class RunpodAdapter implements ProviderAdapter {
     if (!spec.ports.some((port) => port.port === 22)) ports.push('22/tcp');
     // RunPod images install the key found in PUBLIC_KEY (startSsh adds the account's keys the same way).
     const env = spec.sshPublicKey && !spec.env.PUBLIC_KEY ? { ...spec.env, PUBLIC_KEY: spec.sshPublicKey.trim() } : spec.env;
+    if (spec.bidPerHour !== undefined) return this.createSpot(spec, offer, ports, env);
+    const { body, simulated } = await this.http.request({ method: 'POST', path: '/v2/pods', body: runpodV2CreateBody(spec, offer, ports, env), endpoint: 'create', idempotent: false });
+    const instance = parseRunpodV2Pod(body, { fetchedAt: this.now().toISOString(), simulated });
+    if (!instance) throw new ProviderError('runpod', 'bad-response', 'RunPod answered the pod create without a pod id. Check `instances` before deploying again.');
+    return instance;
+  }
+
+  /** Interruptible pods exist only in GraphQL, whose dockerArgs replaces the image's CMD but never its ENTRYPOINT. */
+  private async createSpot(spec: LaunchSpec, offer: NonNullable<ReturnType<typeof parseRunpodOfferId>>, ports: string[], env: Record<string, string>): Promise<Instance> {
+    if (spec.startScript && spec.imageSetsEntrypoint) {
+      throw new ProviderError('runpod', 'invalid-request', `${spec.image} starts its own program (ENTRYPOINT), and RunPod creates spot pods only through an API that cannot replace it, so this template would never start there. Deploy it on-demand (without bid=), or rent spot on another provider.`);
+    }
     const input: Record<string, unknown> = {
       name: spec.name,
       imageName: spec.image,
@@ -107,22 +121,17 @@ export class RunpodAdapter implements ProviderAdapter {
       env: Object.entries(env).map(([key, value]) => ({ key, value })),
       startSsh: true,
       supportPublicIp: true,
-      // RunPod picks the host at create: only one whose driver runs the image's CUDA build will do.
       ...(spec.minCudaVersion !== undefined && { minCudaVersion: spec.minCudaVersion.toFixed(1) }),
+      bidPerGpu: spec.bidPerHour! / spec.gpuCount,
     };
     // dockerArgs is a command line split shell-style: JSON escaping would hand bash a literal "\n" and
     // turn a multi-line script (starting "#!/bin/bash") into one comment line; single quotes keep it intact.
     if (spec.startScript) input.dockerArgs = `bash -c ${shellQuote(spec.startScript)}`;
-    const spot = spec.bidPerHour !== undefined;
-    if (spot) input.bidPerGpu = spec.bidPerHour! / spec.gpuCount;
-    const mutation = spot
-      ? `mutation Rent($input: PodRentInterruptableInput!) { podRentInterruptable(input: $input) { ${POD_FIELDS} } }`
-      : `mutation Deploy($input: PodFindAndDeployOnDemandInput!) { podFindAndDeployOnDemand(input: $input) { ${POD_FIELDS} } }`;
+    const mutation = `mutation Rent($input: PodRentInterruptableInput!) { podRentInterruptable(input: $input) { ${POD_FIELDS} } }`;
     const { data, simulated } = await this.graphql(mutation, { input }, 'create', false);
-    const pod = spot ? data.podRentInterruptable : data.podFindAndDeployOnDemand;
-    const instance = parseRunpodPod(pod, { fetchedAt: this.now().toISOString(), simulated });
+    const instance = parseRunpodPod(data.podRentInterruptable, { fetchedAt: this.now().toISOString(), simulated });
     if (!instance) throw new ProviderError('runpod', 'no-capacity', 'RunPod did not create a pod (empty answer), which usually means no machine matched. Pick another offer or try again later.');
-    return spot ? { ...instance, interruptible: true } : instance;
+    return { ...instance, interruptible: true };
   }
 
   async start(id: string): Promise<void> {

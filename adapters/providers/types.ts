@@ -75,8 +75,10 @@ export interface LaunchSpec {
   env: Record<string, string>;
   /** Container ports to expose, e.g. [22, 8888]. */
   ports: { port: number; protocol: 'tcp' | 'http' }[];
-  /** Shell script run at start (Vast onstart, RunPod docker args, VM cloud-init). */
+  /** Shell script run at start (Vast onstart, RunPod container command, VM cloud-init). */
   startScript?: string;
+  /** The image starts its own program (Docker ENTRYPOINT), so the script runs only where the provider can replace it. */
+  imageSetsEntrypoint?: boolean;
   diskGb: number;
   gpuCount: number;
   /** CUDA the image needs from the host driver; providers that pick the host at create (RunPod) place the pod by it. */

@@ -44,6 +44,8 @@ export const templateSchema = z
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string().max(256)).default({}),
     /** Runs inside the container after SSH is set up; should not return while the app runs. */
     startScript: z.string().max(3500).optional(),
+    /** The image sets a Docker ENTRYPOINT (its own program), which a provider must replace for the start script to run. */
+    imageSetsEntrypoint: z.boolean().optional(),
     minVramGb: z.number().min(0).max(640),
     minDiskGb: z.number().int().min(10).max(4000),
   })
@@ -98,6 +100,7 @@ export interface RenderedTemplate {
   env: Record<string, string>;
   ports: { port: number; protocol: 'tcp' | 'http' }[];
   startScript: string;
+  imageSetsEntrypoint: boolean;
 }
 
 export function renderTemplate(template: Template, values: { image?: string | undefined; secret: string }): RenderedTemplate {
@@ -110,6 +113,7 @@ export function renderTemplate(template: Template, values: { image?: string | un
     env,
     ports: [{ port: 22, protocol: 'tcp' }, ...template.ports.map(({ port, protocol }) => ({ port, protocol }))],
     startScript: `#!/bin/bash\n${SSH_BOOTSTRAP}\n${body}\n`,
+    imageSetsEntrypoint: template.imageSetsEntrypoint === true,
   };
 }
 

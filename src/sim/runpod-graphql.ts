@@ -184,7 +184,7 @@ export function createRunpodGraphql(market: Market, pods: RunpodPods) {
       volumeMountPath: typeof input.volumeMountPath === 'string' ? input.volumeMountPath : '/workspace',
       ports,
       env,
-      ...(typeof input.dockerArgs === 'string' && input.dockerArgs ? { args: input.dockerArgs } : {}),
+      command: typeof input.dockerArgs === 'string' && input.dockerArgs ? { args: input.dockerArgs } : {},
       ...(spot ? { bidPerGpu: numberFrom(input.bidPerGpu)! } : {}),
       cuda: {
         ...(input.allowedCudaVersions !== undefined && input.allowedCudaVersions !== null ? { allowedCudaVersions: ([] as GqlValue[]).concat(input.allowedCudaVersions).map(String) } : {}),

@@ -6,6 +6,7 @@ import type { Market } from './market.ts';
 import { RUNPOD_DATA_CENTERS, RUNPOD_GPUS, runpodPerGpuResources, runpodPrices, runpodStock, type RunpodStock } from './cloud-catalogue.ts';
 import { hashString, round } from './random.ts';
 import type { SimGpuModel } from './gpus.ts';
+import { containerStart, type ContainerCommand } from './runpod-images.ts';
 
 /** RunPod's own capacity message (docs/providers.md §6.7); v2 sends it with HTTP 400. */
 const NO_CAPACITY = 'There are no longer any instances available with the requested specifications. Please refresh and try again.';
@@ -93,7 +94,7 @@ export interface DeployRequest {
   volumeMountPath: string;
   ports: PodPort[];
   env: Record<string, string>;
-  args?: string;
+  command: ContainerCommand;
   bidPerGpu?: number;
   cuda?: CudaFilter;
   startSsh?: boolean;
@@ -205,6 +206,8 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
       return { failed: true, status: 400, message: `Your bid price ($${request.bidPerGpu}/GPU/hr) is lower than the current minimum bid price ($${placement.spotPerGpu}/GPU/hr).` };
     }
     const perGpu = request.bidPerGpu ?? placement.pricePerGpu;
+    const image = request.image ?? template!.image;
+    const start = containerStart(image, request.command);
     const centre = RUNPOD_DATA_CENTERS.find((candidate) => candidate.id === placement.dataCenterId)!;
     return market.add('runpod', {
       provider: 'runpod',
@@ -216,13 +219,14 @@ export function createRunpodPods(market: Market, faults: FaultRegistry) {
       storagePerHour: (request.volumeInGb * VOLUME_MONTH) / 730,
       interruptible: request.bidPerGpu !== undefined,
       ...(request.bidPerGpu !== undefined ? { bidPerHour: request.bidPerGpu * request.gpuCount } : {}),
-      image: request.image ?? template!.image,
+      image,
       env: podEnv(request, template),
       ports: request.ports,
-      ...(request.args ? { startScript: request.args } : {}),
+      ...(start && { startScript: start.line }),
       diskGb: request.containerDiskInGb + request.volumeInGb,
       machineId: `sim${placement.dataCenterId.toLowerCase().replace(/-/g, '')}${gpu.vramGb}`,
-      crashWhenRunning: fault?.kind === 'crash',
+      // The image's own program got our start command as arguments: it refuses them and the container exits.
+      crashWhenRunning: fault?.kind === 'crash' || start?.misrouted === true,
       outbidWhenRunning: fault?.kind === 'outbid' && request.bidPerGpu !== undefined,
       details: {
         gpuTypeId: gpu.runpod!.id,

@@ -108,7 +108,6 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       ...(typeof gpu.minRamPerGpu === 'number' && { minRamPerGpu: gpu.minRamPerGpu }),
       ...(typeof gpu.minVcpuCountPerGpu === 'number' && { minVcpuCountPerGpu: gpu.minVcpuCountPerGpu }),
     };
-    const command = Array.isArray(body.entrypoint) || Array.isArray(body.cmd) ? JSON.stringify({ ...(Array.isArray(body.entrypoint) && { entrypoint: body.entrypoint }), ...(Array.isArray(body.cmd) && { cmd: body.cmd }) }) : body.args;
     const result = deploy({
       name: body.name as string,
       ...(typeof body.image === 'string' ? { image: body.image } : {}),
@@ -122,7 +121,11 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       volumeMountPath: typeof persistent?.path === 'string' ? persistent.path : '/workspace',
       ports,
       env: { ...(body.env as Record<string, string> | undefined) },
-      ...(typeof command === 'string' && command ? { args: command } : {}),
+      command: {
+        ...(Array.isArray(body.entrypoint) && { entrypoint: body.entrypoint as string[] }),
+        ...(Array.isArray(body.cmd) && { cmd: body.cmd as string[] }),
+        ...(typeof body.args === 'string' && body.args && { args: body.args }),
+      },
       cuda,
       startSsh: body.startSsh === true,
       startJupyter: body.startJupyter === true,

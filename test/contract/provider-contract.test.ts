@@ -310,19 +310,6 @@ describe('Vast.ai create that errors yet creates', () => {
   });
 });
 
-describe('RunPod start script', () => {
-  it('passes a multi-line script to bash intact through dockerArgs (shell quoting, not JSON escaping)', async () => {
-    const adapter = adapterFor(sim, 'runpod');
-    const offer = (await adapter.listOffers({ gpuCount: 1 }))[0]!;
-    sim.requests.length = 0;
-    const script = "#!/bin/bash\necho \"it's $HOME\"\nsleep infinity\n";
-    const created = await adapter.create({ ...launchSpec(offer, 'contract-runpod-script'), startScript: script });
-    const sent = sim.requests.find((request) => request.provider === 'runpod' && request.endpoint === 'create')!;
-    expect((sent.body as any).variables.input.dockerArgs).toBe(`bash -c '#!/bin/bash\necho "it'\\''s $HOME"\nsleep infinity\n'`);
-    await adapter.destroy(created.providerInstanceId);
-  });
-});
-
 describe('Vast.ai input limits', () => {
   it('refuses a launch over Vast\'s documented limits before renting anything', async () => {
     const adapter = adapterFor(sim, 'vast');

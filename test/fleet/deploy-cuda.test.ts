@@ -38,8 +38,7 @@ describe('deploy gpu=5090 template=pytorch', () => {
     world.sim.requests.length = 0;
     const result = await world.run('deploy gpu=5090 provider=runpod template=pytorch --yes');
     expect(result.outcome, result.reply.text).toBe('ok');
-    const input = (creates('runpod')[0]!.body as { variables: { input: Record<string, unknown> } }).variables.input;
-    expect(input).toMatchObject({ imageName: CU128, minCudaVersion: '12.8' });
+    expect(creates('runpod')[0]!.body).toMatchObject({ image: CU128, gpu: { minCudaVersion: '12.8' } });
     const pod = await call(`${world.sim.urls.runpod}/v2/pods/${(result.reply.data as InstanceView).providerInstanceId}`, { key: KEYS.runpod });
     expect(Number(pod.json.cudaVersion)).toBeGreaterThanOrEqual(12.8);
   });

@@ -258,8 +258,8 @@ describe('hosts and their CUDA versions', () => {
     expect(offers.every((offer) => offer.cudaVersion !== undefined && offer.cudaVersion >= 12.8)).toBe(true);
     sim.requests.length = 0;
     const pod = await runpod.create({ offerId: offers[0]!.offerId, name: 'ch-cu128', image: 'pytorch/pytorch:2.9.0-cuda12.8-cudnn9-runtime', env: {}, ports: [{ port: 22, protocol: 'tcp' }], diskGb: 20, gpuCount: 1, minCudaVersion: 12.8 });
-    const sent = sim.requests.find((request) => request.endpoint === 'create')!.body as { variables: { input: Record<string, unknown> } };
-    expect(sent.variables.input.minCudaVersion).toBe('12.8');
+    const sent = sim.requests.find((request) => request.endpoint === 'create')!.body as { gpu: Record<string, unknown> };
+    expect(sent.gpu.minCudaVersion).toBe('12.8');
     expect(Number((await v2(`/v2/pods/${pod.providerInstanceId}`)).json.cudaVersion)).toBeGreaterThanOrEqual(12.8);
   });
 });

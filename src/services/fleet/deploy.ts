@@ -231,6 +231,7 @@ export class DeployService {
       env: rendered.env,
       ports: rendered.ports,
       startScript: rendered.startScript,
+      ...(rendered.imageSetsEntrypoint && { imageSetsEntrypoint: true }),
       diskGb: plan.diskGb,
       gpuCount: plan.offer.gpuCount,
       ...(plan.cuda !== undefined && { minCudaVersion: plan.cuda }),

@@ -23,11 +23,11 @@ describe('RunPod templates whose image sets an ENTRYPOINT', () => {
   }
 
   it('spot llama is refused, saying why and what to do, and nothing is left rented', async () => {
-    const before = world.sim.market.list('runpod').length;
+    const before = world.sim.market.instances('runpod').length;
     const result = await world.run('deploy gpu=4090 provider=runpod template=llama disk=80 bid=5 --yes');
     expect(result.outcome).toBe('failed');
     expect(result.reply.text).toMatch(/ENTRYPOINT/);
     expect(result.reply.text).toMatch(/on-demand \(without bid=\)/);
-    expect(world.sim.market.list('runpod')).toHaveLength(before);
+    expect(world.sim.market.instances('runpod')).toHaveLength(before);
   });
 });

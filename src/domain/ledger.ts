@@ -67,7 +67,7 @@ export function accrue(ledger: LedgerEntry[], accrual: Accrual): void {
   let from = accrual.fromMs;
   while (from < accrual.toMs) {
     const to = Math.min(accrual.toMs, utcDayStart(from) + MS_PER_DAY);
-    const last = lastEntryOf(ledger, accrual.key.instanceId);
+    const last = lastEntryOf(ledger, accrual.key);
     if (
       last &&
       last.state === accrual.state &&
@@ -92,8 +92,12 @@ export function accrue(ledger: LedgerEntry[], accrual: Accrual): void {
   }
 }
 
-function lastEntryOf(ledger: LedgerEntry[], instanceId: string): LedgerEntry | undefined {
-  for (let index = ledger.length - 1; index >= 0; index--) if (ledger[index]!.instanceId === instanceId) return ledger[index];
+/** Short ids (i1) are per org, so an instance is known by its org and id together. */
+function lastEntryOf(ledger: LedgerEntry[], key: LedgerKey): LedgerEntry | undefined {
+  for (let index = ledger.length - 1; index >= 0; index--) {
+    const entry = ledger[index]!;
+    if (entry.instanceId === key.instanceId && entry.orgId === key.orgId) return entry;
+  }
   return undefined;
 }
 

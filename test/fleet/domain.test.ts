@@ -80,6 +80,17 @@ describe('ledger', () => {
     expect(ledger[2]!.rateMicrosPerHour).toBe(600_000);
   });
 
+  it('keeps the same short id in two orgs apart: each instance extends its own entry', () => {
+    const ledger: LedgerEntry[] = [];
+    const other = { ...key, orgId: 'o2', projectId: 'o2-p' };
+    const start = Date.UTC(2026, 0, 5, 1);
+    for (let hour = 0; hour < 3; hour++) {
+      accrue(ledger, { key, state: 'running', rateMicrosPerHour: 500_000, fromMs: start + hour * HOUR, toMs: start + (hour + 1) * HOUR });
+      accrue(ledger, { key: other, state: 'running', rateMicrosPerHour: 500_000, fromMs: start + hour * HOUR, toMs: start + (hour + 1) * HOUR });
+    }
+    expect(ledger.map((entry) => [entry.orgId, entry.amountMicros])).toEqual([['o', 1_500_000], ['o2', 1_500_000]]);
+  });
+
   it('charges the same whether time is accrued in one go or in many small steps', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5_000_000 }), fc.array(fc.integer({ min: 1, max: 6 * HOUR }), { minLength: 1, maxLength: 40 }), (rate, steps) => {

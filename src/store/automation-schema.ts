@@ -41,6 +41,24 @@ export const watchRecordSchema = z.object({
   channel: eventChannelSchema.nullable(),
 });
 
+export const capRecordSchema = z.object({
+  orgId: z.string(),
+  /** c1, c2, … per org (shares the rule numbering's counter map under "caps:<org>"). */
+  id: z.string(),
+  /** One of: an instance, a project, or neither (the whole org). */
+  instanceId: z.string().nullable(),
+  projectId: z.string().nullable(),
+  usd: z.number(),
+  per: z.enum(['day', 'month', 'total']),
+  action: z.enum(['stop', 'destroy', 'notify']),
+  /** The period (2026-12-02, 2026-12, total) already warned about / acted in: once per period. */
+  warnedPeriod: z.string().nullable(),
+  hitPeriod: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  channel: eventChannelSchema.nullable(),
+});
+
 const targetStateSchema = z.object({
   target: z.string(),
   trueSince: isoTime.nullable(),
@@ -61,6 +79,7 @@ export const automationSchema = z.object({
   watches: z.array(watchRecordSchema).default([]),
   /** Org id → its rule state. */
   ruleStates: z.record(z.string(), ruleStateSchema).default({}),
+  caps: z.array(capRecordSchema).default([]),
   /** Next rule number per org. */
   ruleCounters: z.record(z.string(), z.number().int()).default({}),
 });
@@ -68,8 +87,9 @@ export const automationSchema = z.object({
 export type EventChannel = z.infer<typeof eventChannelSchema>;
 export type RuleRecord = z.infer<typeof ruleRecordSchema>;
 export type WatchRecord = z.infer<typeof watchRecordSchema>;
+export type CapRecord = z.infer<typeof capRecordSchema>;
 export type Automation = z.infer<typeof automationSchema>;
 
 export function emptyAutomation(): Automation {
-  return { rules: [], watches: [], ruleStates: {}, ruleCounters: {} };
+  return { rules: [], watches: [], caps: [], ruleStates: {}, ruleCounters: {} };
 }

@@ -6,7 +6,7 @@ import type { Role } from '../../domain/roles.ts';
 import { authorRefusal, compileRule, emptyRuleState, inspectRule, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
-import type { EventChannel, RuleRecord, WatchRecord } from '../../store/automation-schema.ts';
+import type { CapRecord, EventChannel, RuleRecord, WatchRecord } from '../../store/automation-schema.ts';
 import type { MetricSample } from '../../store/fleet-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
 import type { SyncReport } from '../fleet/sync.ts';
@@ -18,6 +18,7 @@ import { EventLog } from './events.ts';
 import { compiledRules, evaluateRules, ruleSnapshot, type RuleInputs } from './rules.ts';
 import { metricKey } from './snapshot.ts';
 import { stepWatches } from './watch.ts';
+import { checkCaps } from './caps.ts';
 
 export type { ChannelPoster } from './context.ts';
 export { EVENT_KINDS, type AutomationEvent } from './events.ts';
@@ -88,6 +89,7 @@ export class AutomationService {
     for (const org of this.context.db.data.orgs) {
       for (const [part, run] of [
         ['watches', () => stepWatches(this.context, org.id)],
+        ['caps', () => checkCaps(this.context, org.id)],
         ['rules', () => evaluateRules(this.context, org.id, inputs)],
       ] as const) {
         try {
@@ -194,6 +196,33 @@ export class AutomationService {
     if (!found) throw new UserError(`${reference} is not watched. See what is with: watch list`);
     await this.context.db.update((data) => {
       data.automation.watches = data.automation.watches.filter((watch) => !(watch.orgId === orgId && watch.instanceId === found.instanceId));
+    });
+    return found;
+  }
+
+  // Caps
+
+  caps(orgId: string): CapRecord[] {
+    return this.context.db.data.automation.caps.filter((cap) => cap.orgId === orgId);
+  }
+
+  async addCap(orgId: string, settings: { instance: string | null; projectId: string | null; usd: number; per: CapRecord['per']; action: CapRecord['action']; by: string; channel: EventChannel | null }): Promise<CapRecord> {
+    const instanceId = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance).id : null;
+    return this.context.db.update((data) => {
+      const counter = `caps:${orgId}`;
+      const number = (data.automation.ruleCounters[counter] ?? 0) + 1;
+      data.automation.ruleCounters[counter] = number;
+      const cap: CapRecord = { orgId, id: `c${number}`, instanceId, projectId: settings.projectId, usd: settings.usd, per: settings.per, action: settings.action, warnedPeriod: null, hitPeriod: null, createdBy: settings.by, createdAt: this.context.now().toISOString(), channel: settings.channel };
+      data.automation.caps.push(cap);
+      return cap;
+    });
+  }
+
+  async removeCap(orgId: string, id: string): Promise<CapRecord> {
+    const found = this.caps(orgId).find((cap) => cap.id === id.toLowerCase());
+    if (!found) throw new UserError(`There is no cap ${id} in this org. See them with: cap`);
+    await this.context.db.update((data) => {
+      data.automation.caps = data.automation.caps.filter((cap) => !(cap.orgId === orgId && cap.id === found.id));
     });
     return found;
   }

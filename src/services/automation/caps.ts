@@ -1,0 +1,102 @@
+// Cost caps: after every sync, the spend of an instance, a project or the whole org over its period
+// (the UTC day, the UTC month, or since creation) is read from the ledger, which the sync has just
+// brought up to now. At 80 % a warning; at the cap its action (stop, destroy, notify) on everything
+// in scope that is still billing, once per period. Acting at the first sync past the cap bounds the
+// overshoot to one sync interval of spend.
+import { amountWithin, formatUsd, monthStartMs, usdToMicros } from '../../domain/ledger.ts';
+import type { CapRecord } from '../../store/automation-schema.ts';
+import type { InstanceRecord, LedgerEntry } from '../../store/fleet-schema.ts';
+import { instanceCostMicros } from '../../store/series-ledger.ts';
+import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
+
+const DAY_MS = 86_400_000;
+export const CAP_WARNING_SHARE = 0.8;
+
+/** The period a cap counts in now: its start and a key that names it (a cap acts once per period). */
+export function capPeriod(per: CapRecord['per'], nowMs: number): { fromMs: number; key: string } {
+  if (per === 'day') {
+    const fromMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+    return { fromMs, key: new Date(fromMs).toISOString().slice(0, 10) };
+  }
+  if (per === 'month') {
+    const fromMs = monthStartMs(nowMs);
+    return { fromMs, key: new Date(fromMs).toISOString().slice(0, 7) };
+  }
+  return { fromMs: 0, key: 'total' };
+}
+
+export function capScope(cap: CapRecord): string {
+  return cap.instanceId ?? (cap.projectId ? `project ${cap.projectId}` : 'the org');
+}
+
+function inScope(cap: CapRecord, item: { orgId: string; projectId: string; instanceId?: string; id?: string }): boolean {
+  if (item.orgId !== cap.orgId) return false;
+  if (cap.instanceId) return (item.instanceId ?? item.id) === cap.instanceId;
+  return !cap.projectId || item.projectId === cap.projectId;
+}
+
+/** Micro-dollars the cap's scope has cost in its period, by the ledger. */
+export async function capSpendMicros(context: AutomationContext, cap: CapRecord, nowMs: number): Promise<number> {
+  const { data } = context.db;
+  if (cap.per === 'total') {
+    return data.instances.filter((record) => inScope(cap, record)).reduce((sum, record) => sum + instanceCostMicros(data, record.orgId, record.id), 0);
+  }
+  const window = { fromMs: capPeriod(cap.per, nowMs).fromMs, toMs: nowMs };
+  // Closed entries already in the series may have started up to a day before the window.
+  const sealed: LedgerEntry[] = await context.db.series.ledger.list({ fromMs: window.fromMs - DAY_MS });
+  return [...data.ledger, ...sealed].filter((entry) => inScope(cap, entry)).reduce((sum, entry) => sum + amountWithin(entry, window), 0);
+}
+
+export async function checkCaps(context: AutomationContext, orgId: string): Promise<void> {
+  const nowMs = context.now().getTime();
+  for (const cap of context.db.data.automation.caps.filter((candidate) => candidate.orgId === orgId)) {
+    try {
+      await checkCap(context, cap, nowMs);
+    } catch (error) {
+      context.log.error({ err: error, orgId, capId: cap.id }, 'cap check failed');
+    }
+  }
+}
+
+async function checkCap(context: AutomationContext, cap: CapRecord, nowMs: number): Promise<void> {
+  const period = capPeriod(cap.per, nowMs);
+  const spent = await capSpendMicros(context, cap, nowMs);
+  const limit = usdToMicros(cap.usd);
+  const by = `cap:${cap.id}`;
+  const base = { orgId: cap.orgId, ruleId: cap.id, ...(cap.instanceId && { instanceId: cap.instanceId }), values: { spend: spent / 1e6, cap: cap.usd } };
+  const what = `${capScope(cap)} has cost ${formatUsd(spent)} ${cap.per === 'total' ? 'in all' : `this ${cap.per}`} (cap ${formatUsd(limit)})`;
+  const mark = (change: Partial<CapRecord>) =>
+    context.db.update((data) => {
+      const stored = data.automation.caps.find((candidate) => candidate.orgId === cap.orgId && candidate.id === cap.id);
+      if (stored) Object.assign(stored, change);
+    });
+  if (spent >= limit && cap.hitPeriod !== period.key) {
+    await mark({ hitPeriod: period.key, warnedPeriod: period.key });
+    const billing = context.db.data.instances.filter((record) => inScope(cap, record) && !record.destroyedAt && record.providerInstanceId && billingNow(record, cap.action));
+    const done: string[] = [];
+    for (const record of billing) {
+      if (cap.action === 'notify') break;
+      const line = `${cap.action} id=${record.id}`;
+      try {
+        await context.fleet.apply(record, cap.action);
+        await auditAction(context, cap.orgId, by, line);
+        done.push(record.id);
+      } catch (error) {
+        await auditAction(context, cap.orgId, by, line, errorText(error));
+        await recordEvent(context, { ...base, instanceId: record.id, kind: 'action-failed', action: cap.action, result: 'failed', message: `${cap.action} ${record.id} at the cap failed: ${errorText(error)}` }, cap.channel);
+      }
+    }
+    const acted = cap.action === 'notify' ? '' : done.length ? `; ${cap.action === 'stop' ? 'stopped' : 'destroyed'} ${done.join(', ')}` : '; nothing was billing';
+    await recordEvent(context, { ...base, kind: 'cap-hit', action: cap.action, result: 'ok', message: `${what}${acted}.` }, cap.channel);
+    return;
+  }
+  if (spent >= limit * CAP_WARNING_SHARE && spent < limit && cap.warnedPeriod !== period.key) {
+    await mark({ warnedPeriod: period.key });
+    await recordEvent(context, { ...base, kind: 'cap-warning', result: 'warned', message: `${what}: ${Math.floor((spent / limit) * 100)}% of it.` }, cap.channel);
+  }
+}
+
+function billingNow(record: InstanceRecord, action: CapRecord['action']): boolean {
+  // A stopped machine bills only its disk: stopping it again does nothing, destroying it ends that too.
+  return action === 'destroy' || (record.status !== 'stopped' && record.status !== 'exited');
+}

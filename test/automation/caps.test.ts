@@ -1,0 +1,77 @@
+// Cost caps against the simulator on a driven clock: a warning at 80 %, the stop at the first sync
+// past the cap, and the spend then, by the ledger, over the cap by at most one sync interval of spend.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InstanceView } from '../../src/domain/fleet.ts';
+import type { AutomationEvent } from '../../src/services/automation/index.ts';
+import { startWorld, type World } from '../fleet/world.ts';
+import { microsToUsd } from '../../src/domain/ledger.ts';
+import { instanceCostMicros } from '../../src/store/series-ledger.ts';
+
+const SYNC_MS = 60_000;
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function tick(w: World): Promise<void> {
+  const { services } = w.app;
+  await w.drive((async () => services.automation.afterSync(await services.fleet.sync()))());
+}
+
+async function events(w: World): Promise<AutomationEvent[]> {
+  return ((await w.run('events --json')).reply.data as { events: AutomationEvent[] }).events.slice().reverse();
+}
+
+/** What the ledger holds for the instance now (no sync: `instances` by an admin would sync first). */
+function spend(w: World, id: string): number {
+  return microsToUsd(instanceCostMicros(w.app.services.db.data, 'default', id));
+}
+
+describe('cap', () => {
+  it('warns at 80 %, stops at the first sync past the cap, overshooting by at most one interval of spend', async () => {
+    world = await startWorld({ pro: true });
+    const w = world;
+    const deployed = await w.run('deploy gpu=4090 provider=runpod template=pytorch --yes');
+    expect(deployed.outcome, deployed.reply.text).toBe('ok');
+    const { id, pricePerHour } = deployed.reply.data as InstanceView;
+    await tick(w);
+    const start = spend(w, id);
+    const cap = Math.round((start + pricePerHour * 0.2) * 100) / 100;
+    const added = await w.run(`cap ${id} ${cap} action=stop`);
+    expect(added.outcome, added.reply.text).toBe('ok');
+
+    let stoppedAt: number | undefined;
+    for (let step = 0; step < 40 && stoppedAt === undefined; step++) {
+      w.sim.clock.advance(SYNC_MS);
+      const before = spend(w, id);
+      await tick(w);
+      if (w.sim.requests.some((request) => request.endpoint === 'stop')) {
+        stoppedAt = spend(w, id);
+        expect(before).toBeLessThan(cap);
+      }
+    }
+    expect(stoppedAt).toBeDefined();
+    const interval = (pricePerHour * SYNC_MS) / 3_600_000;
+    expect(stoppedAt!).toBeGreaterThanOrEqual(cap);
+    expect(stoppedAt! - cap).toBeLessThanOrEqual(interval + 0.000_01);
+    const kinds = (await events(w)).map((event) => event.kind);
+    expect(kinds).toEqual(['cap-warning', 'cap-hit']);
+    const list = await w.run('cap --json');
+    expect((list.reply.data as { caps: unknown[] }).caps).toEqual([{ id: 'c1', instanceId: id, projectId: null, usd: cap, per: 'total', action: 'stop' }]);
+
+    // Once per period: the next syncs do not stop it again.
+    w.sim.clock.advance(SYNC_MS);
+    await tick(w);
+    expect(w.sim.requests.filter((request) => request.endpoint === 'stop')).toHaveLength(1);
+  });
+
+  it('caps a project by the month and the org by the day', async () => {
+    world = await startWorld({ pro: true });
+    expect((await world.run('cap project=default 100 per=month action=notify')).reply.data).toMatchObject({ id: 'c1', projectId: 'default', per: 'month', action: 'notify' });
+    expect((await world.run('cap org 50 per=day')).reply.data).toMatchObject({ id: 'c2', instanceId: null, projectId: null, per: 'day', action: 'stop' });
+    expect((await world.run('uncap c1')).outcome).toBe('ok');
+    expect(((await world.run('cap --json')).reply.data as { caps: { id: string }[] }).caps.map((entry) => entry.id)).toEqual(['c2']);
+  });
+});

@@ -125,6 +125,23 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: optionalText,
   SLACK_PORT: positiveInt(3000, 'a TCP port number, e.g. 3000'),
   SLACK_API_URL: optionalText,
+
+  /** The SMTP server email alerts go through; its password is a secret. */
+  SMTP_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol) && new URL(value).hostname !== '', {
+        message: 'expected smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); percent-encode @ : / in the user or password',
+      })
+      .optional(),
+  ),
+  /** The sender of email alerts, e.g. "ComputeHub <alerts@example.com>". */
+  SMTP_FROM: optionalText.pipe(
+    z
+      .string()
+      .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an address, e.g. alerts@example.com or "ComputeHub <alerts@example.com>"')
+      .optional(),
+  ),
 });
 
 /** A platform's credentials come in sets: half a set is a mistake to report, not to ignore. */
@@ -134,6 +151,7 @@ export const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
   };
   need(Boolean(config.DISCORD_APPLICATION_ID), 'DISCORD_TOKEN', 'is required with DISCORD_APPLICATION_ID (Developer Portal → Bot → Reset Token)');
   need(Boolean(config.SLACK_BOT_TOKEN) && !config.SLACK_APP_TOKEN, 'SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set (Slack app → Basic Information → Signing Secret)');
+  need(Boolean(config.SMTP_URL), 'SMTP_FROM', 'is required with SMTP_URL: the address email alerts come from, e.g. alerts@example.com');
   need(Boolean(config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET), 'SLACK_BOT_TOKEN', 'is required with SLACK_SIGNING_SECRET / SLACK_APP_TOKEN (Slack app → OAuth & Permissions → Bot User OAuth Token, xoxb-...)');
 });
 
@@ -153,6 +171,7 @@ export const SECRET_VARIABLES = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
+  'SMTP_URL',
 ] as const satisfies readonly (keyof Config)[];
 
 export class ConfigError extends Error {
@@ -190,7 +209,18 @@ export function loadConfig(
   throw new ConfigError(problems);
 }
 
-/** Secret values present in the configuration, for the log redactor. */
+/** Secret values present in the configuration, for the log redactor (SMTP_URL's password on its own too). */
 export function configSecrets(config: Config): string[] {
-  return SECRET_VARIABLES.map((name) => config[name]).filter((value): value is string => typeof value === 'string');
+  const values = SECRET_VARIABLES.map((name) => config[name]).filter((value): value is string => typeof value === 'string');
+  const password = config.SMTP_URL ? new URL(config.SMTP_URL).password : '';
+  return password ? [...values, password, safeDecode(password)] : values;
+}
+
+/** Percent-decoding that keeps a malformed escape as written instead of throwing. */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -16,24 +16,9 @@ import { editDistance, nearest } from '../../src/core/suggest.ts';
 import { createLogger } from '../../src/log.ts';
 import { startSimulator } from '../../src/sim/index.ts';
 import { testApp } from '../support/app.ts';
+import { medianMs } from './timing.ts';
 
 const HUGE_ANSWER = 300 * 1024 * 1024;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function timed(work: () => unknown, runs = 15): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
 
 const ms = (value: number) => `${value < 10 ? value.toFixed(3) : value.toFixed(1)} ms`;
 const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
@@ -47,10 +32,10 @@ async function wordFigures() {
   let person = 0;
   const run = (line: string) => () => app.services.commands.execute({ line, actor: { ...actor, userId: `bench-${person++}` }, channel });
   const figures = {
-    registry: await timed(run(word)),
-    underCap: await timed(run(word.slice(0, 3_990))),
-    nearest: await timed(() => nearest(word, ['prices', 'deploy', 'destroy', 'instances', 'provider', 'licence'])),
-    oneComparison: await timed(() => editDistance(word, 'prices'), 3),
+    registry: await medianMs(15, run(word)),
+    underCap: await medianMs(15, run(word.slice(0, 3_990))),
+    nearest: await medianMs(15, () => nearest(word, ['prices', 'deploy', 'destroy', 'instances', 'provider', 'licence'])),
+    oneComparison: await medianMs(3, () => editDistance(word, 'prices')),
   };
   await app.close();
   return figures;

@@ -22,6 +22,7 @@ import { filterOffers, rankOffers, type OfferCriteria, type SortKey } from '../.
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { testApp } from '../support/app.ts';
 import { rulesFigures } from './rules.ts';
+import { medianMs, medianMsSync } from './timing.ts';
 
 const VAST_OFFERS = 20_000;
 const DISK_GB = 50;
@@ -73,30 +74,6 @@ function normalise(parsed: ReturnType<typeof parseAll>): Offer[] {
   return offers;
 }
 
-/** Median of `runs` timings in ms (after one warm-up). */
-function median(runs: number, work: () => void): number {
-  work();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    work();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
-async function medianAsync(runs: number, work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
 
 const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -111,7 +88,7 @@ async function endToEnd(sim: Simulator, deadlineMs: number, hung: boolean) {
     const first = await app.run(line);
     const cold = performance.now() - started;
     started = performance.now();
-    const warm = await medianAsync(20, () => app.run(line));
+    const warm = await medianMs(20, () => app.run(line));
     const sources = (first.reply.data as { sources: { provider: string; ok: boolean }[] }).sources;
     return { cold, warm, failing: sources.filter((source) => !source.ok).map((source) => source.provider), elapsed: performance.now() - started };
   } finally {
@@ -171,14 +148,14 @@ try {
   const parsedOnce = parseAll(raw);
   const offers = normalise(parsedOnce);
 
-  const jsonParse = median(15, () => parseAll(raw));
+  const jsonParse = medianMsSync(15, () => parseAll(raw));
   const perQuery = QUERIES.map(({ name, criteria, sort }) => {
     let matched = 0;
     // From the parsed payloads (normalising does not change them), so parsing is timed only once, above.
-    const normaliseRank = median(15, () => {
+    const normaliseRank = medianMsSync(15, () => {
       matched = rankOffers(filterOffers(normalise(parsedOnce), criteria), sort).length;
     });
-    const warmOnly = median(15, () => rankOffers(filterOffers(offers, criteria), sort));
+    const warmOnly = medianMsSync(15, () => rankOffers(filterOffers(offers, criteria), sort));
     return { name, matched, normaliseRank, warmOnly };
   });
 

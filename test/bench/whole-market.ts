@@ -2,6 +2,7 @@
 // another process, so the resident set measured is the bot's alone. The adapters keep the providers'
 // real pacing (Vast: one search per 6 s). Prints one JSON object on stdout.
 import { testApp } from '../support/app.ts';
+import { medianMs } from './timing.ts';
 
 interface Source {
   provider: string;
@@ -11,18 +12,6 @@ interface Source {
 
 const urls = JSON.parse(process.env.BENCH_SIM_URLS ?? '{}') as { vast: string; runpod: string; lambda: string; tensordock: string };
 const app = await testApp({ LOG_LEVEL: 'silent', PRICES_DEADLINE_MS: '3000', HTTP_TIMEOUT_MS: '60000' }, { simulatorUrls: urls });
-
-async function median(runs: number, work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
 
 try {
   const orgId = app.services.db.data.orgs[0]!.id;
@@ -35,8 +24,8 @@ try {
     sources = (await app.services.market.refresh(orgId)).sources;
   } while (sources.some((source) => source.partial) && performance.now() - started < 180_000);
   const wholeListMs = performance.now() - started;
-  const broadest = await median(20, () => app.run('prices'));
-  const vram80 = await median(20, () => app.run('prices vram>=80'));
+  const broadest = await medianMs(20, () => app.run('prices'));
+  const vram80 = await medianMs(20, () => app.run('prices vram>=80'));
   const memory = process.memoryUsage();
   process.stdout.write(
     `${JSON.stringify({

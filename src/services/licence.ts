@@ -17,7 +17,7 @@ export const PRO_FEATURES = [
   'crash detection with auto-restart',
   'cost caps that stop instances',
   'IF-THEN automation rules',
-  'monitoring charts and alerts to channels, email and webhooks',
+  'events from watches, caps and rules posted to the chat they were set up in',
   'the ComfyUI, SD WebUI, Llama inference and VSCode Server templates',
 ];
 

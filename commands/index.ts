@@ -20,10 +20,10 @@ import { batchApplyTemplate, batchDestroy, batchGroup, batchRestart, batchStart,
 import { pricesGroup, pricesHistory, pricesSearch } from './prices.ts';
 import { gpus } from './gpus.ts';
 import { events } from './events.ts';
-import { ruleAdd, ruleGroup, ruleList, rulePause, ruleRemove, ruleResume, ruleShow, ruleTest } from './rule.ts';
+import { ruleAdd, ruleBacktest, ruleGroup, ruleList, rulePause, ruleRemove, ruleResume, ruleShow, ruleTest } from './rule.ts';
 import { unwatch, watch } from './watch.ts';
 import { cap, uncap } from './cap.ts';
 
 export const GROUPS: readonly CommandGroup[] = [licenceGroup, orgGroup, providerGroup, templateGroup, projectGroup, memberGroup, batchGroup, pricesGroup, ruleGroup];
 
-export const COMMANDS = [help, whoami, claim, orgInfo, orgList, orgUse, orgCreate, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, watch, unwatch, cap, uncap, ruleAdd, ruleList, ruleShow, ruleTest, rulePause, ruleResume, ruleRemove, events, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];
+export const COMMANDS = [help, whoami, claim, orgInfo, orgList, orgUse, orgCreate, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, watch, unwatch, cap, uncap, ruleAdd, ruleList, ruleShow, ruleTest, ruleBacktest, rulePause, ruleResume, ruleRemove, events, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];

@@ -1,4 +1,4 @@
-// rule add | list | show | test | pause | resume | remove: IF-THEN rules evaluated after every sync
+// rule add | list | show | test | backtest | pause | resume | remove: IF-THEN rules evaluated after every sync
 // (the language: src/domain/rules/README.md). Pro.
 import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
 import type { Reply } from '../src/core/reply.ts';
@@ -110,6 +110,39 @@ export const ruleTest = defineCommand({
       },
       footer: 'Nothing was done: this is a dry run.',
       data: { id: rule.id, targets },
+    };
+  },
+});
+
+const usd = (value: number) => `$${value.toFixed(2)}`;
+
+export const ruleBacktest = defineCommand({
+  name: 'rule backtest',
+  summary: 'Replay a rule over the recorded metrics, costs and prices: how often it would have fired, what it would have saved or cost',
+  examples: ['rule backtest r1', 'rule backtest r1 3', 'rule backtest r1 days=30 --json'],
+  options: { ...idOption, days: opt.integer('how many days back to replay (default 7)', { positional: true, min: 1, max: 365 }) },
+  role: 'viewer',
+  mutating: false,
+  tier: 'pro',
+  async run(context) {
+    const { rule, report } = await context.services.automation.backtestRule(context.orgId, context.options.id, context.options.days ?? 7);
+    const result = report.rules[0]!;
+    const data = { id: rule.id, text: rule.text, from: report.from, to: report.to, snapshots: report.snapshots, ...result };
+    if (report.snapshots === 0) return { kind: 'info', text: `Nothing recorded for ${rule.id} to replay in the last ${context.options.days ?? 7} days (no instance synced).`, data };
+    const when = (at: string | undefined) => at?.slice(0, 16).replace('T', ' ') ?? '-';
+    const skips = Object.entries(result.skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${reason} ${count}`).join(', ');
+    return {
+      kind: 'info',
+      title: `rule backtest ${rule.id}: ${rule.text}`,
+      fields: [
+        { name: 'Record (UTC)', value: `${when(report.from ?? undefined)} to ${when(report.to ?? undefined)}, ${report.snapshots} snapshots`, inline: true },
+        { name: 'Would have fired', value: `${result.firings.length} time${result.firings.length === 1 ? '' : 's'}${result.firings.length ? `, first ${when(result.firings[0]!.at)}, last ${when(result.firings.at(-1)!.at)}` : ''}`, inline: true },
+        { name: 'Skipped', value: skips || 'never', inline: true },
+        { name: 'Saved', value: usd(result.savedUsd), inline: true },
+        { name: 'Cost', value: `${usd(result.costUsd)}${result.unpriced ? ` (+${result.unpriced} deploys without a price)` : ''}`, inline: true },
+      ],
+      footer: 'Assumes the record went on as it did: a stop or destroy saves what the instance billed after the firing until it stopped or left anyway; a deploy costs the cheapest price then until the end.',
+      data,
     };
   },
 });

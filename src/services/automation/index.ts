@@ -3,7 +3,7 @@
 // the others. Rules, watches and rule state live in db.json (`automation`); events in their series.
 import { UsageError, UserError } from '../../core/errors.ts';
 import type { Role } from '../../domain/roles.ts';
-import { authorRefusal, compileRule, emptyRuleState, inspectRule, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
+import { authorRefusal, compileRule, emptyRuleState, inspectRule, type BacktestReport, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
 import type { CapRecord, EventChannel, RuleRecord, WatchRecord } from '../../store/automation-schema.ts';
@@ -15,6 +15,7 @@ import type { IdentityService } from '../identity.ts';
 import type { MarketService } from '../market/index.ts';
 import type { AutomationContext, ChannelPoster } from './context.ts';
 import { EventLog } from './events.ts';
+import { backtestRule } from './backtest.ts';
 import { compiledRules, evaluateRules, ruleSnapshot, type RuleInputs } from './rules.ts';
 import { metricKey } from './snapshot.ts';
 import { stepWatches } from './watch.ts';
@@ -170,6 +171,14 @@ export class AutomationService {
     const inputs = await this.inputs();
     const snapshot = await ruleSnapshot(this.context, orgId, [rule], inputs);
     return { rule, targets: inspectRule(snapshot, rule, this.ruleState(orgId), inputs.nowMs) };
+  }
+
+  /** `rule backtest`: the rule replayed over the org's last `days` of record (a paused rule as if active). */
+  async backtestRule(orgId: string, id: string, days: number): Promise<{ rule: Rule; report: BacktestReport }> {
+    const record = this.rule(orgId, id);
+    const [rule] = compiledRules(this.context, [{ ...record, enabled: true }]);
+    if (!rule) throw new UserError(`Rule ${id} no longer compiles; remove it and add it again.`);
+    return { rule, report: await backtestRule(this.context, orgId, rule, days, this.context.now().getTime()) };
   }
 
   // Watches

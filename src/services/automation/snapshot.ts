@@ -34,12 +34,25 @@ export function buildSnapshot(orgId: string, sources: SnapshotSources): RuleSnap
   return { at: new Date(nowMs).toISOString(), instances, market: sources.market };
 }
 
-function facts(record: InstanceRecord, data: Database, entries: LedgerEntry[], metrics: MetricSample | undefined, window: { fromMs: number; toMs: number }): InstanceFacts {
-  const state = billingState(record.status);
-  const running = record.status === 'running';
-  // The open running entry starts when the instance last started billing as running.
-  const openRunning = entries.filter((entry) => entry.state === 'running').sort((a, b) => Date.parse(b.to) - Date.parse(a.to))[0];
-  const since = openRunning && openRunning.to === record.accruedUntil ? Date.parse(openRunning.from) : Date.parse(record.readyAt ?? record.createdAt);
+/** An instance as it was at one moment: what the ledger and the metrics say then. */
+export interface InstanceMoment {
+  status: InstanceRecord['status'];
+  /** This instance's ledger entries that may overlap the moment's day. */
+  entries: readonly LedgerEntry[];
+  costTotalMicros: number;
+  /** When it last started running (used only while running). */
+  runningSinceMs: number;
+  metrics: MetricSample | undefined;
+  /** From 00:00 UTC of the moment's day to the moment. */
+  window: { fromMs: number; toMs: number };
+  /** $/h billed at the moment; the record's price for its status when absent. */
+  costPerHour?: number;
+}
+
+/** The facts a rule reads about one instance at one moment: the live loop and `rule backtest` both use it. */
+export function instanceFacts(record: InstanceRecord, data: Database, moment: InstanceMoment): InstanceFacts {
+  const state = billingState(moment.status);
+  const { metrics, window } = moment;
   const vramPct = metrics?.vramUsedGb !== undefined && metrics.vramTotalGb ? (metrics.vramUsedGb / metrics.vramTotalGb) * 100 : null;
   return {
     id: record.id,
@@ -47,18 +60,25 @@ function facts(record: InstanceRecord, data: Database, entries: LedgerEntry[], m
     project: projectName(data, record.projectId),
     provider: record.provider,
     gpu: canonicalGpu(record.gpu)?.name ?? record.gpu,
-    status: record.status,
-    costPerHour: state === 'running' ? record.pricePerHour : state === 'stopped' ? (record.stoppedPricePerHour ?? 0) : 0,
+    status: moment.status,
+    costPerHour: moment.costPerHour ?? (state === 'running' ? record.pricePerHour : state === 'stopped' ? (record.stoppedPricePerHour ?? 0) : 0),
     stoppedCostPerHour: record.stoppedPricePerHour ?? 0,
-    costToday: microsToUsd(entries.reduce((sum, entry) => sum + amountWithin(entry, window), 0)),
-    costTotal: microsToUsd(instanceCostMicros(data, record.orgId, record.id)),
-    uptimeSeconds: running ? Math.max(0, Math.round((window.toMs - since) / 1000)) : 0,
+    costToday: microsToUsd(moment.entries.reduce((sum, entry) => sum + amountWithin(entry, window), 0)),
+    costTotal: microsToUsd(moment.costTotalMicros),
+    uptimeSeconds: moment.status === 'running' ? Math.max(0, Math.round((window.toMs - moment.runningSinceMs) / 1000)) : 0,
     gpuUtil: metrics?.gpuUtilPercent ?? null,
     vramUsedPct: vramPct,
     gpuTemp: metrics?.gpuTempC ?? null,
     createdAt: record.createdAt,
     ...(record.createdBy?.startsWith('rule:') && { createdByRule: record.createdBy.slice('rule:'.length) }),
   };
+}
+
+function facts(record: InstanceRecord, data: Database, entries: LedgerEntry[], metrics: MetricSample | undefined, window: { fromMs: number; toMs: number }): InstanceFacts {
+  // The open running entry starts when the instance last started billing as running.
+  const openRunning = entries.filter((entry) => entry.state === 'running').sort((a, b) => Date.parse(b.to) - Date.parse(a.to))[0];
+  const since = openRunning && openRunning.to === record.accruedUntil ? Date.parse(openRunning.from) : Date.parse(record.readyAt ?? record.createdAt);
+  return instanceFacts(record, data, { status: record.status, entries, costTotalMicros: instanceCostMicros(data, record.orgId, record.id), runningSinceMs: since, metrics, window });
 }
 
 /** The price-change windows (seconds) the rules read; empty when no rule reads the market. */

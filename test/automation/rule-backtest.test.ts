@@ -57,7 +57,8 @@ function expected(samples: readonly MetricSample[], limit: number, hourlySaving:
 
 describe('rule backtest', () => {
   it('replays recorded syncs and fires and saves what an independent replay expects', async () => {
-    world = await startWorld({ pro: true });
+    // Yesterday 09:00 UTC: the two hours never cross midnight, where the ledger splits its entries.
+    world = await startWorld({ pro: true, startTime: Math.floor(Date.now() / (1440 * MINUTE)) * 1440 * MINUTE - 15 * 60 * MINUTE });
     const w = world;
     const deployed = await w.run('deploy gpu=4090 provider=runpod template=pytorch --yes');
     expect(deployed.outcome, deployed.reply.text).toBe('ok');

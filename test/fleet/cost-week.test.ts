@@ -13,25 +13,19 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-async function hoursOfSync(hours: number) {
-  for (let hour = 0; hour < hours; hour++) {
-    world.sim.clock.advance(HOUR);
-    await world.app.services.fleet.sync();
-  }
-}
 
 describe('cost over a simulated week', () => {
   it('matches an independent sum of the ledger to the cent, at the prices in force at the time', async () => {
     const first = (await world.run('deploy gpu=4090 template=pytorch name=trainer --yes')).reply.data as InstanceView;
-    await hoursOfSync(60);
+    await world.syncHours(60);
     expect((await world.run(`stop ${first.id}`)).outcome).toBe('ok');
-    await hoursOfSync(20);
+    await world.syncHours(20);
     expect((await world.run(`start ${first.id}`)).outcome).toBe('ok');
     // Later in the week the catalogue has moved on: a second machine rents at today's price.
     const second = (await world.run('deploy gpu=4090 template=jupyter name=notebook --yes')).reply.data as InstanceView;
-    await hoursOfSync(48);
+    await world.syncHours(48);
     expect((await world.run(`destroy ${second.id} --yes`)).outcome).toBe('ok');
-    await hoursOfSync(40);
+    await world.syncHours(40);
 
     const ledger = world.app.services.db.data.ledger;
     const rates = (id: string, state: string) => new Set(ledger.filter((entry) => entry.instanceId === id && entry.state === state).map((entry) => entry.rateMicrosPerHour));

@@ -7,7 +7,7 @@ import { createCompletions } from '../../src/services/completions.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { TEST_SECRETS } from '../support/secrets.ts';
-import { liveMachines } from './world.ts';
+import { driveClock, liveMachines } from './world.ts';
 
 const dm = (userId: string, displayName: string) => ({ actor: { platform: 'telegram', userId, displayName } as Actor, channel: { platform: 'telegram', id: userId, kind: 'direct' } as Channel });
 const olga = dm('1', 'Olga Operator');
@@ -26,18 +26,7 @@ let app: TestApp;
 let acmeId: string;
 let betaId: string;
 
-/** Runs a command while simulated time moves a second every few real milliseconds. */
-async function drive<T>(work: Promise<T>): Promise<T> {
-  let settled = false;
-  const done = work.finally(() => {
-    settled = true;
-  });
-  while (!settled) {
-    sim.clock.advance(1_000);
-    await new Promise((resolve) => setTimeout(resolve, 3));
-  }
-  return done;
-}
+const drive = <T>(work: Promise<T>) => driveClock(sim, work);
 
 const run = async (line: string, who: { actor: Actor; channel: Channel }) => {
   const result = await drive(app.run(line, who));

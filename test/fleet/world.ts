@@ -20,6 +20,8 @@ export interface World {
   run(line: string, who?: { actor?: Actor; channel?: Channel }): Promise<Execution>;
   /** Advances simulated time while a promise is pending. */
   drive<T>(work: Promise<T>): Promise<T>;
+  /** Advances simulated time an hour at a time, syncing the fleet after each. */
+  syncHours(hours: number): Promise<void>;
   /** A fresh app on the same data folder and simulator, as after a bot restart. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -55,16 +57,12 @@ export async function startWorld(options: { seed?: number; providers?: readonly 
     app: await open(),
     dataDir,
     bound,
-    async drive<T>(work: Promise<T>): Promise<T> {
-      let settled = false;
-      const done = work.finally(() => {
-        settled = true;
-      });
-      while (!settled) {
-        sim.clock.advance(1_000);
-        await new Promise((resolve) => setTimeout(resolve, 3));
+    drive: (work) => driveClock(sim, work),
+    async syncHours(hours) {
+      for (let hour = 0; hour < hours; hour++) {
+        sim.clock.advance(3_600_000);
+        await world.app.services.fleet.sync();
       }
-      return done;
     },
     run(line, who) {
       return world.drive(world.app.run(line, who));
@@ -84,6 +82,19 @@ export async function startWorld(options: { seed?: number; providers?: readonly 
 const ENDED = new Set(['unloaded', 'TERMINATED', 'terminated', 'terminating', 'deleted', 'deleting']);
 
 /** Machines the simulated providers still hold (running, stopped or on the way): what still bills. */
+/** Runs work while simulated time moves a second every few real milliseconds. */
+export async function driveClock<T>(sim: Simulator, work: Promise<T>): Promise<T> {
+  let settled = false;
+  const done = work.finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    sim.clock.advance(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 3));
+  }
+  return done;
+}
+
 export function liveMachines(sim: Simulator, provider?: ProviderName) {
   return sim.market.instances(provider).filter((instance) => !ENDED.has(instance.status));
 }

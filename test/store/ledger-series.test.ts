@@ -7,7 +7,6 @@ import { costReport, COST_GROUPINGS } from '../../src/services/billing/cost-repo
 import { instanceCostMicros, instanceKey } from '../../src/store/series-ledger.ts';
 import { startWorld, type World } from '../fleet/world.ts';
 
-const HOUR = 3_600_000;
 let world: World;
 
 beforeAll(async () => {
@@ -15,12 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-async function hoursOfSync(hours: number) {
-  for (let hour = 0; hour < hours; hour++) {
-    world.sim.clock.advance(HOUR);
-    await world.app.services.fleet.sync();
-  }
-}
 
 /** Every figure read from the ledger, at a clock that stands still (no sync in between). */
 async function everyFigure() {
@@ -39,14 +32,14 @@ async function everyFigure() {
 describe('the ledger in its series', () => {
   it('gives the same reports and instance costs before and after closed entries move, and after a restart', async () => {
     const first = (await world.run('deploy gpu=4090 template=pytorch name=trainer --yes')).reply.data as InstanceView;
-    await hoursOfSync(30);
+    await world.syncHours(30);
     await world.run(`stop ${first.id}`);
-    await hoursOfSync(20);
+    await world.syncHours(20);
     await world.run(`start ${first.id}`);
     const second = (await world.run('deploy gpu=4090 template=jupyter name=notebook --yes')).reply.data as InstanceView;
-    await hoursOfSync(30);
+    await world.syncHours(30);
     await world.run(`destroy ${second.id} --yes`);
-    await hoursOfSync(10);
+    await world.syncHours(10);
 
     const db = world.app.services.db;
     const entries = db.data.ledger.length;

@@ -8,6 +8,10 @@
 import { pathToFileURL } from 'node:url';
 import { GPU_CATALOGUE } from '../../src/domain/gpus.ts';
 import { backtest, compileRule, emptyRuleState, evaluate, type InstanceFacts, type RuleSnapshot, type RuleState } from '../../src/domain/rules/index.ts';
+import { createRandom } from '../../src/sim/random.ts';
+
+/** The simulator's deterministic stream, so the recorded data is the same every run. */
+const random = (seed: number) => createRandom(seed).next;
 
 const INSTANCES = 500;
 const RULES = 50;
@@ -26,16 +30,6 @@ const TEMPLATES = [
   (n: number) => `IF cheapest(H100) < $${(1.5 + n / 100).toFixed(2)} THEN deploy gpu=H100 template=jupyter COOLDOWN 6h`,
   (n: number) => `IF cost_total > $${500 + n * 10} OR name == "scratch-${n}" THEN destroy`,
 ];
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function snapshots(count: number, instances: number, stepMs: number): RuleSnapshot[] {
   const next = random(7);

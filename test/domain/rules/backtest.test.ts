@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { backtest, compileRule, type InstanceFacts, type MarketFacts, type RuleSnapshot } from '../../../src/domain/rules/index.ts';
 import { instance, market, MINUTE, snapshot, T0 } from './fixtures.ts';
+import { createRandom } from '../../../src/sim/random.ts';
+
+/** The simulator's deterministic stream, so the recorded data is the same every run. */
+const random = (seed: number) => createRandom(seed).next;
 
 const STEP = 10 * MINUTE;
 const WEEK = 7 * 24 * 60 * MINUTE;
 const DAY = 24 * 60 * MINUTE;
-
-/** A deterministic pseudo-random stream (mulberry32), so the recorded week is the same every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Machine {
   id: string;

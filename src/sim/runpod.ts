@@ -134,9 +134,15 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
     return { status: 201, json: v2Pod(result) };
   }
 
-  function v2Action(context: RequestContext): Answer {
-    const pod = market.find('runpod', context.params.id!);
-    if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+  /** A v2 handler for the pod named in the path; a 404 problem when there is none. */
+  function withPod(handle: (pod: SimInstance, context: RequestContext) => Answer): (context: RequestContext) => Answer {
+    return (context) => {
+      const pod = market.find('runpod', context.params.id!);
+      return pod ? handle(pod, context) : problem(404, 'Not Found', `pod ${context.params.id} not found`);
+    };
+  }
+
+  function v2Action(pod: SimInstance, context: RequestContext): Answer {
     const action = isRecord(context.body) ? context.body.action : undefined;
     const status = v2Status(pod);
     if (typeof action !== 'string' || !['start', 'stop', 'restart', 'terminate'].includes(action)) return problem(422, 'Unprocessable Entity', 'action must be one of start, stop, restart, terminate');
@@ -168,37 +174,25 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
   const v2Routes: Route[] = [
     { method: 'GET', path: '/v2/pods', endpoint: 'list', handle: () => ({ status: 200, json: { pods: market.list('runpod').map(v2Pod) } }) },
     { method: 'POST', path: '/v2/pods', endpoint: 'create', handle: v2Create },
-    {
-      method: 'GET',
-      path: '/v2/pods/:id',
-      endpoint: 'get',
-      handle: (context) => {
-        const pod = market.find('runpod', context.params.id!);
-        return pod ? { status: 200, json: v2Pod(pod) } : problem(404, 'Not Found', `pod ${context.params.id} not found`);
-      },
-    },
+    { method: 'GET', path: '/v2/pods/:id', endpoint: 'get', handle: withPod((pod) => ({ status: 200, json: v2Pod(pod) })) },
     {
       method: 'PATCH',
       path: '/v2/pods/:id',
       endpoint: 'other',
-      handle: (context) => {
-        const pod = market.find('runpod', context.params.id!);
-        if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+      handle: withPod((pod, context) => {
         if (isRecord(context.body) && typeof context.body.name === 'string') pod.name = context.body.name;
         return { status: 200, json: v2Pod(pod) };
-      },
+      }),
     },
-    { method: 'POST', path: '/v2/pods/:id/action', endpoint: 'other', handle: v2Action },
+    { method: 'POST', path: '/v2/pods/:id/action', endpoint: 'other', handle: withPod(v2Action) },
     {
       method: 'DELETE',
       path: '/v2/pods/:id',
       endpoint: 'destroy',
-      handle: (context) => {
-        const pod = market.find('runpod', context.params.id!);
-        if (!pod) return problem(404, 'Not Found', `pod ${context.params.id} not found`);
+      handle: withPod((pod) => {
         market.transition(pod, 'gone');
         return { status: 204 };
-      },
+      }),
     },
     ...catalog.routes,
     ...createRunpodV2Routes(market, pods, catalog.byId),

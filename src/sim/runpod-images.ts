@@ -21,7 +21,7 @@ function repository(image: string): string {
   return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
 }
 
-export function imageEntrypoint(image: string | undefined): string[] {
+function imageEntrypoint(image: string | undefined): string[] {
   return image ? (IMAGE_ENTRYPOINTS[repository(image)] ?? []) : [];
 }
 

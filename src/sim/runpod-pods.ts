@@ -31,7 +31,7 @@ export function compareCuda(a: string, b: string): number {
  * Blackwell needs a 570+ driver (CUDA 12.8), so its hosts start there.
  */
 const DRIVER_CUDA = ['12.2', '12.4', '12.6', '12.8', '12.9'] as const;
-export function runpodHostCudas(seed: number, gpu: SimGpuModel, where: string): string[] {
+function runpodHostCudas(seed: number, gpu: SimGpuModel, where: string): string[] {
   const choices = gpu.computeCap >= 1000 ? DRIVER_CUDA.slice(3) : DRIVER_CUDA;
   const older = choices[hashString(`${seed}-runpod-cuda-${gpu.vast}-${where}`) % choices.length]!;
   return [...new Set([older, choices[choices.length - 1]!])];
@@ -46,7 +46,7 @@ export interface CudaFilter {
 }
 
 /** The oldest of a place's host CUDA versions the request accepts (where the pod lands), if any. */
-export function fittingCuda(versions: readonly string[], filter: CudaFilter): string | undefined {
+function fittingCuda(versions: readonly string[], filter: CudaFilter): string | undefined {
   return versions.find((version) => cudaFits(version, filter));
 }
 

@@ -11,13 +11,13 @@ export interface QuotaWindow {
   seconds: number;
 }
 
-export const RUNPOD_V2_WINDOWS: readonly QuotaWindow[] = [
+const RUNPOD_V2_WINDOWS: readonly QuotaWindow[] = [
   { name: 'minute', quota: 60, seconds: 60 },
   { name: 'hour', quota: 3000, seconds: 3600 },
   { name: 'day', quota: 50_000, seconds: 86_400 },
 ];
 
-export const RATE_LIMIT_POLICY = RUNPOD_V2_WINDOWS.map((window) => `"${window.name}";q=${window.quota};w=${window.seconds}`).join(', ');
+const RATE_LIMIT_POLICY = RUNPOD_V2_WINDOWS.map((window) => `"${window.name}";q=${window.quota};w=${window.seconds}`).join(', ');
 
 interface WindowState {
   start: number;

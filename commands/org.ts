@@ -94,7 +94,7 @@ export const orgUse = defineCommand({
   async run({ options, actor, channel, orgId, services }) {
     const { org, role } = findMyOrg(services.db.data, services.identity, actor, options.name);
     await services.identity.useOrg(actor, org.id);
-    const bound = channel.kind === 'shared' && services.db.data.channels.some((binding) => binding.platform === channel.platform && binding.channelId === channel.id);
+    const bound = services.identity.bindingOf(channel) !== undefined;
     const here = bound && org.id !== orgId ? ` This channel stays bound to ${orgName(services.db.data, orgId)}; your choice applies in direct messages and unbound channels.` : '';
     return { kind: 'success', text: `You now work in org ${org.name}, as ${role === 'admin' ? 'an' : 'a'} ${role}.${here}`, data: { org: { id: org.id, name: org.name }, role } };
   },

@@ -4,7 +4,7 @@
 import type { Actor, Channel } from '../core/command.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Db } from '../store/db.ts';
-import { DEFAULT_ORG_ID, type AuditEntry, type Member } from '../store/schema.ts';
+import { DEFAULT_ORG_ID, type AuditEntry, type ChannelBinding, type Member } from '../store/schema.ts';
 
 export interface Access {
   orgId: string;
@@ -29,11 +29,18 @@ export class IdentityService {
   /** Which org applies and with which role: a bound channel's org, else the person's current org. */
   resolve(actor: Actor, channel: Channel): Access | undefined {
     const data = this.db.data;
-    const binding = channel.kind === 'shared' ? data.channels.find((candidate) => candidate.platform === channel.platform && candidate.channelId === channel.id) : undefined;
-    if (binding) return { orgId: binding.orgId, role: this.roleIn(actor, binding.orgId) ?? 'viewer', projectId: binding.projectId };
-    const orgId = this.currentOrgId(actor);
-    const org = orgId === undefined ? undefined : data.orgs.find((candidate) => candidate.id === orgId);
-    return org ? { orgId: org.id, role: this.roleIn(actor, org.id)!, projectId: org.defaultProjectId } : undefined;
+    const memberships = this.memberships(actor);
+    const binding = this.bindingOf(channel);
+    if (binding) return { orgId: binding.orgId, role: memberships.find((membership) => membership.orgId === binding.orgId)?.role ?? 'viewer', projectId: binding.projectId };
+    const current = this.current(actor, memberships);
+    const org = current && data.orgs.find((candidate) => candidate.id === current.orgId);
+    return org ? { orgId: org.id, role: current.role, projectId: org.defaultProjectId } : undefined;
+  }
+
+  /** The org binding of a shared channel, if it has one. */
+  bindingOf(channel: Channel): ChannelBinding | undefined {
+    if (channel.kind !== 'shared') return undefined;
+    return this.db.data.channels.find((candidate) => candidate.platform === channel.platform && candidate.channelId === channel.id);
   }
 
   /** Every org this person belongs to, oldest membership first. The terminal is admin of the default org. */
@@ -51,10 +58,9 @@ export class IdentityService {
   }
 
   /** Where no bound channel decides: the org chosen with `org use` while they still belong to it, else their first. */
-  currentOrgId(person: Person): string | undefined {
-    const memberships = this.memberships(person);
+  private current(person: Person, memberships: Membership[]): Membership | undefined {
     const choice = this.db.data.orgChoices.find((entry) => entry.platform === person.platform && entry.userId === person.userId);
-    return memberships.find((membership) => membership.orgId === choice?.orgId)?.orgId ?? memberships[0]?.orgId;
+    return memberships.find((membership) => membership.orgId === choice?.orgId) ?? memberships[0];
   }
 
   async useOrg(person: Person, orgId: string): Promise<void> {

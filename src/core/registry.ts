@@ -39,6 +39,9 @@ const GLOBAL_FLAGS = ['yes', 'json'] as const;
 /** The line a Confirm button carries: `confirm <id>`. Not a command of its own: the registry runs the pinned one. */
 const CONFIRM_WORD = 'confirm';
 
+/** A --switch at the end of a line, after a command's raw text. */
+const TRAILING_SWITCH = /\s(--[A-Za-z][\w-]*(?:=\S*)?)\s*$/;
+
 type AnyDefinition = CommandDefinition<OptionSpecs>;
 
 export class CommandRegistry {
@@ -151,7 +154,7 @@ export class CommandRegistry {
     const kept = name.includes(' ') ? words[0] : words[0].replace(/\s+\S+$/, '');
     let text = line.slice(kept.length);
     const switches: string[] = [];
-    for (let found = /\s(--[A-Za-z][\w-]*(?:=\S*)?)\s*$/.exec(text); found; found = /\s(--[A-Za-z][\w-]*(?:=\S*)?)\s*$/.exec(text)) {
+    for (let found = TRAILING_SWITCH.exec(text); found; found = TRAILING_SWITCH.exec(text)) {
       switches.unshift(found[1]!);
       text = text.slice(0, found.index);
     }

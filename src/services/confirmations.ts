@@ -27,7 +27,7 @@ export interface NewConfirmation {
 /** Why a confirmation cannot be carried out, or undefined when it can. */
 export type Unusable = { problem: 'unknown' | 'confirmed' | 'cancelled' | 'expired'; message: string };
 
-export const actorKey = (actor: Pick<Actor, 'platform' | 'userId'>) => `${actor.platform}:${actor.userId}`;
+const actorKey = (actor: Pick<Actor, 'platform' | 'userId'>) => `${actor.platform}:${actor.userId}`;
 
 export class ConfirmationService {
   /** Ids being carried out right now: the in-memory guard that makes two presses run one. */

@@ -8,7 +8,7 @@ import type { IdentityService } from './identity.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-export function normaliseOrgName(name: string): string {
+function normaliseOrgName(name: string): string {
   const normalised = name.trim().toLowerCase();
   if (!NAME.test(normalised)) throw new UserError(`'${name}' is not an org name: use up to 40 lower-case letters, digits and dashes, e.g. acme-research.`);
   return normalised;

@@ -1,7 +1,7 @@
 // The lowdb store: one JSON file, validated on load, migrated forward with a backup, and written
 // atomically (temp file, fsync, rename) through one queue that coalesces bursts of updates. A write
 // that fails is rolled back in memory, so a full or read-only disk never leaves a half-done change.
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import type { z } from 'zod';
@@ -83,14 +83,20 @@ function deferred(): Deferred {
 /** Writes text so that a crash at any instant leaves either the old file or the new one. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    // A half-written temp file would hold on to the space a full disk needs back.
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
-  await rename(temp, file);
   const directory = await open(path.dirname(file), 'r');
   try {
     await directory.sync();

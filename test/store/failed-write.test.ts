@@ -2,7 +2,7 @@
 // memory, not the updates queued behind it; the user is told so, and `computehub health` fails
 // until a write succeeds again. The failing disk is put at the store's file-writing seam.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { heartbeatJob, storeProblems } from '../../src/scheduler.ts';
@@ -53,6 +53,15 @@ describe('a database write that fails', () => {
     expect(db.writeFailure).toBeUndefined();
     const reopened = await openDatabase(dir);
     expect(reopened.data.members.map((entry) => entry.userId)).toEqual(['1', '4']);
+  });
+
+  it('on the real disk leaves no half-written temp file behind', async () => {
+    const dir = tempDir();
+    // A directory in the file's place makes the rename fail after the temp file was written.
+    mkdirSync(path.join(dir, 'db.json'));
+    writeFileSync(path.join(dir, 'db.json', 'inside'), '');
+    await expect(writeFileAtomic(path.join(dir, 'db.json'), '{}')).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['db.json']);
   });
 
   it('still writes a burst of updates as one write', async () => {

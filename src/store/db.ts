@@ -32,12 +32,6 @@ export interface StoreOptions<T extends Versioned> {
   version: number;
   migrations: readonly Migration[];
   create: () => T;
-  /**
-   * Roll the data back to what is on disk when a write fails, and fail the updates queued behind it
-   * (they were made on top of the failed ones). The database needs this; a history that is only
-   * recorded in the background keeps its samples for the next write instead.
-   */
-  rollbackFailedWrites?: boolean;
   /** The file-writing seam: tests put a failing disk here. */
   writeFile?: (file: string, text: string) => Promise<void>;
 }
@@ -179,7 +173,6 @@ export class Store<T extends Versioned = Database> {
     readonly file: string,
     private readonly adapter: ValidatedJsonFile<T>,
     initial: T,
-    private readonly rollback: boolean,
   ) {
     this.low = new Low(adapter, initial);
   }
@@ -187,7 +180,7 @@ export class Store<T extends Versioned = Database> {
   static async open<T extends Versioned>(options: StoreOptions<T>): Promise<Store<T>> {
     await mkdir(path.dirname(options.file), { recursive: true, mode: 0o700 });
     const adapter = new ValidatedJsonFile(options);
-    const store = new Store(options.file, adapter, options.create(), options.rollbackFailedWrites ?? false);
+    const store = new Store(options.file, adapter, options.create());
     const existing = await adapter.read();
     if (existing) store.low.data = existing;
     else await store.low.write();
@@ -247,7 +240,7 @@ export class Store<T extends Versioned = Database> {
         const error = new StoreWriteError(this.file, cause);
         this.failed = { error, since: new Date() };
         batch.reject(error);
-        if (this.rollback) this.rollBack(error);
+        this.rollBack(error);
       }
     }
     this.writing = null;
@@ -281,7 +274,6 @@ export async function openDatabase(dataDir: string, now: () => Date = () => new 
     version: SCHEMA_VERSION,
     migrations: MIGRATIONS,
     create: () => emptyDatabase(now()),
-    rollbackFailedWrites: true,
     writeFile: writer,
   });
   return Object.assign(store, { series });

@@ -161,15 +161,16 @@ async function looseEntries(dir: string, depth = 0, found: LooseEntry[] = []): P
 
 /**
  * Creates the data directory if needed and makes it private (0700). Returns what was looser than
- * that before: the directory itself and anything in it, for a warning at start.
+ * that before: the directory itself and, with `listContents` (the bot's warning at start; a one-shot
+ * command skips the walk), anything in it.
  */
-export async function secureDataDir(dataDir: string): Promise<LooseEntry[]> {
+export async function secureDataDir(dataDir: string, { listContents = true } = {}): Promise<LooseEntry[]> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const mode = (await stat(dataDir)).mode & 0o777;
   const loose = mode & 0o077 ? [{ path: dataDir, mode }] : [];
   // Not ours to change (another owner): the warning still names it.
   if (mode !== 0o700) await chmod(dataDir, 0o700).catch(() => undefined);
-  return [...loose, ...(await looseEntries(dataDir))];
+  return listContents ? [...loose, ...(await looseEntries(dataDir))] : loose;
 }
 
 export function describeLoose(entries: readonly LooseEntry[]): string {

@@ -73,7 +73,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!environment.LOG_LEVEL) environment.LOG_LEVEL = 'warn';
   const config = loadConfig(environment);
   const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
-  await secureDataDir(dataDir);
+  await secureDataDir(dataDir, { listContents: false });
   let lock: DataDirLock;
   try {
     lock = await DataDirLock.acquire(dataDir, 'command', COMMAND_WAIT_MS);

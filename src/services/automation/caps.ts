@@ -7,6 +7,7 @@ import { amountWithin, formatUsd, monthStartMs, usdToMicros } from '../../domain
 import type { CapRecord } from '../../store/automation-schema.ts';
 import type { InstanceRecord, LedgerEntry } from '../../store/fleet-schema.ts';
 import { instanceCostMicros } from '../../store/series-ledger.ts';
+import type { Db } from '../../store/db.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 
 const DAY_MS = 86_400_000;
@@ -29,6 +30,22 @@ export function capScope(cap: CapRecord): string {
   return cap.instanceId ?? (cap.projectId ? `project ${cap.projectId}` : 'the org');
 }
 
+/** Closed ledger entries in the series from a moment on. */
+export type SealedLedger = (fromMs: number) => Promise<readonly LedgerEntry[]>;
+
+/** One evaluation's reader of the ledger series: each start is read from disk once, however many caps and orgs ask. */
+export function sealedLedgerReader(db: Db): SealedLedger {
+  const reads = new Map<number, Promise<LedgerEntry[]>>();
+  return (fromMs) => {
+    let read = reads.get(fromMs);
+    if (!read) {
+      read = db.series.ledger.list({ fromMs });
+      reads.set(fromMs, read);
+    }
+    return read;
+  };
+}
+
 function inScope(cap: CapRecord, item: { orgId: string; projectId: string; instanceId?: string; id?: string }): boolean {
   if (item.orgId !== cap.orgId) return false;
   if (cap.instanceId) return (item.instanceId ?? item.id) === cap.instanceId;
@@ -36,31 +53,31 @@ function inScope(cap: CapRecord, item: { orgId: string; projectId: string; insta
 }
 
 /** Micro-dollars the cap's scope has cost in its period, by the ledger. */
-export async function capSpendMicros(context: AutomationContext, cap: CapRecord, nowMs: number): Promise<number> {
+async function capSpendMicros(context: AutomationContext, cap: CapRecord, nowMs: number, sealedLedger: SealedLedger): Promise<number> {
   const { data } = context.db;
   if (cap.per === 'total') {
     return data.instances.filter((record) => inScope(cap, record)).reduce((sum, record) => sum + instanceCostMicros(data, record.orgId, record.id), 0);
   }
   const window = { fromMs: capPeriod(cap.per, nowMs).fromMs, toMs: nowMs };
   // Closed entries already in the series may have started up to a day before the window.
-  const sealed: LedgerEntry[] = await context.db.series.ledger.list({ fromMs: window.fromMs - DAY_MS });
+  const sealed = await sealedLedger(window.fromMs - DAY_MS);
   return [...data.ledger, ...sealed].filter((entry) => inScope(cap, entry)).reduce((sum, entry) => sum + amountWithin(entry, window), 0);
 }
 
-export async function checkCaps(context: AutomationContext, orgId: string): Promise<void> {
+export async function checkCaps(context: AutomationContext, orgId: string, sealedLedger: SealedLedger): Promise<void> {
   const nowMs = context.now().getTime();
   for (const cap of context.db.data.automation.caps.filter((candidate) => candidate.orgId === orgId)) {
     try {
-      await checkCap(context, cap, nowMs);
+      await checkCap(context, cap, nowMs, sealedLedger);
     } catch (error) {
       context.log.error({ err: error, orgId, capId: cap.id }, 'cap check failed');
     }
   }
 }
 
-async function checkCap(context: AutomationContext, cap: CapRecord, nowMs: number): Promise<void> {
+async function checkCap(context: AutomationContext, cap: CapRecord, nowMs: number, sealedLedger: SealedLedger): Promise<void> {
   const period = capPeriod(cap.per, nowMs);
-  const spent = await capSpendMicros(context, cap, nowMs);
+  const spent = await capSpendMicros(context, cap, nowMs, sealedLedger);
   const limit = usdToMicros(cap.usd);
   const by = `cap:${cap.id}`;
   const base = { orgId: cap.orgId, ruleId: cap.id, ...(cap.instanceId && { instanceId: cap.instanceId }), values: { spend: spent / 1e6, cap: cap.usd } };

@@ -19,7 +19,7 @@ import { backtestRule } from './backtest.ts';
 import { compiledRules, evaluateRules, ruleSnapshot, type RuleInputs } from './rules.ts';
 import { metricKey } from './snapshot.ts';
 import { stepWatches } from './watch.ts';
-import { checkCaps } from './caps.ts';
+import { checkCaps, sealedLedgerReader, type SealedLedger } from './caps.ts';
 
 export type { ChannelPoster } from './context.ts';
 export { EVENT_KINDS, type AutomationEvent } from './events.ts';
@@ -86,11 +86,12 @@ export class AutomationService {
   }
 
   private async evaluateAll(): Promise<void> {
-    const inputs = await this.inputs();
+    const sealedLedger = sealedLedgerReader(this.context.db);
+    const inputs = await this.inputs(sealedLedger);
     for (const org of this.context.db.data.orgs) {
       for (const [part, run] of [
         ['watches', () => stepWatches(this.context, org.id)],
-        ['caps', () => checkCaps(this.context, org.id)],
+        ['caps', () => checkCaps(this.context, org.id, sealedLedger)],
         ['rules', () => evaluateRules(this.context, org.id, inputs)],
       ] as const) {
         try {
@@ -102,10 +103,10 @@ export class AutomationService {
     }
   }
 
-  private async inputs(): Promise<RuleInputs> {
+  private async inputs(sealedLedger: SealedLedger = sealedLedgerReader(this.context.db)): Promise<RuleInputs> {
     const nowMs = this.context.now().getTime();
     const dayStart = Math.floor(nowMs / DAY_MS) * DAY_MS;
-    const sealedToday = this.context.db.data.automation.rules.length ? await this.context.db.series.ledger.list({ fromMs: dayStart - DAY_MS }) : [];
+    const sealedToday = this.context.db.data.automation.rules.length ? await sealedLedger(dayStart - DAY_MS) : [];
     return { sealedToday, latestMetrics: this.latestMetrics, nowMs };
   }
 

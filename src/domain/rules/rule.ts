@@ -26,6 +26,8 @@ export interface Rule {
   forSeconds: number;
   cooldownSeconds: number;
   actions: RuleAction[];
+  /** It calls cheapest or price_change_pct: the snapshot needs MarketFacts. */
+  readsMarket: boolean;
   /** Windows its price_change_pct calls read: the snapshot needs MarketFacts.priceChangePct for each. */
   priceWindowsSeconds: number[];
   condition: CompiledCondition;
@@ -44,18 +46,24 @@ function plainAction(action: Action): RuleAction {
   }
 }
 
-function priceWindows(node: Condition, into = new Set<number>()): number[] {
+/** Whether the condition calls a market function, and the windows of its price_change_pct calls. */
+function marketCalls(node: Condition, found = { readsMarket: false, windows: new Set<number>() }): typeof found {
   if (node.type === 'compare') {
-    for (const side of [node.left, node.right]) if (side.type === 'call' && side.name === 'price_change_pct') into.add(side.windowSeconds ?? DEFAULT_PRICE_WINDOW_SECONDS);
-  } else if (node.type === 'not') priceWindows(node.term, into);
-  else for (const term of node.terms) priceWindows(term, into);
-  return [...into];
+    for (const side of [node.left, node.right]) {
+      if (side.type !== 'call') continue;
+      found.readsMarket = true;
+      if (side.name === 'price_change_pct') found.windows.add(side.windowSeconds ?? DEFAULT_PRICE_WINDOW_SECONDS);
+    }
+  } else if (node.type === 'not') marketCalls(node.term, found);
+  else for (const term of node.terms) marketCalls(term, found);
+  return found;
 }
 
 /** Parses, checks and compiles; throws a RuleError (with a column) when the text is not a valid rule. */
 export function compileRule(id: string, text: string, enabled = true): Rule {
   const ast = parseRule(text);
   const { scope } = checkRule(ast, text);
+  const market = marketCalls(ast.condition);
   return {
     id,
     text: formatRule(ast),
@@ -64,7 +72,8 @@ export function compileRule(id: string, text: string, enabled = true): Rule {
     forSeconds: ast.forSeconds ?? 0,
     cooldownSeconds: ast.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS,
     actions: ast.actions.map(plainAction),
-    priceWindowsSeconds: priceWindows(ast.condition),
+    readsMarket: market.readsMarket,
+    priceWindowsSeconds: [...market.windows],
     condition: compileCondition(ast.condition),
   };
 }

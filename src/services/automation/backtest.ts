@@ -78,7 +78,7 @@ function momentFacts(context: AutomationContext, line: RecordedInstance, t: numb
 
 /** Market facts at any time from price history (lowest recorded $/GPU-h per model); none when the rule reads no market. */
 async function marketAt(context: AutomationContext, rules: readonly Rule[], fromMs: number): Promise<(t: number) => MarketFacts> {
-  const { market, windows } = marketWindows(rules.map((rule) => rule.text));
+  const { market, windows } = marketWindows(rules);
   if (!market) return () => NO_MARKET;
   const since = fromMs - Math.max(0, ...windows) * 1000;
   const gpus = GPU_CATALOGUE.map((gpu) => gpu.name);

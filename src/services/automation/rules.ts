@@ -30,7 +30,7 @@ export function compiledRules(context: AutomationContext, records: readonly Rule
 }
 
 export async function ruleSnapshot(context: AutomationContext, orgId: string, rules: readonly Rule[], inputs: RuleInputs) {
-  const { market, windows } = marketWindows(rules.filter((rule) => rule.enabled).map((rule) => rule.text));
+  const { market, windows } = marketWindows(rules.filter((rule) => rule.enabled));
   const facts = market
     ? await marketFacts(context.market, orgId, windows, inputs.nowMs).catch((error: unknown) => {
         context.log.warn({ err: error, orgId }, 'market facts for rules unavailable');

@@ -2,7 +2,7 @@
 // from the ledger, its uptime and latest GPU metrics, and the market facts the org's rules read.
 import { canonicalGpu } from '../../domain/gpus.ts';
 import { amountWithin, billingState, microsToUsd } from '../../domain/ledger.ts';
-import { parseRule, type InstanceFacts, type MarketFacts, type RuleSnapshot } from '../../domain/rules/index.ts';
+import type { InstanceFacts, MarketFacts, Rule, RuleSnapshot } from '../../domain/rules/index.ts';
 import type { InstanceRecord, LedgerEntry, MetricSample } from '../../store/fleet-schema.ts';
 import type { Database } from '../../store/schema.ts';
 import { instanceCostMicros } from '../../store/series-ledger.ts';
@@ -10,7 +10,6 @@ import { projectName } from '../fleet/records.ts';
 import type { MarketService } from '../market/index.ts';
 
 const DAY_MS = 86_400_000;
-const DEFAULT_WINDOW_SECONDS = 86_400;
 
 export interface SnapshotSources {
   data: Database;
@@ -81,22 +80,9 @@ function facts(record: InstanceRecord, data: Database, entries: LedgerEntry[], m
   return instanceFacts(record, data, { status: record.status, entries, costTotalMicros: instanceCostMicros(data, record.orgId, record.id), runningSinceMs: since, metrics, window });
 }
 
-/** The price-change windows (seconds) the rules read; empty when no rule reads the market. */
-export function marketWindows(ruleTexts: readonly string[]): { market: boolean; windows: number[] } {
-  const windows = new Set<number>();
-  let market = false;
-  const walk = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const call = node as { type?: string; name?: string; windowSeconds?: number };
-    if (call.type === 'call') {
-      market = true;
-      if (call.name === 'price_change_pct') windows.add(call.windowSeconds ?? DEFAULT_WINDOW_SECONDS);
-    }
-    Object.values(node).forEach(walk);
-  };
-  for (const text of ruleTexts) walk(parseRule(text).condition);
-  return { market, windows: [...windows] };
+/** Whether the rules read the market, and the price-change windows (seconds) they read. */
+export function marketWindows(rules: readonly Rule[]): { market: boolean; windows: number[] } {
+  return { market: rules.some((rule) => rule.readsMarket), windows: [...new Set(rules.flatMap((rule) => rule.priceWindowsSeconds))] };
 }
 
 export const NO_MARKET: MarketFacts = { cheapest: {}, priceChangePct: {} };

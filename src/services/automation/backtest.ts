@@ -14,7 +14,7 @@ import { instanceFacts, marketWindows, NO_MARKET } from './snapshot.ts';
 
 const DAY_MS = 86_400_000;
 /** The most snapshots one backtest replays; a longer record is evenly thinned (the last kept). */
-export const MAX_BACKTEST_SNAPSHOTS = 2000;
+const MAX_BACKTEST_SNAPSHOTS = 2000;
 
 interface RecordedInstance {
   record: InstanceRecord;
@@ -24,7 +24,7 @@ interface RecordedInstance {
 }
 
 /** Evenly thins sorted times to at most `max`, always keeping the last. */
-export function thinTimes(times: readonly number[], max: number): number[] {
+function thinTimes(times: readonly number[], max: number): number[] {
   if (times.length <= max) return [...times];
   const step = times.length / max;
   const kept = Array.from({ length: max - 1 }, (_, index) => times[Math.floor(index * step)]!);

@@ -11,10 +11,10 @@ import type { Db } from '../../store/db.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 
 const DAY_MS = 86_400_000;
-export const CAP_WARNING_SHARE = 0.8;
+const CAP_WARNING_SHARE = 0.8;
 
 /** The period a cap counts in now: its start and a key that names it (a cap acts once per period). */
-export function capPeriod(per: CapRecord['per'], nowMs: number): { fromMs: number; key: string } {
+function capPeriod(per: CapRecord['per'], nowMs: number): { fromMs: number; key: string } {
   if (per === 'day') {
     const fromMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
     return { fromMs, key: new Date(fromMs).toISOString().slice(0, 10) };

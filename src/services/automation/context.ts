@@ -41,7 +41,7 @@ const EVENT_TITLES: Record<AutomationEvent['kind'], string> = {
 };
 
 /** The one-line chat message of an event. */
-export function eventMessage(event: Pick<AutomationEvent, 'kind' | 'ruleId' | 'message'>): Reply {
+function eventMessage(event: Pick<AutomationEvent, 'kind' | 'ruleId' | 'message'>): Reply {
   const kind = event.kind === 'action-failed' || event.kind === 'down' ? 'warning' : event.kind === 'resolved' || event.kind === 'restarted' || event.kind === 'redeployed' ? 'success' : 'info';
   const who = event.ruleId === 'watch' ? 'watch' : event.ruleId ? `rule ${event.ruleId}` : 'automation';
   return { kind, text: `${EVENT_TITLES[event.kind]} (${who}): ${event.message}` };

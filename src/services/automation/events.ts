@@ -8,7 +8,7 @@ import { SERIES_DIR } from '../../store/series-set.ts';
 export const EVENT_KINDS = ['down', 'restarted', 'redeployed', 'cap-warning', 'cap-hit', 'idle', 'rule-fired', 'action-failed', 'skipped', 'price-alert', 'resolved'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-export const automationEventSchema = z.object({
+const automationEventSchema = z.object({
   id: z.number().int(),
   at: z.string().datetime({ offset: true }),
   orgId: z.string(),
@@ -27,7 +27,7 @@ export const automationEventSchema = z.object({
 export type AutomationEvent = z.infer<typeof automationEventSchema>;
 export type NewEvent = Omit<AutomationEvent, 'id'>;
 
-export const EVENTS_SERIES = 'events';
+const EVENTS_SERIES = 'events';
 const EVENTS_RETENTION_DAYS = 90;
 
 export class EventLog {

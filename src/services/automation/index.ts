@@ -22,7 +22,7 @@ import { stepWatches } from './watch.ts';
 import { checkCaps, sealedLedgerReader, type SealedLedger } from './caps.ts';
 
 export type { ChannelPoster } from './context.ts';
-export { EVENT_KINDS, type AutomationEvent } from './events.ts';
+export type { AutomationEvent } from './events.ts';
 
 export interface AutomationOptions {
   db: Db;

@@ -8,7 +8,7 @@ import type { WatchRecord } from '../../store/automation-schema.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 import { redeploy } from './redeploy.ts';
 
-export const WATCH_ACTOR = 'watch';
+const WATCH_ACTOR = 'watch';
 const BACKOFF_BASE_MS = 60_000;
 const LIFECYCLE_COMMANDS = new Set(['start', 'stop', 'restart', 'destroy']);
 

@@ -22,7 +22,7 @@ export const whoami = defineCommand({
     const projectId = currentProjectId(data, { orgId: access.orgId, platform: actor.platform, userId: actor.userId, fallback: access.projectId });
     const project = data.projects.find((candidate) => candidate.id === projectId);
     const orgs = myOrgs(data, services.identity, actor).map((entry) => ({ name: entry.org.name, role: entry.role }));
-    const bound = channel.kind === 'shared' && data.channels.some((binding) => binding.platform === channel.platform && binding.channelId === channel.id);
+    const bound = services.identity.bindingOf(channel) !== undefined;
     return {
       kind: 'info',
       fields: [

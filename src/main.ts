@@ -124,7 +124,7 @@ export async function startBot(config: Config): Promise<RunningBot> {
     everySeconds: config.PRICES_TTL_SECONDS,
     run: async () => {
       await Promise.all(services.db.data.orgs.map((org) => services.market.refresh(org.id, config.HTTP_TIMEOUT_MS)));
-      await services.automation.evaluate();
+      await services.automation.evaluate('rules');
     },
   });
 

@@ -24,6 +24,9 @@ import { checkCaps, sealedLedgerReader, type SealedLedger } from './caps.ts';
 export type { ChannelPoster } from './context.ts';
 export type { AutomationEvent } from './events.ts';
 
+/** What one evaluation covers: everything after a sync, rules alone after a price refresh. */
+export type EvaluationScope = 'all' | 'rules';
+
 export interface AutomationOptions {
   db: Db;
   fleet: FleetService;
@@ -38,7 +41,7 @@ const DAY_MS = 86_400_000;
 
 export class AutomationService {
   private running: Promise<void> | undefined;
-  private again = false;
+  private pending: EvaluationScope | undefined;
   private readonly latestMetrics = new Map<string, MetricSample>();
 
   private constructor(private readonly context: AutomationContext) {}
@@ -68,34 +71,42 @@ export class AutomationService {
     return this.evaluate();
   }
 
-  /** One evaluation of every org; a call while one runs waits for it and is followed by one more. */
-  evaluate(): Promise<void> {
+  /**
+   * One evaluation of every org; a call while one runs waits for it and is followed by one more.
+   * `rules` alone is for a price refresh: watches and caps read instance state only a sync brings, so
+   * between syncs they would act again on what the last sync saw (a second restart, say).
+   */
+  evaluate(scope: EvaluationScope = 'all'): Promise<void> {
     if (this.running) {
-      this.again = true;
+      this.pending = this.pending === 'all' ? 'all' : scope;
       return this.running;
     }
     this.running = (async () => {
-      do {
-        this.again = false;
-        await this.evaluateAll();
-      } while (this.again);
+      let next: EvaluationScope | undefined = scope;
+      while (next) {
+        this.pending = undefined;
+        await this.evaluateAll(next);
+        next = this.pending;
+      }
     })().finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async evaluateAll(): Promise<void> {
+  private async evaluateAll(scope: EvaluationScope): Promise<void> {
     const sealedLedger = sealedLedgerReader(this.context.db);
     const inputs = await this.inputs(sealedLedger);
+    const parts = [
+      ['watches', (orgId: string) => stepWatches(this.context, orgId)],
+      ['caps', (orgId: string) => checkCaps(this.context, orgId, sealedLedger)],
+      ['rules', (orgId: string) => evaluateRules(this.context, orgId, inputs)],
+    ] as const;
     for (const org of this.context.db.data.orgs) {
-      for (const [part, run] of [
-        ['watches', () => stepWatches(this.context, org.id)],
-        ['caps', () => checkCaps(this.context, org.id, sealedLedger)],
-        ['rules', () => evaluateRules(this.context, org.id, inputs)],
-      ] as const) {
+      for (const [part, run] of parts) {
+        if (scope === 'rules' && part !== 'rules') continue;
         try {
-          await run();
+          await run(org.id);
         } catch (error) {
           this.context.log.error({ err: error, orgId: org.id, part }, 'automation evaluation failed');
         }

@@ -13,13 +13,13 @@ import { startSimulator } from './sim/index.ts';
 import { wantsSimulator } from './services/providers.ts';
 import { createCompletions } from './services/completions.ts';
 import type { Simulator } from './sim/index.ts';
-import { ConsolePlatform } from '../adapters/platforms/console.ts';
+import { ConsolePlatform } from '../adapters/platforms/console/console.ts';
 import { renderText } from '../adapters/platforms/text.ts';
 import { LOCAL_CHANNEL } from './services/identity.ts';
 import type { ChatPlatform, PlatformDeps, PlatformName } from '../adapters/platforms/platform.ts';
-import { createTelegramPlatform } from '../adapters/platforms/telegram.ts';
-import { createDiscordPlatform } from '../adapters/platforms/discord.ts';
-import { createSlackPlatform } from '../adapters/platforms/slack.ts';
+import { createTelegramPlatform } from '../adapters/platforms/telegram/telegram.ts';
+import { createDiscordPlatform } from '../adapters/platforms/discord/discord.ts';
+import { createSlackPlatform } from '../adapters/platforms/slack/slack.ts';
 import { PROVIDERS } from '../adapters/providers/types.ts';
 
 const PLATFORM_FACTORIES: Record<PlatformName, (config: Config, deps: PlatformDeps) => ChatPlatform> = {

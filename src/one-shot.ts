@@ -8,7 +8,7 @@ import { sendToBot } from './control-socket.ts';
 import { DataDirBusyError, DataDirLock, secureDataDir } from './data-dir.ts';
 import { LOCAL_ACTOR, LOCAL_CHANNEL } from './services/identity.ts';
 import { progressPrinter, renderText } from '../adapters/platforms/text.ts';
-import { saveImage } from '../adapters/platforms/console.ts';
+import { saveImage } from '../adapters/platforms/console/console.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 /** How long a command waits for another command that holds the data directory. */

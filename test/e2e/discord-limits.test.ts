@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ButtonCommands } from '../../adapters/platforms/buttons.ts';
-import { buildSlashCommands, commandLine, slashTarget } from '../../adapters/platforms/discord-commands.ts';
-import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord } from '../../adapters/platforms/discord-render.ts';
+import { buildSlashCommands, commandLine, slashTarget } from '../../adapters/platforms/discord/discord-commands.ts';
+import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord } from '../../adapters/platforms/discord/discord-render.ts';
 import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { commandProblems, messageProblems } from '../fakes/discord-limits.ts';

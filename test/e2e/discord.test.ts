@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordPlatform } from '../../adapters/platforms/discord.ts';
+import { createDiscordPlatform } from '../../adapters/platforms/discord/discord.ts';
 import type { ChatPlatform, PlatformDeps } from '../../adapters/platforms/platform.ts';
 import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import { loadConfig } from '../../src/config.ts';

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ButtonCommands } from '../../adapters/platforms/buttons.ts';
-import { escapeMrkdwn, renderSlack, SLACK_LIMITS } from '../../adapters/platforms/slack-blocks.ts';
-import { slackCommandLine } from '../../adapters/platforms/slack-input.ts';
+import { escapeMrkdwn, renderSlack, SLACK_LIMITS } from '../../adapters/platforms/slack/slack-blocks.ts';
+import { slackCommandLine } from '../../adapters/platforms/slack/slack-input.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { checkBlocks } from '../fakes/slack-blocks-check.ts';
 

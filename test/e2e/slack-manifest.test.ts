@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_EVENTS, BOT_SCOPES, generateSlackManifest, SLASH_COMMAND } from '../../adapters/platforms/slack-manifest.ts';
+import { BOT_EVENTS, BOT_SCOPES, generateSlackManifest, SLASH_COMMAND } from '../../adapters/platforms/slack/slack-manifest.ts';
 import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('Slack app manifest', () => {
-  it('matches what the generator produces (regenerate: npx tsx adapters/platforms/slack-manifest-write.ts)', () => {
+  it('matches what the generator produces (regenerate: npx tsx adapters/platforms/slack/slack-manifest-write.ts)', () => {
     expect(committed).toBe(generateSlackManifest(app.services.commands));
   });
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackPlatform, type SlackPlatform } from '../../adapters/platforms/slack.ts';
+import { createSlackPlatform, type SlackPlatform } from '../../adapters/platforms/slack/slack.ts';
 import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import { FakeSlack, FAKE_BOT } from '../fakes/slack.ts';
 import { findButton, SlackSender } from '../fakes/slack-requests.ts';

@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitBlocks, type Block } from '../../adapters/platforms/chunks.ts';
-import { renderCaption, renderHtmlMessages, telegramHtml } from '../../adapters/platforms/telegram-html.ts';
-import { ChatPacer } from '../../adapters/platforms/telegram-pacing.ts';
-import { commandLine } from '../../adapters/platforms/telegram-updates.ts';
+import { renderCaption, renderHtmlMessages, telegramHtml } from '../../adapters/platforms/telegram/telegram-html.ts';
+import { ChatPacer } from '../../adapters/platforms/telegram/telegram-pacing.ts';
+import { commandLine } from '../../adapters/platforms/telegram/telegram-updates.ts';
 import { parseTelegramHtml } from '../fakes/telegram-html.ts';
 
 const visible = (html: string) => {

@@ -2,7 +2,7 @@
 // updates to it as Telegram does; a request without the right secret header is turned away.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramPlatform } from '../../adapters/platforms/telegram.ts';
+import { createTelegramPlatform } from '../../adapters/platforms/telegram/telegram.ts';
 import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FakeTelegram, type FakeUser } from '../fakes/telegram.ts';

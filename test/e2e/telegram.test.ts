@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTelegramPlatform, type TelegramTuning } from '../../adapters/platforms/telegram.ts';
+import { createTelegramPlatform, type TelegramTuning } from '../../adapters/platforms/telegram/telegram.ts';
 import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
 import { EXPIRED_BUTTON_TEXT } from '../../adapters/platforms/buttons.ts';
 import { loadConfig } from '../../src/config.ts';

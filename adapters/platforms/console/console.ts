@@ -4,10 +4,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Button, Reply } from '../../src/core/reply.ts';
-import type { CommandRegistry } from '../../src/core/registry.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/services/identity.ts';
-import { progressPrinter, renderText } from './text.ts';
+import type { Button, Reply } from '../../../src/core/reply.ts';
+import type { CommandRegistry } from '../../../src/core/registry.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../../src/services/identity.ts';
+import { progressPrinter, renderText } from '../text.ts';
 
 export interface ConsoleOptions {
   input: Readable;

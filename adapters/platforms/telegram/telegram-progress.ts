@@ -1,8 +1,8 @@
 // One message that shows one flow: the first progress update posts it (or takes over the message
 // whose button was pressed), later updates edit it, and the final Reply replaces it. Updates that
 // arrive faster than Telegram lets a bot edit are coalesced: only the newest is shown.
-import type { Reply } from '../../src/core/reply.ts';
-import type { Logger } from '../../src/log.ts';
+import type { Reply } from '../../../src/core/reply.ts';
+import type { Logger } from '../../../src/log.ts';
 import { renderHtmlMessages } from './telegram-html.ts';
 import { describeError, type ChatId, type Placement, type TelegramSender } from './telegram-send.ts';
 import { sleep } from './telegram-transformers.ts';

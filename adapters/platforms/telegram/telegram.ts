@@ -3,12 +3,12 @@
 import type http from 'node:http';
 import { Bot, GrammyError, HttpError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Config } from '../../src/config.ts';
-import type { Invocation } from '../../src/core/registry.ts';
-import { PRIVATE_UNDELIVERABLE, type Reply } from '../../src/core/reply.ts';
-import { registerSecret } from '../../src/log.ts';
-import { ButtonCommands, EXPIRED_BUTTON_TEXT } from './buttons.ts';
-import type { ChatPlatform, PlatformDeps } from './platform.ts';
+import type { Config } from '../../../src/config.ts';
+import type { Invocation } from '../../../src/core/registry.ts';
+import { PRIVATE_UNDELIVERABLE, type Reply } from '../../../src/core/reply.ts';
+import { registerSecret } from '../../../src/log.ts';
+import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
+import type { ChatPlatform, PlatformDeps } from '../platform.ts';
 import { publishCommands } from './telegram-menu.ts';
 import { ChatPacer, TELEGRAM_PACING, type PacingRules } from './telegram-pacing.ts';
 import { MessageSlot } from './telegram-progress.ts';

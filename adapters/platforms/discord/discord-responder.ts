@@ -5,9 +5,9 @@
 // and the final Reply replaces it. Calls are queued so a deferral, a progress edit and the final
 // answer never race each other.
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { Execution } from '../../src/core/registry.ts';
-import { imageAsText, type Reply } from '../../src/core/reply.ts';
-import type { Logger } from '../../src/log.ts';
+import type { Execution } from '../../../src/core/registry.ts';
+import { imageAsText, type Reply } from '../../../src/core/reply.ts';
+import type { Logger } from '../../../src/log.ts';
 import type { ButtonEffect, DiscordMessage } from './discord-render.ts';
 
 export type AnswerableInteraction = ChatInputCommandInteraction | ButtonInteraction;

@@ -7,12 +7,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, type webApi } from '@slack/bolt';
-import type { Config } from '../../src/config.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import type { Logger } from '../../src/log.ts';
-import { ButtonCommands, EXPIRED_BUTTON_TEXT } from './buttons.ts';
-import type { ChatPlatform, PlatformDeps } from './platform.ts';
+import type { Config } from '../../../src/config.ts';
+import type { Actor, Channel } from '../../../src/core/command.ts';
+import type { Reply } from '../../../src/core/reply.ts';
+import type { Logger } from '../../../src/log.ts';
+import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
+import type { ChatPlatform, PlatformDeps } from '../platform.ts';
 import { SlackAnswer, type AnswerPlace } from './slack-answer.ts';
 import { ACTION_PREFIX, SLACK_LIMITS } from './slack-blocks.ts';
 import { describeSlackError, explainStartError, slackErrorCode } from './slack-errors.ts';

@@ -3,15 +3,15 @@
 // attachments. The connection keeps itself up: discord.js resumes dropped gateway sessions, and a
 // failed login is retried with backoff so an outage never stops the process or the other platforms.
 import { Client, Events, InteractionContextType, MessageFlags, Routes, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type CommandInteractionOption, type Interaction } from 'discord.js';
-import type { Config } from '../../src/config.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import type { Logger } from '../../src/log.ts';
-import { ButtonCommands, EXPIRED_BUTTON_TEXT } from './buttons.ts';
+import type { Config } from '../../../src/config.ts';
+import type { Actor, Channel } from '../../../src/core/command.ts';
+import type { Reply } from '../../../src/core/reply.ts';
+import type { Logger } from '../../../src/log.ts';
+import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
 import { buildSlashCommands, commandLine, matchingChoices, slashTarget, COMMAND_LIMITS } from './discord-commands.ts';
 import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord, type ButtonEffect } from './discord-render.ts';
 import { describeDiscordError, InteractionResponder, type AnswerableInteraction } from './discord-responder.ts';
-import type { ChatPlatform, PlatformDeps } from './platform.ts';
+import type { ChatPlatform, PlatformDeps } from '../platform.ts';
 
 export interface DiscordTuning {
   /** Defer an interaction's answer after this long (Discord's deadline is 3 s). */

@@ -1,9 +1,9 @@
 // Renders a Reply as Telegram HTML (parse_mode "HTML"): title in <b>, tables and code in <pre>,
 // footer in <i>, and every piece of user or provider text escaped, because Telegram refuses the whole
 // message when one stray < or & does not parse.
-import type { Reply } from '../../src/core/reply.ts';
-import { splitBlocks, textLines, type Block, type Markup } from './chunks.ts';
-import { KIND_MARK, renderTable } from './text.ts';
+import type { Reply } from '../../../src/core/reply.ts';
+import { splitBlocks, textLines, type Block, type Markup } from '../chunks.ts';
+import { KIND_MARK, renderTable } from '../text.ts';
 
 /** Telegram's limits, in characters: a message's text and a photo's caption. */
 const TELEGRAM_MESSAGE_LIMIT = 4096;

@@ -1,12 +1,12 @@
 // Writes docs/slack-manifest.yml from the command definitions, or prints a manifest for your own
-// address: npx tsx adapters/platforms/slack-manifest-write.ts [--url https://host/slack/events] [--socket-mode]
+// address: npx tsx adapters/platforms/slack/slack-manifest-write.ts [--url https://host/slack/events] [--socket-mode]
 // With no options it rewrites the committed file (a test fails when the two differ).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { createApp } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/config.ts';
 import { generateSlackManifest } from './slack-manifest.ts';
 
 export const MANIFEST_FILE = path.resolve(import.meta.dirname, '../../docs/slack-manifest.yml');

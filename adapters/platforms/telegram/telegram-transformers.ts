@@ -1,7 +1,7 @@
 // grammy API transformers: every Bot API call passes through them, so limits and outages are handled
 // once for all calls instead of at each call site.
 import type { Transformer } from 'grammy';
-import type { Logger } from '../../src/log.ts';
+import type { Logger } from '../../../src/log.ts';
 import { ChatPacer, isPaced } from './telegram-pacing.ts';
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

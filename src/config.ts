@@ -1,7 +1,7 @@
 // Every environment variable ComputeHub reads, validated once. `.env.example` documents the same list.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const optionalText = z
@@ -193,7 +193,8 @@ export function loadConfig(
   environment: NodeJS.ProcessEnv = process.env,
   envFile = path.resolve('.env'),
 ): Config {
-  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  // Node's own .env reader: quotes, `#` comments, `export`, multi-line quoted values, as dotenv reads them.
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
   const merged: Record<string, string | undefined> = { ...fromFile };
   for (const [name, value] of Object.entries(environment)) if (value !== undefined) merged[name] = value;
 

@@ -10,7 +10,7 @@ import type { LifecycleAction } from '../src/services/fleet/lifecycle.ts';
 import { findInstance, findTemplate, orgInstances } from '../src/services/fleet/records.ts';
 import { findProject } from '../src/services/projects.ts';
 import { withAppSecrets } from './app-secrets.ts';
-import { perHour, view } from './fleet-replies.ts';
+import { perHour, view } from './shared/fleet-replies.ts';
 
 export const batchGroup = defineGroup({ name: 'batch', summary: 'Act on many instances at once, chosen by ids, project, GPU, provider, label or status (Pro)' });
 

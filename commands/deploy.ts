@@ -6,7 +6,7 @@ import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import { offerReference } from '../src/domain/ranking-reference.ts';
 import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/services/fleet/deploy.ts';
 import { findProject } from '../src/services/projects.ts';
-import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './fleet-replies.ts';
+import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './shared/fleet-replies.ts';
 import { withAppSecret } from './app-secrets.ts';
 
 const options = {

@@ -5,7 +5,7 @@ import { formatDuration, formatUsd, usdToMicros } from '../src/domain/ledger.ts'
 import { hasRole } from '../src/domain/roles.ts';
 import { orgInstances } from '../src/services/fleet/records.ts';
 import { findProject } from '../src/services/projects.ts';
-import { perHour, uptime, view } from './fleet-replies.ts';
+import { perHour, uptime, view } from './shared/fleet-replies.ts';
 
 /** How old the viewer's list is. */
 function syncAge(at: Date | undefined, now: Date): string {

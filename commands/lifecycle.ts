@@ -6,7 +6,7 @@ import type { Reply } from '../src/core/reply.ts';
 import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import { findInstance } from '../src/services/fleet/records.ts';
 import type { LifecycleAction } from '../src/services/fleet/lifecycle.ts';
-import { perHour, summaryFields, view } from './fleet-replies.ts';
+import { perHour, summaryFields, view } from './shared/fleet-replies.ts';
 
 const options = { id: opt.string('instance id from instances, e.g. i3', { required: true, positional: true, complete: 'instance' }) };
 

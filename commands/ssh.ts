@@ -1,7 +1,7 @@
 import { defineCommand, opt } from '../src/core/command.ts';
 import { findInstance } from '../src/services/fleet/records.ts';
 import { withAppSecret } from './app-secrets.ts';
-import { accessFields, summaryFields, view } from './fleet-replies.ts';
+import { accessFields, summaryFields, view } from './shared/fleet-replies.ts';
 
 export const ssh = defineCommand({
   name: 'ssh',

@@ -154,7 +154,8 @@ export type OptionValues<S extends OptionSpecs> = {
   [K in keyof S]: S[K] extends OptionSpec<infer T, infer R> ? (R extends true ? T : T | undefined) : never;
 };
 
-export type Tier = 'free' | 'pro';
+/** The licence a command needs: `pro` commands are refused without a Pro licence or the simulator trial. */
+export type LicenceTier = 'free' | 'pro';
 
 export interface Actor {
   platform: string;
@@ -201,7 +202,7 @@ export interface CommandDefinition<S extends OptionSpecs = OptionSpecs> {
   role: Role;
   /** Changes state: refused to viewers, and recorded in the audit log. */
   mutating: boolean;
-  tier: Tier;
+  tier: LicenceTier;
   /** Accepted only in a direct message with the bot (it carries a secret). */
   directOnly?: boolean;
   /** Answered for anyone, even people who are not members of an org yet (help, claim). */

@@ -54,8 +54,6 @@ export const RETENTION = {
   daily: { stepMs: DAY, keepMs: 365 * DAY },
 } as const;
 
-export type Tier = keyof typeof RETENTION;
-
 /** Most points one series can hold. */
 export const MAX_POINTS_PER_SERIES = (Object.values(RETENTION) as { stepMs: number; keepMs: number }[]).reduce((sum, tier) => sum + tier.keepMs / tier.stepMs + 1, 0);
 

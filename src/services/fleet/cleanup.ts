@@ -5,7 +5,7 @@ import { markGone, tokenFromLabel } from '../../domain/fleet.ts';
 import type { Instance } from '../../domain/instance.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
-import type { BoundProvider } from './providers.ts';
+import type { BoundProvider } from './bound-providers.ts';
 
 export interface CleanupOutcome {
   /** The provider listed its machines, so we know what carries the label. */

@@ -4,7 +4,7 @@ import type { Db } from '../../store/db.ts';
 import type { Vault } from '../../store/vault.ts';
 import type { LicenceService } from '../licence.ts';
 import type { CachedOffers } from './offers.ts';
-import type { ProvidersFor } from './providers.ts';
+import type { ProvidersFor } from './bound-providers.ts';
 
 export interface FleetTiming {
   /** Real time between polls of a deploy in progress. */

@@ -13,7 +13,7 @@ import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import { destroyByLabel, settleFailure } from './cleanup.ts';
 import { chooseOffer, type OfferWanted } from './offers.ts';
-import { providerNamed, type BoundProvider } from './providers.ts';
+import { providerNamed, type BoundProvider } from './bound-providers.ts';
 import { allocateInstanceId, findTemplate, openAppSecret } from './records.ts';
 import { registerSecret } from '../../log.ts';
 import { appSecretPurpose } from '../../store/seal-secrets.ts';

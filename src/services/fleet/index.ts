@@ -7,7 +7,7 @@ import { DEFAULT_TIMING, type FleetContext, type FleetTiming } from './context.t
 import { DeployService } from './deploy.ts';
 import { applyAction, checkAction, type LifecycleAction } from './lifecycle.ts';
 import type { CachedOffers } from './offers.ts';
-import type { ProvidersFor } from './providers.ts';
+import type { ProvidersFor } from './bound-providers.ts';
 import { syncFleet, type SyncReport } from './sync.ts';
 import { runApplyTemplate, runLifecycleBatch, type ApplyTemplateRequest } from './batch.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
@@ -69,4 +69,4 @@ export interface LastSync {
 }
 
 export type FleetService = ReturnType<typeof createFleetService>;
-export type { BoundProvider, ProvidersFor } from './providers.ts';
+export type { BoundProvider, ProvidersFor } from './bound-providers.ts';

@@ -7,7 +7,7 @@ import { formatUsd, usdToMicros } from '../../domain/ledger.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import { providerOf } from './deploy.ts';
-import { requireCapability } from './providers.ts';
+import { requireCapability } from './bound-providers.ts';
 
 export type LifecycleAction = 'start' | 'stop' | 'restart' | 'destroy';
 

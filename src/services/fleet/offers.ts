@@ -7,7 +7,7 @@ import type { Offer } from '../../domain/offer.ts';
 import { offerReference } from '../../domain/ranking-reference.ts';
 import { fitTemplate, type Template } from '../../domain/templates.ts';
 import type { Logger } from '../../log.ts';
-import { providerNamed, requireCapability, type BoundProvider } from './providers.ts';
+import { providerNamed, requireCapability, type BoundProvider } from './bound-providers.ts';
 
 export interface OfferWanted {
   /** An offer reference as `prices` shows it (vast:12345, runpod:k3x9q2). */

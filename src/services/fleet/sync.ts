@@ -7,7 +7,7 @@ import type { Instance } from '../../domain/instance.ts';
 import type { Database } from '../../store/schema.ts';
 import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
-import type { BoundProvider } from './providers.ts';
+import type { BoundProvider } from './bound-providers.ts';
 import { retryPendingCleanups } from './cleanup.ts';
 import { allocateInstanceId } from './records.ts';
 

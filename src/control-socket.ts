@@ -143,6 +143,16 @@ class NotListening extends Error {
   }
 }
 
+/** One line of the bot's answer, or undefined when the line is not the protocol's JSON. */
+function parseMessage(line: string): Message | undefined {
+  try {
+    const message: unknown = JSON.parse(line);
+    return typeof message === 'object' && message !== null ? (message as Message) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function exchange(file: string, argv: readonly string[], out: CliOutput, unreachable: (why: string) => Error): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const socket = createConnection(file);
@@ -157,8 +167,14 @@ function exchange(file: string, argv: readonly string[], out: CliOutput, unreach
     socket.on('data', (chunk: string) => {
       buffer += chunk;
       for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, end)) as Message;
+        const line = buffer.slice(0, end);
         buffer = buffer.slice(end + 1);
+        const message = parseMessage(line);
+        if (!message) {
+          socket.destroy();
+          reject(unreachable(`what answers on its control socket ${file} is not a ComputeHub reply`));
+          return;
+        }
         if ('stdout' in message) out.stdout(message.stdout);
         else if ('stderr' in message) out.stderr(message.stderr);
         else exit = message.exit;

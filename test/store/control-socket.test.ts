@@ -1,6 +1,6 @@
 // The control socket carries a CLI command to the running bot and its printed answer back, in order,
 // with the exit code; it refuses a malformed request and a path no Unix socket can have.
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,23 @@ describe('the control socket', () => {
       expect(printed).toEqual(['err:… working\n', 'out:done: "quoted value"\n']);
     } finally {
       await server.close();
+    }
+  });
+
+  it('refuses an answer that is not the protocol with a message instead of crashing the CLI', async () => {
+    const dir = tempDir();
+    const server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n\n', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(path.join(dir, SOCKET_FILE), resolve));
+    try {
+      const { out } = collect();
+      const failure = await sendToBot(dir, ['instances'], out, owner).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ControlSocketError);
+      expect(String((failure as Error).message)).toContain('is not a ComputeHub reply');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

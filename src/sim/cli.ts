@@ -1,27 +1,41 @@
 // `computehub sim`: runs the simulator standalone until Ctrl-C and prints how to point ComputeHub at it.
+import { parseArgs } from 'node:util';
 import { simulatorEnv, startSimulator } from './index.ts';
 import type { SimulatorOptions } from './types.ts';
 
 const USAGE = 'usage: computehub sim [--port <base>] [--host <ip>] [--seed <n>] [--offers <n>] [--time-scale <x>]';
 
+/** A numeric option: where it goes in the options and what it must be. */
+interface NumberOption {
+  key: 'basePort' | 'seed' | 'vastOffers' | 'timeScale';
+  what: string;
+  fits(value: number): boolean;
+}
+
+const NUMBER_OPTIONS: Record<string, NumberOption> = {
+  port: { key: 'basePort', what: 'a port number (it uses this and the next four)', fits: (value) => Number.isInteger(value) && value > 0 && value < 65_531 },
+  seed: { key: 'seed', what: 'an integer', fits: Number.isInteger },
+  offers: { key: 'vastOffers', what: 'a positive integer', fits: (value) => Number.isInteger(value) && value > 0 },
+  'time-scale': { key: 'timeScale', what: 'a number >= 0', fits: (value) => value >= 0 },
+};
+
 /** Parses `--name value` / `--name=value` options; throws a usage message on anything else. */
 export function parseSimArgs(argv: readonly string[]): SimulatorOptions {
   const options: SimulatorOptions = {};
-  for (let index = 0; index < argv.length; index += 1) {
-    const [flag, inline] = argv[index]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = inline ?? argv[++index];
-    if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
-    const number = Number(value);
-    const needNumber = (check: boolean, what: string) => {
-      if (!check) throw new Error(`${flag} must be ${what}, got "${value}"\n${USAGE}`);
-      return number;
-    };
-    if (flag === '--port') options.basePort = needNumber(Number.isInteger(number) && number > 0 && number < 65_531, 'a port number (it uses this and the next four)');
-    else if (flag === '--host') options.host = value;
-    else if (flag === '--seed') options.seed = needNumber(Number.isInteger(number), 'an integer');
-    else if (flag === '--offers') options.vastOffers = needNumber(Number.isInteger(number) && number > 0, 'a positive integer');
-    else if (flag === '--time-scale') options.timeScale = needNumber(number >= 0, 'a number >= 0');
-    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  const known = Object.fromEntries(['host', ...Object.keys(NUMBER_OPTIONS)].map((name) => [name, { type: 'string' as const }]));
+  // Not strict: the tokens let every problem be worded with the usage line, as before.
+  const { tokens } = parseArgs({ args: [...argv], options: known, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !(token.name in known)) throw new Error(`unknown option ${token.kind === 'option' ? token.rawName : token.kind === 'positional' ? token.value : '--'}\n${USAGE}`);
+    if (token.value === undefined) throw new Error(`${token.rawName} needs a value\n${USAGE}`);
+    const numeric = NUMBER_OPTIONS[token.name];
+    if (!numeric) {
+      options.host = token.value;
+      continue;
+    }
+    const number = Number(token.value);
+    if (!numeric.fits(number)) throw new Error(`${token.rawName} must be ${numeric.what}, got "${token.value}"\n${USAGE}`);
+    options[numeric.key] = number;
   }
   return options;
 }

@@ -1,6 +1,7 @@
 // The small HTTP layer every face shares: routing, body parsing, recording, the simulated-label
 // header, auth and request-level faults. Faces only supply routes and their provider's error shapes.
 import http from 'node:http';
+import { text as readText } from 'node:stream/consumers';
 import type { FaultRegistry } from './faults.ts';
 import type { Market } from './market.ts';
 import type { SimEndpoint, SimFault, SimProvider, SimRequest } from './types.ts';
@@ -81,15 +82,6 @@ function compile(route: Route): CompiledRoute {
   return { ...route, regex: new RegExp(`^${pattern}/?$`), names };
 }
 
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function parseBody(raw: string, contentType: string | undefined): unknown {
   if (!raw) return undefined;
   if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
@@ -162,7 +154,7 @@ export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://sim.invalid');
     const method = (request.method ?? 'GET').toUpperCase();
-    const raw = await readBody(request);
+    const raw = await readText(request);
     const body = parseBody(raw, request.headers['content-type']);
     let match: { route: CompiledRoute; params: Record<string, string> } | undefined;
     for (const route of routes) {

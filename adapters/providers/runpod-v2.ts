@@ -1,7 +1,8 @@
 // RunPod REST v2 pod creation (https://docs.runpod.io/api-reference-v2/pods/create-a-pod), used for
-// on-demand pods: unlike GraphQL's `dockerArgs`, which only replaces the image's CMD, v2's
-// `entrypoint` replaces the image's ENTRYPOINT, so our start script runs whatever the image sets
-// (vLLM's and code-server's images start their own program). docs/providers.md §2.3.
+// on-demand pods. v2 has no entrypoint field (unknown fields are a 422): the start command `args`
+// takes RunPod's JSON form {"cmd":[…],"entrypoint":[…]}, which replaces the image's ENTRYPOINT, so our
+// start script runs whatever the image sets (vLLM's and code-server's images start their own
+// program). docs/providers.md §2.3.
 import type { Instance } from '../../src/domain/instance.ts';
 import { asObject, num, str } from './common.ts';
 import { parseRunpodPod, RUNPOD_CONTAINER_DISK_GB, type parseRunpodOfferId } from './runpod-parse.ts';
@@ -28,8 +29,8 @@ export function runpodV2CreateBody(spec: LaunchSpec, offer: RunpodOffer, ports: 
     ports,
     env,
     startSsh: true,
-    // Lists go to the container as they are (no shell splitting), so a multi-line script stays whole.
-    ...(spec.startScript && { entrypoint: ['bash', '-c'], cmd: [spec.startScript] }),
+    // The JSON form's lists go to the container as they are (no shell splitting), so a multi-line script stays whole.
+    ...(spec.startScript && { args: JSON.stringify({ cmd: [spec.startScript], entrypoint: ['bash', '-c'] }) }),
   };
 }
 

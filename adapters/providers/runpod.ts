@@ -1,6 +1,6 @@
 // RunPod: per-GPU-type prices with stock levels; a pod is a container. GraphQL for offers, pods,
 // spot and balance (REST v2 lacks spot and balance); REST v2 for restart (GraphQL has none) and for
-// on-demand creates (runpod-v2.ts: only v2 can replace the image's ENTRYPOINT).
+// on-demand creates (runpod-v2.ts: the start command in RunPod's JSON form replaces the image's ENTRYPOINT).
 import type { Instance } from '../../src/domain/instance.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
@@ -101,10 +101,10 @@ export class RunpodAdapter implements ProviderAdapter {
     return instance;
   }
 
-  /** Interruptible pods exist only in GraphQL, whose dockerArgs replaces the image's CMD but never its ENTRYPOINT. */
+  /** Interruptible pods exist only in GraphQL; its dockerArgs goes as a plain command line, which replaces only the CMD. */
   private async createSpot(spec: LaunchSpec, offer: NonNullable<ReturnType<typeof parseRunpodOfferId>>, ports: string[], env: Record<string, string>): Promise<Instance> {
     if (spec.startScript && spec.imageSetsEntrypoint) {
-      throw new ProviderError('runpod', 'invalid-request', `${spec.image} starts its own program (ENTRYPOINT), and RunPod creates spot pods only through an API that cannot replace it, so this template would never start there. Deploy it on-demand (without bid=), or rent spot on another provider.`);
+      throw new ProviderError('runpod', 'invalid-request', `${spec.image} starts its own program (ENTRYPOINT), and ComputeHub's RunPod spot pods get the start script only as a command that cannot replace it, so this template would never start there. Deploy it on-demand (without bid=), or rent spot on another provider.`);
     }
     const input: Record<string, unknown> = {
       name: spec.name,

@@ -1,6 +1,7 @@
-// What a pod's container runs: Docker's rule, ENTRYPOINT + CMD, where RunPod's GraphQL `dockerArgs`
-// and REST v2 `args`/`cmd` replace only the CMD and v2 `entrypoint` replaces the ENTRYPOINT. An image
-// with its own ENTRYPOINT therefore takes a start script passed as CMD as arguments to that program.
+// What a pod's container runs: Docker's rule, ENTRYPOINT + CMD. RunPod's container start command
+// (GraphQL `dockerArgs`, REST v2 `args`) is one string: a plain command line replaces only the CMD,
+// the JSON form `{"cmd":[…],"entrypoint":[…]}` replaces both (docs/providers.md §2.3). An image with its
+// own ENTRYPOINT therefore takes a plain start command as arguments to that program.
 
 /**
  * The ENTRYPOINT of images the templates use, as their Dockerfiles set it (images not listed have
@@ -25,11 +26,27 @@ function imageEntrypoint(image: string | undefined): string[] {
   return image ? (IMAGE_ENTRYPOINTS[repository(image)] ?? []) : [];
 }
 
-/** What the create asked the container to run: v2 `entrypoint`/`cmd` as lists, or one `args` string (GraphQL `dockerArgs`, v2 `args`). */
+/** What the create asked the container to run: the start command string (GraphQL `dockerArgs`, v2 `args`). */
 export interface ContainerCommand {
-  entrypoint?: string[];
-  cmd?: string[];
   args?: string;
+}
+
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((part) => typeof part === 'string');
+
+/** The JSON form's lists, or the plain command line as the whole CMD. */
+function startCommandParts(args: string): { entrypoint?: string[]; cmd: string[] } {
+  if (args.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(args);
+      if (parsed !== null && typeof parsed === 'object') {
+        const { cmd, entrypoint } = parsed as Record<string, unknown>;
+        if ((cmd === undefined || isStringList(cmd)) && (entrypoint === undefined || isStringList(entrypoint))) return { ...(entrypoint && { entrypoint }), cmd: cmd ?? [] };
+      }
+    } catch {
+      // Not JSON after all: a command line that happens to start with a brace.
+    }
+  }
+  return { cmd: [args] };
 }
 
 /**
@@ -38,8 +55,8 @@ export interface ContainerCommand {
  * then gets the script as arguments and exits).
  */
 export function containerStart(image: string | undefined, command: ContainerCommand): { line: string; misrouted: boolean } | undefined {
-  const cmd = command.cmd?.length ? command.cmd : command.args ? [command.args] : [];
-  const replaced = command.entrypoint?.length ? command.entrypoint : undefined;
+  const { entrypoint: given, cmd } = command.args ? startCommandParts(command.args) : { cmd: [] };
+  const replaced = given?.length ? given : undefined;
   if (!replaced && !cmd.length) return undefined;
   const entrypoint = replaced ?? imageEntrypoint(image);
   return { line: [...entrypoint, ...cmd].join(' '), misrouted: !replaced && entrypoint.length > 0 };

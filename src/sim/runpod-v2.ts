@@ -21,7 +21,8 @@ const unknownFields = (where: string, body: Record<string, unknown>, allowed: re
   Object.keys(body).filter((key) => !allowed.includes(key)).map((key) => `${where}: additional properties '${key}' not allowed`);
 
 const CONTAINER_FIELDS = ['image', 'args', 'disk', 'ports', 'env', 'registry'] as const;
-const CREATE_POD_FIELDS = [...CONTAINER_FIELDS, 'entrypoint', 'cmd', 'name', 'mounts', 'gpu', 'cpu', 'cloud', 'dataCenterIds', 'globalNetworking', 'startSsh', 'startJupyter', 'templateId'];
+// The v2 schema has no `entrypoint`/`cmd` (REST v1's dockerEntrypoint/dockerStartCmd): sending them is a 422.
+const CREATE_POD_FIELDS = [...CONTAINER_FIELDS, 'name', 'mounts', 'gpu', 'cpu', 'cloud', 'dataCenterIds', 'globalNetworking', 'startSsh', 'startJupyter', 'templateId'];
 const GPU_FIELDS = ['id', 'count', 'allowedCudaVersions', 'minCudaVersion', 'minRamPerGpu', 'minVcpuCountPerGpu'];
 const TEMPLATE_FIELDS = [...CONTAINER_FIELDS, 'name', 'mounts', 'serverless', 'public', 'category'];
 
@@ -32,9 +33,7 @@ function containerProblems(body: Record<string, unknown>): string[] {
   if (body.env !== undefined && !(isRecord(body.env) && Object.values(body.env).every((value) => typeof value === 'string'))) errors.push('$.env: expected object of string values');
   if (body.disk !== undefined && !(Number.isInteger(body.disk) && (body.disk as number) >= 1)) errors.push('$.disk: must be an integer >= 1');
   if (body.image !== undefined && typeof body.image !== 'string') errors.push('$.image: expected string');
-  for (const field of ['entrypoint', 'cmd']) {
-    if (body[field] !== undefined && !(Array.isArray(body[field]) && body[field].every((part) => typeof part === 'string'))) errors.push(`$.${field}: expected array of strings`);
-  }
+  if (body.args !== undefined && typeof body.args !== 'string') errors.push('$.args: expected string');
   return errors;
 }
 

@@ -121,11 +121,7 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       volumeMountPath: typeof persistent?.path === 'string' ? persistent.path : '/workspace',
       ports,
       env: { ...(body.env as Record<string, string> | undefined) },
-      command: {
-        ...(Array.isArray(body.entrypoint) && { entrypoint: body.entrypoint as string[] }),
-        ...(Array.isArray(body.cmd) && { cmd: body.cmd as string[] }),
-        ...(typeof body.args === 'string' && body.args && { args: body.args }),
-      },
+      command: typeof body.args === 'string' && body.args ? { args: body.args } : {},
       cuda,
       startSsh: body.startSsh === true,
       startJupyter: body.startJupyter === true,

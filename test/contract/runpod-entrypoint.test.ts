@@ -1,6 +1,7 @@
-// RunPod start scripts on images that start their own program (Docker ENTRYPOINT): GraphQL's
-// dockerArgs replaces only the CMD, so an on-demand pod is created through REST v2, whose
-// `entrypoint` replaces the image's; spot pods (GraphQL only) of such images are refused.
+// RunPod start scripts on images that start their own program (Docker ENTRYPOINT): a plain start
+// command replaces only the CMD, so an on-demand pod is created through REST v2 with the start command
+// in RunPod's JSON form, whose `entrypoint` replaces the image's; spot pods (GraphQL, plain dockerArgs)
+// of such images are refused. REST v2 has no top-level entrypoint/cmd fields: sending them is a 422.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../adapters/providers/index.ts';
 import type { LaunchSpec } from '../../adapters/providers/types.ts';
@@ -43,9 +44,10 @@ describe('RunPod start script on an image with its own ENTRYPOINT', () => {
     const created = await adapter.create(spec(offer, 'entry-on-demand', VLLM));
     const sent = creates();
     expect(sent).toHaveLength(1);
-    // REST v2, the script whole as one argument to bash (no shell splitting, no JSON escaping).
+    // REST v2, the script whole as one argument to bash (no shell splitting) in the start command's JSON form.
     expect(sent[0]!.path).toBe('/v2/pods');
-    expect(sent[0]!.body).toMatchObject({ image: VLLM, entrypoint: ['bash', '-c'], cmd: [SCRIPT] });
+    expect(sent[0]!.body).toMatchObject({ image: VLLM, args: JSON.stringify({ cmd: [SCRIPT], entrypoint: ['bash', '-c'] }) });
+    expect(sent[0]!.body).not.toHaveProperty('entrypoint');
     const ready = await advanceUntil(sim, adapter, created.providerInstanceId, ['running', 'stopped', 'exited', 'failed']);
     expect(ready.status).toBe('running');
     expect(ready.ssh?.port).toBeGreaterThan(0);

@@ -185,6 +185,16 @@ describe('create bodies RunPod refuses', () => {
     expect((await v2('/v2/pods', { body: { ...base, mounts: { persistent: { size: 20, path: '/w', kind: 'x' } } } })).json.errors).toEqual(["$.mounts.persistent: additional properties 'kind' not allowed"]);
   });
 
+  it('REST v1\'s entrypoint fields are not v2 fields (422); v2 takes the start command as one string in args', async () => {
+    const v1Style = await v2('/v2/pods', { body: { ...base, entrypoint: ['bash', '-c'], cmd: ['sleep infinity'] } });
+    expect(v1Style.status).toBe(422);
+    expect(v1Style.json.errors).toEqual(["$: additional properties 'entrypoint' not allowed", "$: additional properties 'cmd' not allowed"]);
+    expect((await v2('/v2/pods', { body: { ...base, args: ['sleep', 'infinity'] } })).json.errors).toEqual(['$.args: expected string']);
+    const jsonForm = await v2('/v2/pods', { body: { ...base, name: 'json-form', args: JSON.stringify({ cmd: ['sleep infinity'], entrypoint: ['bash', '-c'] }) } });
+    expect(jsonForm.status).toBe(201);
+    expect(sim.market.instance('runpod', jsonForm.json.id)?.startScript).toBe('bash -c sleep infinity');
+  });
+
   it('a non-empty allowedCudaVersions together with minCudaVersion is a 400; an empty list states no constraint', async () => {
     const both = await v2('/v2/pods', { body: { ...base, gpu: { id: RTX_4090, count: 1, allowedCudaVersions: ['12.8'], minCudaVersion: '12.8' } } });
     expect(problemOf(both)).toEqual({ status: 400, type: 'application/problem+json', body: { title: 'Bad Request', status: 400, detail: 'gpu.allowedCudaVersions and gpu.minCudaVersion are mutually exclusive; send one of them' } });

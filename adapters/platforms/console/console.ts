@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Button, Reply } from '../../../src/core/reply.ts';
 import type { CommandRegistry } from '../../../src/core/registry.ts';
 import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../../src/services/identity.ts';
+import { wantsJson } from '../reply-step.ts';
 import { progressPrinter, renderText } from '../text.ts';
 
 export interface ConsoleOptions {
@@ -51,12 +52,11 @@ export class ConsolePlatform {
   private async handle(line: string): Promise<void> {
     const choice = /^\d+$/.test(line) ? this.buttons[Number(line) - 1] : undefined;
     const commandLine = choice ? choice.command : line;
-    const wantsJson = /(^|\s)--json(\s|$)/.test(commandLine);
     const printProgress = progressPrinter((line) => this.options.output.write(`${line}\n`));
     const execution = await this.options.registry.execute({ line: commandLine, actor: LOCAL_ACTOR, channel: LOCAL_CHANNEL }, async (update) => printProgress(update));
     const message = execution.reply;
     this.buttons = message.buttons ?? [];
-    if (wantsJson && message.data !== undefined) {
+    if (wantsJson(commandLine) && message.data !== undefined) {
       this.options.output.write(`${JSON.stringify(message.data, null, 2)}\n`);
       return;
     }

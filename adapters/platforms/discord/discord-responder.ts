@@ -5,9 +5,9 @@
 // and the final Reply replaces it. Calls are queued so a deferral, a progress edit and the final
 // answer never race each other.
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { Execution } from '../../../src/core/registry.ts';
 import { imageAsText, type Reply } from '../../../src/core/reply.ts';
 import type { Logger } from '../../../src/log.ts';
+import type { PreparedAnswer } from '../reply-step.ts';
 import type { ButtonEffect, DiscordMessage } from './discord-render.ts';
 
 export type AnswerableInteraction = ChatInputCommandInteraction | ButtonInteraction;
@@ -23,11 +23,6 @@ export function describeDiscordError(error: unknown): Record<string, unknown> {
 function isRefusal(error: unknown): boolean {
   const status = (error as { status?: number }).status;
   return status === 400 || status === 413;
-}
-
-/** Refusals and usage errors are for the asker only: shown ephemerally, the channel stays clean. */
-export function isPrivateAnswer(execution: Execution): boolean {
-  return Boolean(execution.reply.ephemeral || execution.deleteMessage || execution.outcome === 'denied' || execution.outcome === 'usage');
 }
 
 type Acknowledged = 'no' | 'deferred' | 'shown';
@@ -61,10 +56,11 @@ export class InteractionResponder {
     });
   };
 
-  async finish(execution: Execution): Promise<void> {
+  /** An answer for the asker alone is shown ephemerally, so the channel stays clean. */
+  async finish(answer: PreparedAnswer): Promise<void> {
     this.finished = true;
     clearTimeout(this.timer);
-    await this.enqueue('answer', () => this.answer(execution));
+    await this.enqueue('answer', () => this.answer(answer));
   }
 
   private enqueue(step: string, work: () => Promise<void>): Promise<void> {
@@ -94,12 +90,12 @@ export class InteractionResponder {
     this.acknowledged = 'shown';
   }
 
-  private async answer(execution: Execution): Promise<void> {
-    const messages = this.options.render(execution.reply);
-    if (isPrivateAnswer(execution)) await this.answerPrivately(messages);
-    else await this.answerPublicly(execution.reply, messages);
+  private async answer({ message: reply, askerOnly }: PreparedAnswer): Promise<void> {
+    const messages = this.options.render(reply);
+    if (askerOnly) await this.answerPrivately(messages);
+    else await this.answerPublicly(reply, messages);
     // A secret for the asker alone follows as ephemeral messages (allowed in servers and DMs alike).
-    const secret = execution.reply.privateReply;
+    const secret = reply.privateReply;
     if (secret) for (const message of this.options.render(secret)) await this.options.interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
   }
 

@@ -12,6 +12,7 @@ import { buildSlashCommands, commandLine, matchingChoices, slashTarget, COMMAND_
 import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord, type ButtonEffect } from './discord-render.ts';
 import { describeDiscordError, InteractionResponder, type AnswerableInteraction } from './discord-responder.ts';
 import type { ChatPlatform, PlatformDeps } from '../platform.ts';
+import { prepareAnswer } from '../reply-step.ts';
 
 export interface DiscordTuning {
   /** Defer an interaction's answer after this long (Discord's deadline is 3 s). */
@@ -263,7 +264,7 @@ class DiscordPlatform implements ChatPlatform {
       deferAfterMs: this.tuning.deferAfterMs,
     });
     const execution = await this.deps.registry.execute({ line, ...this.who(interaction) }, responder.progress);
-    await responder.finish(execution);
+    await responder.finish(await prepareAnswer(line, execution));
   }
 
   private async suggest(interaction: AutocompleteInteraction): Promise<void> {

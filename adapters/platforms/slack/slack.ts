@@ -13,6 +13,7 @@ import type { Reply } from '../../../src/core/reply.ts';
 import type { Logger } from '../../../src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
 import type { ChatPlatform, PlatformDeps } from '../platform.ts';
+import { prepareAnswer, removeSecretMessage, type SecretNotes } from '../reply-step.ts';
 import { SlackAnswer, type AnswerPlace } from './slack-answer.ts';
 import { ACTION_PREFIX, SLACK_LIMITS } from './slack-blocks.ts';
 import { describeSlackError, explainStartError, slackErrorCode } from './slack-errors.ts';
@@ -32,9 +33,10 @@ const RETRY_CONFIG: webApi.RetryOptions = { retries: 4, factor: 2, minTimeout: 1
 const NAME_CACHE_SIZE = 1_000;
 
 const SLASH_SECRET_NOTE = 'Slack never shows a slash command to anyone else, so the secret was not exposed.';
-const DELETED_NOTE = 'I deleted your message so the secret no longer shows in the channel; rotate it if anyone may have seen it.';
-const NOT_DELETED_NOTE =
-  'I could not delete your message: Slack lets a bot delete only its own messages (deleting yours would need a user token, which ComputeHub does not use). Delete it yourself now (hover it, ⋯, Delete message) and rotate that secret.';
+const SECRET_NOTES: SecretNotes = {
+  deleted: 'I deleted your message so the secret no longer shows in the channel; rotate it if anyone may have seen it.',
+  kept: 'I could not delete your message: Slack lets a bot delete only its own messages (deleting yours would need a user token, which ComputeHub does not use). Delete it yourself now (hover it, ⋯, Delete message) and rotate that secret.',
+};
 
 export interface SlackPlatformOptions {
   /** Where the HTTP receiver listens (default: every interface, SLACK_PORT). Tests use 127.0.0.1 and port 0. */
@@ -51,22 +53,6 @@ function slackActor(userId: string, displayName: string | undefined): Actor {
 /** Slack conversation ids say what they are: D… is a direct message, C…/G… a channel or group. */
 function slackChannel(id: string, direct = id.startsWith('D')): Channel {
   return { platform: 'slack', id, kind: direct ? 'direct' : 'shared' };
-}
-
-/** Chat platforms show `--json` output as a code block. */
-function withJson(line: string, message: Reply): Reply {
-  if (!/(^|\s)--json(\s|$)/.test(line) || message.data === undefined) return message;
-  return {
-    kind: message.kind,
-    title: message.title,
-    code: JSON.stringify(message.data, null, 2),
-    ephemeral: message.ephemeral,
-    ...(message.privateReply && { privateReply: withJson(line, message.privateReply) }),
-  };
-}
-
-function appendText(message: Reply, note: string): Reply {
-  return { ...message, text: message.text ? `${message.text}\n\n${note}` : note };
 }
 
 export class SlackPlatform implements ChatPlatform {
@@ -211,21 +197,13 @@ export class SlackPlatform implements ChatPlatform {
   /** Runs a command line through the registry and answers it; `secretNote` deals with a secret typed in the open. */
   private async run(line: string, actor: Actor, channel: Channel, answer: SlackAnswer, secretNote?: () => Promise<string>): Promise<void> {
     const execution = await this.deps.registry.execute({ line, actor, channel }, (update) => answer.progress(update));
-    let message = withJson(line, execution.reply);
-    if (execution.deleteMessage && secretNote) message = appendText(message, await secretNote());
-    const only = message.ephemeral === true || execution.deleteMessage === true || execution.outcome === 'denied' || execution.outcome === 'usage';
-    await answer.finish(message, { private: only });
+    const { message, askerOnly } = await prepareAnswer(line, execution, secretNote);
+    await answer.finish(message, { private: askerOnly });
   }
 
   /** A secret was typed into a shared conversation: remove it where Slack allows, and say which happened. */
-  private async deleteMessage(client: webApi.WebClient, channel: string, ts: string): Promise<string> {
-    try {
-      await client.chat.delete({ channel, ts });
-      return DELETED_NOTE;
-    } catch (error) {
-      this.log.info({ error: describeSlackError(error) }, 'Slack: could not delete a message that carried a secret');
-      return NOT_DELETED_NOTE;
-    }
+  private deleteMessage(client: webApi.WebClient, channel: string, ts: string): Promise<string> {
+    return removeSecretMessage(() => client.chat.delete({ channel, ts }), SECRET_NOTES, (error, what) => this.log.info({ error: describeSlackError(error) }, `Slack: ${what}`));
   }
 
   /** Events carry only a user id; the name (for the audit log) costs one users.info, remembered. */

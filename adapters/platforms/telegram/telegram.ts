@@ -5,10 +5,11 @@ import { Bot, GrammyError, HttpError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../../../src/config.ts';
 import type { Invocation } from '../../../src/core/registry.ts';
-import { PRIVATE_UNDELIVERABLE, type Reply } from '../../../src/core/reply.ts';
+import type { Reply } from '../../../src/core/reply.ts';
 import { registerSecret } from '../../../src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
 import type { ChatPlatform, PlatformDeps } from '../platform.ts';
+import { deliverPrivately, prepareAnswer, removeSecretMessage, type SecretNotes } from '../reply-step.ts';
 import { publishCommands } from './telegram-menu.ts';
 import { ChatPacer, TELEGRAM_PACING, type PacingRules } from './telegram-pacing.ts';
 import { MessageSlot } from './telegram-progress.ts';
@@ -46,6 +47,11 @@ const DEFAULT_TELEGRAM_TUNING: TelegramTuning = {
 /** answerCallbackQuery shows at most 200 characters. */
 const POPUP_LIMIT = 200;
 const UPDATE_TYPES = ['message', 'callback_query'] as const;
+
+const SECRET_NOTES: SecretNotes = {
+  deleted: 'I deleted your message so the secret does not stay in this chat; if it was a real key, consider rotating it.',
+  kept: 'I could not delete your message (I need the "Delete messages" admin right in this group): delete it yourself now, and consider rotating the key.',
+};
 
 export function createTelegramPlatform(config: Config, deps: PlatformDeps, tuning: Partial<TelegramTuning> = {}): ChatPlatform {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token in .env.');
@@ -169,9 +175,9 @@ class TelegramPlatform implements ChatPlatform {
     const shared = invocation.channel.kind === 'shared';
     const slot = this.slot(message.chat.id, { replyTo: shared ? message.message_id : undefined });
     const execution = await this.deps.registry.execute(invocation, slot.progress);
-    let answer = execution.reply;
-    if (execution.deleteMessage && shared) answer = await this.removeSecret(message.chat.id, message.message_id, answer);
-    await this.deliver(slot, invocation, answer);
+    const remove = () => this.bot.api.deleteMessage(message.chat.id, message.message_id);
+    const answer = await prepareAnswer(line, execution, shared ? () => removeSecretMessage(remove, SECRET_NOTES, this.failed) : undefined);
+    await this.deliver(slot, invocation, answer.message);
   }
 
   private async onPress(ctx: Context): Promise<void> {
@@ -195,32 +201,27 @@ class TelegramPlatform implements ChatPlatform {
     await answer();
     const execution = await running;
     const target = execution.outcome === 'denied' ? this.slot(pressed.chat.id, { replyTo: pressed.message_id }) : slot;
-    await this.deliver(target, invocation, execution.reply);
+    await this.deliver(target, invocation, (await prepareAnswer(line, execution)).message);
   }
 
   private slot(chatId: ChatId, placement: { replyTo?: number; messageId?: number }): MessageSlot {
     return new MessageSlot(this.sender, chatId, { ...placement, intervalMs: this.tuning.progressIntervalMs }, this.deps.log);
   }
 
-  /** Shows a Reply, then its private part (a secret) to the asker alone. */
+  private readonly failed = (error: unknown, what: string) => this.deps.log.warn(describeError(error), what);
+
+  /** Shows a Reply, then its private part (a secret) to the asker alone: Telegram has no ephemeral messages, so by direct message or not at all. */
   private async deliver(slot: MessageSlot, invocation: Invocation, message: Reply): Promise<void> {
     await this.deliverMain(slot, invocation, message);
-    if (message.privateReply) await this.deliverSecret(invocation, message.privateReply);
-  }
-
-  /** Telegram has no ephemeral messages: a secret goes by direct message, or not at all. */
-  private async deliverSecret(invocation: Invocation, secret: Reply): Promise<void> {
-    try {
-      await this.sender.send(chatIdOf(invocation.actor.userId), asJson(invocation.line, secret));
-    } catch (error) {
-      this.deps.log.debug(describeError(error), 'private answer failed; the secret is not shown');
-      await this.sender.send(chatIdOf(invocation.channel.id), { kind: 'warning', text: `${invocation.actor.displayName}, ${PRIVATE_UNDELIVERABLE}` });
-    }
+    if (!message.privateReply) return;
+    await deliverPrivately(message.privateReply, invocation.actor, {
+      privately: (secret) => this.sender.send(chatIdOf(invocation.actor.userId), secret),
+      inChat: (note) => this.sender.send(chatIdOf(invocation.channel.id), note),
+    }, (error, what) => this.deps.log.debug(describeError(error), what));
   }
 
   /** One meant for the asker alone goes to them privately when the chat is shared. */
-  private async deliverMain(slot: MessageSlot, invocation: Invocation, message: Reply): Promise<void> {
-    const shown = asJson(invocation.line, message);
+  private async deliverMain(slot: MessageSlot, invocation: Invocation, shown: Reply): Promise<void> {
     if (shown.ephemeral && invocation.channel.kind === 'shared') {
       try {
         await this.sender.send(chatIdOf(invocation.actor.userId), shown);
@@ -233,34 +234,10 @@ class TelegramPlatform implements ChatPlatform {
     }
     await slot.finish(shown);
   }
-
-  /** Deletes a message that carried a secret into a shared chat, and says what happened. */
-  private async removeSecret(chatId: number, messageId: number, refusal: Reply): Promise<Reply> {
-    try {
-      await this.bot.api.deleteMessage(chatId, messageId);
-      return { ...refusal, text: `${refusal.text ?? ''}\nI deleted your message so the secret does not stay in this chat; if it was a real key, consider rotating it.` };
-    } catch (error) {
-      this.deps.log.warn(describeError(error), 'could not delete a message that carried a secret');
-      return {
-        ...refusal,
-        text: `${refusal.text ?? ''}\nI could not delete your message (I need the "Delete messages" admin right in this group): delete it yourself now, and consider rotating the key.`,
-      };
-    }
-  }
 }
 
 function chatIdOf(id: string): ChatId {
   return /^-?\d+$/.test(id) ? Number(id) : id;
-}
-
-function wantsJson(line: string): boolean {
-  return /(^|\s)--json(\s|$)/.test(line);
-}
-
-/** The Reply as `--json` asked: its data in a code block (still private when it was). */
-function asJson(line: string, message: Reply): Reply {
-  if (!wantsJson(line) || message.data === undefined) return message;
-  return { kind: message.kind, title: message.title, code: JSON.stringify(message.data, null, 2), ephemeral: message.ephemeral };
 }
 
 /** The Reply as a popup, when it is short plain text (a popup shows no markup). */

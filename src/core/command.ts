@@ -5,6 +5,7 @@ import type { Operator } from './args.ts';
 import type { ProgressSink, Reply } from './reply.ts';
 import type { Pins } from '../domain/confirmations.ts';
 import type { Role } from '../domain/roles.ts';
+import { DURATION_SECONDS, type DurationUnit } from '../domain/rules/units.ts';
 
 export type OptionKind = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -101,6 +102,13 @@ const booleanText = z
   .refine((value) => ['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(value), 'expected yes or no')
   .transform((value) => ['true', 'yes', 'on', '1'].includes(value));
 
+const durationText = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\d+(\.\d+)?[smhd]$/, 'expected a duration such as 30m, 2h or 1d')
+  .transform((text) => Number(text.slice(0, -1)) * DURATION_SECONDS[text.slice(-1) as DurationUnit]);
+
 function bounded(schema: z.ZodType<number>, min?: number, max?: number): z.ZodType<number> {
   let result = schema;
   if (min !== undefined) result = result.refine((n) => n >= min, `expected at least ${min}`);
@@ -135,6 +143,9 @@ export const opt = {
       modifiers,
       { compare: true },
     ),
+  /** A duration typed as 30s, 10m, 2h or 1d; the handler receives seconds. */
+  duration: <M extends Modifiers & Bounds>(description: string, modifiers: M = {} as M) =>
+    spec<number, M>('string', bounded(durationText, modifiers.min, modifiers.max), description, '<30m|2h|1d>', modifiers),
   boolean: <M extends Modifiers>(description: string, modifiers: M = {} as M) =>
     spec<boolean, M>('boolean', booleanText, description, 'yes|no', modifiers),
   choice: <const C extends readonly [string, ...string[]], M extends Modifiers = {}>(choices: C, description: string, modifiers: M = {} as M) => {

@@ -2,7 +2,7 @@
 import type { Market } from './market.ts';
 import { SIM_PROVIDERS, type SimEndpoint, type SimFault, type SimFaultKind, type SimFaultSpec, type SimFaults, type SimProvider } from './types.ts';
 
-const KINDS: readonly SimFaultKind[] = ['rateLimit', 'serverError', 'hang', 'malformedJson', 'auth', 'noCapacity', 'crash', 'outbid', 'createErrorLeavesStopped', 'answerLost'];
+const KINDS: readonly SimFaultKind[] = ['rateLimit', 'serverError', 'hang', 'malformedJson', 'auth', 'noCapacity', 'crash', 'outbid', 'idle', 'createErrorLeavesStopped', 'answerLost'];
 /** Faults that only make sense when an instance is created. */
 const CREATE_ONLY: readonly SimFaultKind[] = ['noCapacity', 'crash', 'outbid', 'createErrorLeavesStopped'];
 
@@ -16,12 +16,11 @@ export class FaultRegistry implements SimFaults {
     const problem = validateFault(spec);
     if (problem) throw new Error(problem);
     const fault: SimFault = { ...spec, id: `fault-${this.nextId++}`, ...(spec.count !== undefined ? { remaining: spec.count } : {}) };
-    if ((spec.kind === 'crash' || spec.kind === 'outbid') && spec.instanceId) {
+    if ((spec.kind === 'crash' || spec.kind === 'outbid' || spec.kind === 'idle') && spec.instanceId) {
       const providers = spec.provider === '*' ? SIM_PROVIDERS : [spec.provider];
       const owner = providers.find((provider) => this.market.find(provider, spec.instanceId!));
       if (!owner) throw new Error(`no simulated instance ${spec.instanceId} for ${spec.provider}`);
-      if (spec.kind === 'crash') this.market.crash(owner, spec.instanceId);
-      else this.market.outbid(owner, spec.instanceId);
+      this.market[spec.kind](owner, spec.instanceId);
       return { ...fault, remaining: 0 };
     }
     this.faults.push(fault);
@@ -69,6 +68,7 @@ export function validateFault(spec: Partial<SimFaultSpec>): string | undefined {
   if (!KINDS.includes(spec.kind as SimFaultKind)) return `fault kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(spec.kind)}`;
   if (spec.count !== undefined && !(Number.isInteger(spec.count) && spec.count > 0)) return `fault count must be a positive integer (omit it for "until cleared"), got ${JSON.stringify(spec.count)}`;
   if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 500 && spec.status <= 599)) return `fault status must be a 5xx code, got ${JSON.stringify(spec.status)}`;
+  if (spec.kind === 'idle' && !spec.instanceId) return 'an idle fault names the instance whose workload stops: add "instanceId"';
   if (spec.kind === 'createErrorLeavesStopped' && spec.provider !== 'vast') return 'createErrorLeavesStopped is a Vast behaviour; set provider to "vast"';
   return undefined;
 }

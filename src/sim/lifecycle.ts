@@ -68,6 +68,8 @@ export interface SimInstance {
   /** Arms a fault for when it first reaches running. */
   crashWhenRunning?: boolean;
   outbidWhenRunning?: boolean;
+  /** Its workload has stopped (the idle fault): the GPU reads 0 % until it next leaves running. */
+  idle?: boolean;
   image?: string;
   env: Record<string, string>;
   ports: { port: number; protocol: 'tcp' | 'http' | 'udp' }[];
@@ -112,6 +114,7 @@ export function setPhase(instance: SimInstance, phase: Phase, at: number): numbe
   instance.phase = phase;
   instance.phaseSince = at;
   if (phase === 'running') instance.runningSince = at;
+  else instance.idle = false;
   return charged;
 }
 
@@ -141,7 +144,7 @@ export function advanceInstance(instance: SimInstance, now: number): number {
 export function gpuMetrics(instance: SimInstance, now: number, gpuIndex = 0) {
   const seconds = now / 1000;
   const wave = (period: number, offset: number) => Math.sin((seconds / period) * Math.PI * 2 + ((instance.key + offset) % 360));
-  const util = Math.max(0, Math.min(100, Math.round(72 + 24 * wave(97, gpuIndex * 31))));
+  const util = instance.idle ? 0 : Math.max(0, Math.min(100, Math.round(72 + 24 * wave(97, gpuIndex * 31))));
   const memoryUtil = Math.max(0, Math.min(100, Math.round(58 + 20 * wave(311, gpuIndex * 17))));
   return {
     util,

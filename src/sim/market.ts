@@ -156,6 +156,10 @@ export class Market implements SimMarket {
     else instance.outbidWhenRunning = true;
   }
 
+  idle(provider: SimProvider, id: string): void {
+    this.require(provider, id).idle = true;
+  }
+
   hostGone(provider: SimProvider, id: string): void {
     this.transition(this.require(provider, id), 'gone');
   }

@@ -48,6 +48,8 @@ export type SimFaultKind =
   | 'crash'
   /** Interruptible instance outbid once running (Vast: cur/intended/next all "stopped"; RunPod spot: EXITED). */
   | 'outbid'
+  /** The instance's workload stops with `instanceId`: it keeps running and billing with its GPU at 0 % until it is restarted or stopped. */
+  | 'idle'
   /** Vast only: create answers 400 invalid_price yet leaves a stopped instance whose id is in `new_contract` (docs/providers.md §6.2). */
   | 'createErrorLeavesStopped'
   /** The request is carried out, but the answer is a 504, as when a proxy drops it (a create that made a machine nobody heard of). */
@@ -64,7 +66,7 @@ export interface SimFaultSpec {
   status?: number;
   /** For rateLimit: send `Retry-After: <n>` (seconds). */
   retryAfterSeconds?: number;
-  /** For crash/outbid: apply at once to this existing instance instead of the next created one. */
+  /** For crash/outbid: apply at once to this existing instance instead of the next created one; idle needs it. */
   instanceId?: string;
 }
 
@@ -75,7 +77,7 @@ export interface SimFault extends SimFaultSpec {
 }
 
 export interface SimFaults {
-  /** Arms a fault; returns it (with its id). crash/outbid with instanceId act immediately and return with remaining 0. */
+  /** Arms a fault; returns it (with its id). crash/outbid/idle with instanceId act immediately and return with remaining 0. */
   add(spec: SimFaultSpec): SimFault;
   /** Removes one fault by id, or all (optionally only one provider's). */
   clear(idOrProvider?: string): void;
@@ -133,6 +135,8 @@ export interface SimMarket {
   crash(provider: SimProvider, id: string): void;
   /** Makes an interruptible instance outbid now (Vast stopped / RunPod EXITED). */
   outbid(provider: SimProvider, id: string): void;
+  /** Its workload stops: GPU util 0 % while it runs on (and bills) until it is restarted or stopped. */
+  idle(provider: SimProvider, id: string): void;
   /** Its host is gone: the instance leaves the provider's list at once, as after a host failure. */
   hostGone(provider: SimProvider, id: string): void;
 }

@@ -36,6 +36,8 @@ export const watchRecordSchema = z.object({
   nextAttemptAt: isoTime.nullable(),
   /** The deploy token of a redeploy in progress: a restarted bot resumes it instead of renting again. */
   redeployToken: z.string().nullable(),
+  /** A restart held back by the org's budget was reported in this outage (reported once). */
+  budgetSkipped: z.boolean().default(false),
   createdBy: z.string(),
   createdAt: isoTime,
   channel: eventChannelSchema.nullable(),
@@ -56,6 +58,60 @@ export const capRecordSchema = z.object({
   hitPeriod: z.string().nullable(),
   createdBy: z.string(),
   createdAt: isoTime,
+  channel: eventChannelSchema.nullable(),
+});
+
+/** An unwatched instance found down: its `down` event was recorded; `resolved` follows when it runs again. */
+export const downRecordSchema = z.object({ orgId: z.string(), instanceId: z.string(), since: isoTime });
+
+export const IDLE_ACTIONS = ['stop', 'destroy', 'notify'] as const;
+
+export const idleRecordSchema = z.object({
+  orgId: z.string(),
+  /** idle1, idle2, … per org. */
+  id: z.string(),
+  /** An instance, a project, or neither (the whole org). */
+  instanceId: z.string().nullable(),
+  projectId: z.string().nullable(),
+  /** GPU util (%) under which an instance counts as idle. */
+  belowPct: z.number(),
+  forSeconds: z.number().int(),
+  action: z.enum(IDLE_ACTIONS),
+  /** Instance id → since when its GPU has been under the threshold, and when it last acted. */
+  targets: z.record(z.string(), z.object({ lowSince: isoTime.nullable(), lastFiredAt: isoTime.nullable(), firing: z.boolean(), skipped: z.boolean() })),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  channel: eventChannelSchema.nullable(),
+});
+
+export const priceAlertSchema = z.object({
+  orgId: z.string(),
+  /** a1, a2, … per org. */
+  id: z.string(),
+  /** Canonical GPU name. */
+  gpu: z.string(),
+  /** Fires when the cheapest matching offer's $/h per GPU is at or below this. */
+  belowUsd: z.number(),
+  provider: z.string().nullable(),
+  region: z.string().nullable(),
+  /** False after firing, until the price has risen past the re-arm level (hysteresis). */
+  armed: z.boolean(),
+  lastFiredAt: isoTime.nullable(),
+  fireCount: z.number().int(),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  channel: eventChannelSchema.nullable(),
+});
+
+/** deploy … stop-after= / destroy-after=: the evaluation loop takes the action once the time is up. */
+export const timeLimitSchema = z.object({
+  orgId: z.string(),
+  instanceId: z.string(),
+  action: z.enum(['stop', 'destroy']),
+  at: isoTime,
+  /** What the user typed, e.g. 2h. */
+  after: z.string(),
+  createdBy: z.string(),
   channel: eventChannelSchema.nullable(),
 });
 
@@ -80,6 +136,10 @@ export const automationSchema = z.object({
   /** Org id → its rule state. */
   ruleStates: z.record(z.string(), ruleStateSchema).default({}),
   caps: z.array(capRecordSchema).default([]),
+  downs: z.array(downRecordSchema).default([]),
+  idles: z.array(idleRecordSchema).default([]),
+  priceAlerts: z.array(priceAlertSchema).default([]),
+  timeLimits: z.array(timeLimitSchema).default([]),
   /** Next rule number per org. */
   ruleCounters: z.record(z.string(), z.number().int()).default({}),
 });
@@ -88,8 +148,12 @@ export type EventChannel = z.infer<typeof eventChannelSchema>;
 export type RuleRecord = z.infer<typeof ruleRecordSchema>;
 export type WatchRecord = z.infer<typeof watchRecordSchema>;
 export type CapRecord = z.infer<typeof capRecordSchema>;
+export type DownRecord = z.infer<typeof downRecordSchema>;
+export type IdleRecord = z.infer<typeof idleRecordSchema>;
+export type PriceAlertRecord = z.infer<typeof priceAlertSchema>;
+export type TimeLimitRecord = z.infer<typeof timeLimitSchema>;
 export type Automation = z.infer<typeof automationSchema>;
 
 export function emptyAutomation(): Automation {
-  return { rules: [], watches: [], caps: [], ruleStates: {}, ruleCounters: {} };
+  return { rules: [], watches: [], caps: [], downs: [], idles: [], priceAlerts: [], timeLimits: [], ruleStates: {}, ruleCounters: {} };
 }

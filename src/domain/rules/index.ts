@@ -10,5 +10,6 @@ export { inspectRule, type TargetView } from './inspect.ts';
 export { parseRule } from './parse.ts';
 export { adminOnlyActions, authorRefusal, compileRule, type Rule, type RuleAction } from './rule.ts';
 export type { InstanceFacts, MarketFacts, RuleSnapshot } from './snapshot.ts';
-export { emptyRuleState, ORG_TARGET, rearm, ruleStateSchema, type ActionRecord, type RuleState, type RuleSummary, type SkipReason, type TargetState } from './state.ts';
+export { emptyRuleState, HOUR_MS, ORG_TARGET, rearm, ruleStateSchema, type ActionRecord, type RuleState, type RuleSummary, type SkipReason, type TargetState } from './state.ts';
 export { ACTIONS, FUNCTIONS, VARIABLES, type ActionName, type FunctionName, type VariableName } from './vocabulary.ts';
+export { DURATION_SECONDS, describeDuration, formatDuration } from './units.ts';

@@ -6,7 +6,8 @@ import type { Role } from '../../domain/roles.ts';
 import { authorRefusal, compileRule, emptyRuleState, inspectRule, type BacktestReport, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
-import type { CapRecord, EventChannel, RuleRecord, WatchRecord } from '../../store/automation-schema.ts';
+import type { CapRecord, EventChannel, IdleRecord, RuleRecord, WatchRecord } from '../../store/automation-schema.ts';
+import type { Database } from '../../store/schema.ts';
 import type { MetricSample } from '../../store/fleet-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
 import type { SyncReport } from '../fleet/sync.ts';
@@ -20,6 +21,8 @@ import { compiledRules, evaluateRules, ruleSnapshot, type RuleInputs } from './r
 import { metricKey } from './snapshot.ts';
 import { stepWatches } from './watch.ts';
 import { checkCaps, sealedLedgerReader, type SealedLedger } from './caps.ts';
+import { trackDowns } from './down.ts';
+import { checkIdles } from './idle.ts';
 
 export type { ChannelPoster } from './context.ts';
 export type { AutomationEvent } from './events.ts';
@@ -39,10 +42,19 @@ export interface AutomationOptions {
 
 const DAY_MS = 86_400_000;
 
+/** The next id of a kind in an org (r1, c1, idle1, a1): counters live in `ruleCounters`, never reused. */
+function nextId(data: Database, counter: string, prefix: string): string {
+  const number = (data.automation.ruleCounters[counter] ?? 0) + 1;
+  data.automation.ruleCounters[counter] = number;
+  return `${prefix}${number}`;
+}
+
 export class AutomationService {
   private running: Promise<void> | undefined;
   private pending: EvaluationScope | undefined;
   private readonly latestMetrics = new Map<string, MetricSample>();
+  /** Instance states found to be down on purpose, so the audit log is read once per state. */
+  private readonly intentionalDowns = new Set<string>();
 
   private constructor(private readonly context: AutomationContext) {}
 
@@ -99,6 +111,8 @@ export class AutomationService {
     const inputs = await this.inputs(sealedLedger);
     const parts = [
       ['watches', (orgId: string) => stepWatches(this.context, orgId)],
+      ['downs', (orgId: string) => trackDowns(this.context, orgId, this.intentionalDowns)],
+      ['idle', (orgId: string) => checkIdles(this.context, orgId, this.latestMetrics)],
       ['caps', (orgId: string) => checkCaps(this.context, orgId, sealedLedger)],
       ['rules', (orgId: string) => evaluateRules(this.context, orgId, inputs)],
     ] as const;
@@ -151,9 +165,7 @@ export class AutomationService {
       throw new UsageError('Rules cannot deploy yet. Use notify in the rule and deploy by hand, or migrate to move an instance.');
     }
     return this.context.db.update((data) => {
-      const number = (data.automation.ruleCounters[orgId] ?? 0) + 1;
-      data.automation.ruleCounters[orgId] = number;
-      const record: RuleRecord = { orgId, id: `r${number}`, text: compiled.text, enabled: true, createdBy: author.id, createdAt: this.context.now().toISOString(), channel: author.channel };
+      const record: RuleRecord = { orgId, id: nextId(data, orgId, 'r'), text: compiled.text, enabled: true, createdBy: author.id, createdAt: this.context.now().toISOString(), channel: author.channel };
       data.automation.rules.push(record);
       return record;
     });
@@ -205,7 +217,7 @@ export class AutomationService {
     const at = this.context.now().toISOString();
     return this.context.db.update((data) => {
       data.automation.watches = data.automation.watches.filter((watch) => !(watch.orgId === orgId && watch.instanceId === record.id));
-      const watch: WatchRecord = { orgId, instanceId: record.id, restart: settings.restart, max: settings.max, state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null, redeployToken: null, createdBy: settings.by, createdAt: at, channel: settings.channel };
+      const watch: WatchRecord = { orgId, instanceId: record.id, restart: settings.restart, max: settings.max, state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null, redeployToken: null, budgetSkipped: false, createdBy: settings.by, createdAt: at, channel: settings.channel };
       data.automation.watches.push(watch);
       return watch;
     });
@@ -230,10 +242,7 @@ export class AutomationService {
   async addCap(orgId: string, settings: { instance: string | null; projectId: string | null; usd: number; per: CapRecord['per']; action: CapRecord['action']; by: string; channel: EventChannel | null }): Promise<CapRecord> {
     const instanceId = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance).id : null;
     return this.context.db.update((data) => {
-      const counter = `caps:${orgId}`;
-      const number = (data.automation.ruleCounters[counter] ?? 0) + 1;
-      data.automation.ruleCounters[counter] = number;
-      const cap: CapRecord = { orgId, id: `c${number}`, instanceId, projectId: settings.projectId, usd: settings.usd, per: settings.per, action: settings.action, warnedPeriod: null, hitPeriod: null, createdBy: settings.by, createdAt: this.context.now().toISOString(), channel: settings.channel };
+      const cap: CapRecord = { orgId, id: nextId(data, `caps:${orgId}`, 'c'), instanceId, projectId: settings.projectId, usd: settings.usd, per: settings.per, action: settings.action, warnedPeriod: null, hitPeriod: null, createdBy: settings.by, createdAt: this.context.now().toISOString(), channel: settings.channel };
       data.automation.caps.push(cap);
       return cap;
     });
@@ -244,6 +253,33 @@ export class AutomationService {
     if (!found) throw new UserError(`There is no cap ${id} in this org. See them with: cap`);
     await this.context.db.update((data) => {
       data.automation.caps = data.automation.caps.filter((cap) => !(cap.orgId === orgId && cap.id === found.id));
+    });
+    return found;
+  }
+
+  // Idle checks
+
+  idles(orgId: string): IdleRecord[] {
+    return this.context.db.data.automation.idles.filter((idle) => idle.orgId === orgId);
+  }
+
+  addIdle(orgId: string, settings: Pick<IdleRecord, 'belowPct' | 'forSeconds' | 'action' | 'createdBy' | 'channel'> & { instance: string | null; projectId: string | null }): Promise<IdleRecord> {
+    const instanceId = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance).id : null;
+    const { belowPct, forSeconds, action, createdBy, channel } = settings;
+    return this.context.db.update((data) => {
+      const idle: IdleRecord = { orgId, id: nextId(data, `idles:${orgId}`, 'idle'), instanceId, projectId: settings.projectId, belowPct, forSeconds, action, targets: {}, createdBy, createdAt: this.context.now().toISOString(), channel };
+      data.automation.idles.push(idle);
+      return idle;
+    });
+  }
+
+  /** By its id (idle1), or every idle check of an instance (i3). */
+  async removeIdles(orgId: string, reference: string): Promise<IdleRecord[]> {
+    const key = reference.toLowerCase();
+    const found = this.idles(orgId).filter((idle) => idle.id === key || idle.instanceId === key);
+    if (found.length === 0) throw new UserError(`There is no idle check ${reference} in this org. See them with: idle list`);
+    await this.context.db.update((data) => {
+      data.automation.idles = data.automation.idles.filter((idle) => !(idle.orgId === orgId && found.some((entry) => entry.id === idle.id)));
     });
     return found;
   }

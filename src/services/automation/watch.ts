@@ -7,10 +7,11 @@ import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { WatchRecord } from '../../store/automation-schema.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 import { redeploy } from './redeploy.ts';
+import { budgetRefusal, chargeBudget } from './budget.ts';
+import { downReason, intendedDown, lastIntent } from './down.ts';
 
 const WATCH_ACTOR = 'watch';
 const BACKOFF_BASE_MS = 60_000;
-const LIFECYCLE_COMMANDS = new Set(['start', 'stop', 'restart', 'destroy']);
 
 const watchKey = (watch: Pick<WatchRecord, 'orgId' | 'instanceId'>) => `${watch.orgId}/${watch.instanceId}`;
 
@@ -20,31 +21,6 @@ function changeWatch(context: AutomationContext, watch: WatchRecord, change: (st
     const stored = data.automation.watches.find((candidate) => watchKey(candidate) === watchKey(watch));
     if (stored) change(stored);
   });
-}
-
-/** The last start/stop/restart/destroy someone (or a rule) asked for on this instance since the watch began. */
-async function lastIntent(context: AutomationContext, watch: WatchRecord, record: InstanceRecord): Promise<string | undefined> {
-  const [entry] = await context.db.series.audit.newest(
-    1,
-    (candidate) => candidate.orgId === record.orgId && candidate.result === 'ok' && LIFECYCLE_COMMANDS.has(candidate.command) && candidate.args.toLowerCase().split(/\s+/).includes(`id=${record.id}`),
-    { fromMs: Date.parse(watch.createdAt) },
-  );
-  return entry?.command;
-}
-
-/** Why the instance counts as down, or undefined when it is up, on its way, or stopped on purpose. */
-function downReason(record: InstanceRecord): string | undefined {
-  if (record.destroyedAt) return `it vanished from ${record.provider} (host gone or reclaimed)`;
-  switch (record.status) {
-    case 'failed':
-    case 'exited':
-    case 'unknown':
-    case 'stopped':
-    case 'terminated':
-      return `${record.provider} reports it ${record.status} (${record.rawStatus}) while it should be running`;
-    default:
-      return undefined;
-  }
 }
 
 /** start for a stopped machine where the provider has it, else restart; undefined when neither can apply. */
@@ -73,8 +49,8 @@ async function stepWatch(context: AutomationContext, watch: WatchRecord): Promis
   const record = context.db.data.instances.find((candidate) => candidate.orgId === watch.orgId && candidate.id === watch.instanceId);
   if (watch.state === 'redeploying' && record) return startRedeploy(context, watch, record, 'resuming the redeploy after a restart');
   const reason = record && downReason(record);
-  const intent = reason ? await lastIntent(context, watch, record) : undefined;
-  if (!record || intent === 'destroy') {
+  const intent = reason ? await lastIntent(context, record, Date.parse(watch.createdAt)) : undefined;
+  if (!record || (intent !== 'stop' && intendedDown(intent))) {
     await context.db.update((data) => {
       data.automation.watches = data.automation.watches.filter((candidate) => watchKey(candidate) !== watchKey(watch));
     });
@@ -83,7 +59,7 @@ async function stepWatch(context: AutomationContext, watch: WatchRecord): Promis
   }
   if (!reason || intent === 'stop') {
     if (record.status === 'running' && watch.state !== 'ok') {
-      await changeWatch(context, watch, (stored) => Object.assign(stored, { state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null }));
+      await changeWatch(context, watch, (stored) => Object.assign(stored, { state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null, budgetSkipped: false }));
       await recordEvent(context, { orgId: watch.orgId, kind: 'resolved', ruleId: WATCH_ACTOR, instanceId: record.id, result: 'resolved', message: `${record.id} (${record.name}) is running again.` }, watch.channel);
     }
     return;
@@ -95,6 +71,13 @@ async function stepWatch(context: AutomationContext, watch: WatchRecord): Promis
   }
   if (!watch.restart || watch.state === 'gave-up') return;
   if (watch.nextAttemptAt && nowMs < Date.parse(watch.nextAttemptAt)) return;
+  const refusal = budgetRefusal(context, watch.orgId, nowMs);
+  if (refusal) {
+    if (watch.budgetSkipped) return;
+    await changeWatch(context, watch, (stored) => Object.assign(stored, { budgetSkipped: true }));
+    await recordEvent(context, { orgId: watch.orgId, kind: 'skipped', ruleId: WATCH_ACTOR, instanceId: record.id, action: 'restart', result: 'skipped', message: `${record.id} stays down for now: ${refusal}. I try again after each sync.` }, watch.channel);
+    return;
+  }
   const operation = restartOperation(context, record);
   if (operation && watch.restarts < watch.max) return restartOnce(context, watch, record, operation, nowMs);
   const why = !operation ? 'a restart is impossible here' : `${watch.max} restart${watch.max === 1 ? '' : 's'} did not bring it back`;
@@ -105,6 +88,7 @@ async function restartOnce(context: AutomationContext, watch: WatchRecord, recor
   const attempt = watch.restarts + 1;
   const nextAttemptAt = new Date(nowMs + BACKOFF_BASE_MS * 2 ** (attempt - 1)).toISOString();
   await changeWatch(context, watch, (stored) => Object.assign(stored, { restarts: attempt, nextAttemptAt }));
+  await chargeBudget(context, watch.orgId, { ruleId: WATCH_ACTOR, instanceId: record.id, action: 'restart' });
   const line = `${operation} id=${record.id}`;
   try {
     await context.fleet.apply(record, operation);
@@ -119,12 +103,14 @@ async function restartOnce(context: AutomationContext, watch: WatchRecord, recor
 /** Runs the redeploy in the background; the watch follows the new machine once it is ready. */
 async function startRedeploy(context: AutomationContext, watch: WatchRecord, old: InstanceRecord, why: string): Promise<void> {
   const token = watch.redeployToken ?? newDeployToken();
+  if (!watch.redeployToken) await chargeBudget(context, watch.orgId, { ruleId: WATCH_ACTOR, instanceId: old.id, action: 'migrate' });
   await changeWatch(context, watch, (stored) => Object.assign(stored, { state: 'redeploying', redeployToken: token }));
   const key = watchKey(watch);
   const work = redeploy(context.fleet, { old, actor: watch.createdBy, token, sameProviderFirst: true })
     .then(async (result) => {
-      await changeWatch(context, watch, (stored) => Object.assign(stored, { instanceId: result.record.id, state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null, redeployToken: null }));
+      // Audited before the watch moves on, so the old machine's end reads as on purpose.
       await auditAction(context, watch.orgId, WATCH_ACTOR, `redeploy id=${old.id}`);
+      await changeWatch(context, watch, (stored) => Object.assign(stored, { instanceId: result.record.id, state: 'ok', restarts: 0, downSince: null, nextAttemptAt: null, redeployToken: null, budgetSkipped: false }));
       await recordEvent(context, { orgId: watch.orgId, kind: 'redeployed', ruleId: WATCH_ACTOR, instanceId: old.id, action: 'redeploy', result: 'ok', message: `${why}: ${result.message}` }, watch.channel);
     })
     .catch(async (error: unknown) => {

@@ -1,0 +1,83 @@
+// idle: an instance whose GPU util stays under the threshold at every sync for the whole duration is
+// idle: one `idle` event and the action (stop, destroy or notify) through the fleet, at most once per
+// stretch, not again within the cooldown, and within the org's budget of automatic actions.
+import { DEFAULT_COOLDOWN_SECONDS, describeDuration } from '../../domain/rules/index.ts';
+import type { IdleRecord } from '../../store/automation-schema.ts';
+import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
+import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
+import { budgetRefusal, chargeBudget } from './budget.ts';
+import { metricKey } from './snapshot.ts';
+
+type IdleTarget = IdleRecord['targets'][string];
+
+export function idleScope(idle: Pick<IdleRecord, 'instanceId' | 'projectId'>): string {
+  return idle.instanceId ?? (idle.projectId ? `project ${idle.projectId}` : 'the org');
+}
+
+function inScope(idle: IdleRecord, record: InstanceRecord): boolean {
+  if (record.orgId !== idle.orgId || record.destroyedAt || !record.providerInstanceId || record.status !== 'running') return false;
+  if (idle.instanceId) return record.id === idle.instanceId;
+  return !idle.projectId || record.projectId === idle.projectId;
+}
+
+export async function checkIdles(context: AutomationContext, orgId: string, latestMetrics: ReadonlyMap<string, MetricSample>): Promise<void> {
+  for (const idle of context.db.data.automation.idles.filter((candidate) => candidate.orgId === orgId)) {
+    try {
+      await checkIdle(context, idle, latestMetrics);
+    } catch (error) {
+      context.log.error({ err: error, orgId, idleId: idle.id }, 'idle check failed');
+    }
+  }
+}
+
+async function checkIdle(context: AutomationContext, idle: IdleRecord, latestMetrics: ReadonlyMap<string, MetricSample>): Promise<void> {
+  const nowMs = context.now().getTime();
+  const next: Record<string, IdleTarget> = {};
+  for (const record of context.db.data.instances.filter((candidate) => inScope(idle, candidate))) {
+    const before = idle.targets[record.id];
+    const util = latestMetrics.get(metricKey(record.orgId, record.id))?.gpuUtilPercent;
+    const cooling = before?.lastFiredAt ? nowMs < Date.parse(before.lastFiredAt) + DEFAULT_COOLDOWN_SECONDS * 1000 : false;
+    // No reading, or a busy GPU, ends the stretch: idle means under the threshold at every sync.
+    if (util === undefined || util >= idle.belowPct) {
+      if (cooling) next[record.id] = { lowSince: null, lastFiredAt: before!.lastFiredAt, firing: false, skipped: false };
+      continue;
+    }
+    const target: IdleTarget = before?.lowSince ? { ...before } : { lowSince: new Date(nowMs).toISOString(), lastFiredAt: before?.lastFiredAt ?? null, firing: false, skipped: false };
+    next[record.id] = target;
+    const heldMs = nowMs - Date.parse(target.lowSince!);
+    if (target.firing || heldMs < idle.forSeconds * 1000 || cooling) continue;
+    const refusal = idle.action === 'notify' ? undefined : budgetRefusal(context, idle.orgId, nowMs);
+    if (refusal) {
+      if (!target.skipped) await recordEvent(context, { orgId: idle.orgId, kind: 'skipped', ruleId: idle.id, instanceId: record.id, action: idle.action, result: 'skipped', message: `${record.id} is idle but not ${idle.action === 'stop' ? 'stopped' : 'destroyed'}: ${refusal}.` }, idle.channel);
+      target.skipped = true;
+      continue;
+    }
+    Object.assign(target, { firing: true, skipped: false, lastFiredAt: new Date(nowMs).toISOString() });
+    await actOnIdle(context, idle, record, util, heldMs);
+  }
+  if (JSON.stringify(next) === JSON.stringify(idle.targets)) return;
+  await context.db.update((data) => {
+    const stored = data.automation.idles.find((candidate) => candidate.orgId === idle.orgId && candidate.id === idle.id);
+    if (stored) stored.targets = next;
+  });
+}
+
+async function actOnIdle(context: AutomationContext, idle: IdleRecord, record: InstanceRecord, util: number, heldMs: number): Promise<void> {
+  const base = { orgId: idle.orgId, ruleId: idle.id, instanceId: record.id, action: idle.action, values: { gpu_util: util, below: idle.belowPct } };
+  const seen = `${record.id} (${record.name}) has had its GPU under ${idle.belowPct}% for ${describeDuration(heldMs / 1000)} (now ${util}%)`;
+  if (idle.action === 'notify') {
+    await recordEvent(context, { ...base, kind: 'idle', result: 'ok', message: `${seen}.` }, idle.channel);
+    return;
+  }
+  await chargeBudget(context, idle.orgId, { ruleId: idle.id, instanceId: record.id, action: idle.action });
+  const line = `${idle.action} id=${record.id}`;
+  const by = `idle:${idle.id}`;
+  try {
+    await context.fleet.apply(record, idle.action);
+    await auditAction(context, idle.orgId, by, line);
+    await recordEvent(context, { ...base, kind: 'idle', result: 'ok', message: `${seen}; ${idle.action === 'stop' ? 'stopped' : 'destroyed'} it.` }, idle.channel);
+  } catch (error) {
+    await auditAction(context, idle.orgId, by, line, errorText(error));
+    await recordEvent(context, { ...base, kind: 'action-failed', result: 'failed', message: `${seen}, but ${idle.action} failed: ${errorText(error)}` }, idle.channel);
+  }
+}

@@ -4,7 +4,7 @@ import { DEFAULT_DISK_GB } from '../adapters/providers/common.ts';
 import { defineCommand, defineGroup, opt, type Comparison, type OptionValues } from '../src/core/command.ts';
 import { UsageError } from '../src/core/errors.ts';
 import type { Button, Reply, Table } from '../src/core/reply.ts';
-import { nearest } from '../src/core/suggest.ts';
+import { nearest } from '../src/domain/suggest.ts';
 import { GPU_CATALOGUE, matchGpuQuery } from '../src/domain/gpus.ts';
 import type { Offer } from '../src/domain/offer.ts';
 import { formatUsd, offerValue, VALUE_MEASURE } from '../src/domain/pricing.ts';

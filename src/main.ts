@@ -15,7 +15,7 @@ import { createCompletions } from './services/completions.ts';
 import type { Simulator } from './sim/index.ts';
 import { ConsolePlatform } from '../adapters/platforms/console/console.ts';
 import { renderText } from '../adapters/platforms/text.ts';
-import { LOCAL_CHANNEL } from './services/identity.ts';
+import { LOCAL_CHANNEL } from './core/command.ts';
 import type { ChatPlatform, PlatformDeps, PlatformName } from '../adapters/platforms/platform.ts';
 import { createTelegramPlatform } from '../adapters/platforms/telegram/telegram.ts';
 import { createDiscordPlatform } from '../adapters/platforms/discord/discord.ts';

@@ -6,7 +6,7 @@ import { quoteValue } from './core/args.ts';
 import type { Services } from './app.ts';
 import { sendToBot } from './control-socket.ts';
 import { DataDirBusyError, DataDirLock, secureDataDir } from './data-dir.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from './services/identity.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from './core/command.ts';
 import { progressPrinter, renderText } from '../adapters/platforms/text.ts';
 import { saveImage } from '../adapters/platforms/console/console.ts';
 

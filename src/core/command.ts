@@ -181,6 +181,10 @@ export interface Channel {
   kind: 'direct' | 'shared';
 }
 
+/** The terminal user and the CLI: the local operator, always admin of the default org (src/services/identity.ts). */
+export const LOCAL_ACTOR: Actor = { platform: 'console', userId: 'local', displayName: 'local admin' };
+export const LOCAL_CHANNEL: Channel = { platform: 'console', id: 'local', kind: 'direct' };
+
 export interface CommandContext<S extends OptionSpecs = OptionSpecs> {
   options: OptionValues<S>;
   actor: Actor;

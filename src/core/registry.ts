@@ -11,7 +11,7 @@ import { failureOf, otherOrgRefusal, refusalOf } from './outcomes.ts';
 import { bindOptions, describeInvocation, usageLine } from './options.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
 import { SecretLines } from './secret-lines.ts';
-import { nearest } from './suggest.ts';
+import { nearest } from '../domain/suggest.ts';
 import type { Services } from '../app.ts';
 import type { PendingConfirmation } from '../store/confirmation-schema.ts';
 

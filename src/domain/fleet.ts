@@ -4,7 +4,7 @@
 import type { Instance } from './instance.ts';
 import { accrue, billingState, usdToMicros } from './ledger.ts';
 import { appLinks, type AppLink, type Template } from './templates.ts';
-import type { DeployPhase, InstanceRecord, LedgerEntry } from '../store/fleet-schema.ts';
+import type { DeployPhase, InstanceRecord, LedgerEntry } from './fleet-records.ts';
 
 const LABEL_PREFIX = 'ch-';
 const LABEL_PATTERN = /^ch-([a-z0-9]{10})(?:-|$)/;

@@ -1,7 +1,7 @@
 // The canonical GPU catalogue (data/gpus.json) and the two ways into it: a provider's own spelling
-// (adapters) and whatever a user types (commands). Pure: the JSON is read once at import.
-import { readFileSync } from 'node:fs';
+// (adapters) and whatever a user types (commands). Pure: the JSON is a module, loaded with the code.
 import { z } from 'zod';
+import catalogue from '../../data/gpus.json' with { type: 'json' };
 
 const gpuSpecSchema = z.object({
   name: z.string().min(1),
@@ -33,9 +33,7 @@ export function parseGpuCatalogue(json: unknown): GpuSpec[] {
   return result.data.gpus;
 }
 
-export const GPU_CATALOGUE: readonly GpuSpec[] = parseGpuCatalogue(
-  JSON.parse(readFileSync(new URL('../../data/gpus.json', import.meta.url), 'utf8')),
-);
+export const GPU_CATALOGUE: readonly GpuSpec[] = parseGpuCatalogue(catalogue);
 
 /** "NVIDIA GeForce RTX-4090 " → "nvidiageforcertx4090": exact-spelling key, punctuation and case ignored. */
 function compact(text: string): string {

@@ -1,7 +1,7 @@
 // The cost ledger's arithmetic: money in integer micro-dollars, one entry per instance per UTC day
 // per (state, rate) — the rate in force at the time, never today's catalogue price.
 import type { InstanceStatus } from './instance.ts';
-import type { LedgerEntry } from '../store/fleet-schema.ts';
+import type { LedgerEntry } from './fleet-records.ts';
 
 export const MICROS_PER_USD = 1_000_000;
 export const MS_PER_HOUR = 3_600_000;

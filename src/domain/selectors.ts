@@ -1,7 +1,7 @@
 // Batch selectors: which instances a batch command acts on. Every given criterion must match; an
 // empty selector matches nothing, so "batch destroy" with a typo never means "everything".
 import { matchGpuQuery } from './gpus.ts';
-import type { InstanceRecord } from '../store/fleet-schema.ts';
+import type { InstanceRecord } from './fleet-records.ts';
 
 export interface Selector {
   /** Short ids (i1, i3) typed by the user. */

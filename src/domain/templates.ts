@@ -1,8 +1,15 @@
 // Deploy templates: what to run (image, ports, env, start script) and what it needs (VRAM, disk).
-// Pure: the shipped catalogue is read from data/templates/*.json once at import; an org's own
-// templates come from the store and pass through the same schema.
-import { readdirSync, readFileSync } from 'node:fs';
+// Pure: the shipped catalogue (data/templates/*.json) is imported as JSON modules, one line per file
+// (a test checks the list against the folder); an org's own templates come from the store and pass
+// through the same schema.
 import { z } from 'zod';
+import comfyui from '../../data/templates/comfyui.json' with { type: 'json' };
+import custom from '../../data/templates/custom.json' with { type: 'json' };
+import jupyter from '../../data/templates/jupyter.json' with { type: 'json' };
+import llama from '../../data/templates/llama.json' with { type: 'json' };
+import pytorch from '../../data/templates/pytorch.json' with { type: 'json' };
+import sdWebui from '../../data/templates/sd-webui.json' with { type: 'json' };
+import vscode from '../../data/templates/vscode.json' with { type: 'json' };
 import { chooseBuild, type CudaBuild } from './cuda.ts';
 import { canonicalGpu } from './gpus.ts';
 
@@ -63,15 +70,10 @@ export function parseTemplate(json: unknown, source: string): Template {
   return result.data;
 }
 
-function loadShipped(): Template[] {
-  const folder = new URL('../../data/templates/', import.meta.url);
-  return readdirSync(folder)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => parseTemplate(JSON.parse(readFileSync(new URL(file, folder), 'utf8')), `data/templates/${file}`));
-}
+/** The shipped templates, by the file each is read from (its id); a file in data/templates/ belongs here. */
+const SHIPPED_FILES: Record<string, unknown> = { comfyui, custom, jupyter, llama, pytorch, 'sd-webui': sdWebui, vscode };
 
-export const SHIPPED_TEMPLATES: readonly Template[] = loadShipped();
+export const SHIPPED_TEMPLATES: readonly Template[] = Object.entries(SHIPPED_FILES).map(([file, json]) => parseTemplate(json, `data/templates/${file}.json`));
 
 /** Shipped templates first, then the org's own; an org template never shadows a shipped id. */
 export function templateCatalogue(custom: readonly Template[]): Template[] {

@@ -1,7 +1,7 @@
 // Who is asking, and with which rights: (platform, user id) → member of one or more orgs, each with a
 // role. A shared channel bound to an org decides the org there (strangers are its viewers) and the
 // default project; elsewhere the person's current org (`org use`) applies.
-import type { Actor, Channel } from '../core/command.ts';
+import { LOCAL_ACTOR, type Actor, type Channel } from '../core/command.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Db } from '../store/db.ts';
 import { DEFAULT_ORG_ID, type AuditEntry, type ChannelBinding, type Member } from '../store/schema.ts';
@@ -18,10 +18,6 @@ export interface Membership {
 }
 
 type Person = Pick<Actor, 'platform' | 'userId'>;
-
-/** The terminal user and the CLI: the local operator, always admin of the default org. */
-export const LOCAL_ACTOR: Actor = { platform: 'console', userId: 'local', displayName: 'local admin' };
-export const LOCAL_CHANNEL: Channel = { platform: 'console', id: 'local', kind: 'direct' };
 
 export class IdentityService {
   constructor(private readonly db: Db, private readonly now: () => Date) {}

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { ProviderHttpClient } from '../../adapters/providers/http.ts';
 import { vastFault } from '../../adapters/providers/vast-parse.ts';
-import { editDistance, nearest } from '../../src/core/suggest.ts';
+import { editDistance, nearest } from '../../src/domain/suggest.ts';
 import { createLogger } from '../../src/log.ts';
 import { startSimulator } from '../../src/sim/index.ts';
 import { testApp } from '../support/app.ts';

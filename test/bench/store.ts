@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { costReport } from '../../src/services/billing/cost-report.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/services/identity.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/core/command.ts';
 import { openDatabase, Store } from '../../src/store/db.ts';
 import { emptyDatabase, type Database } from '../../src/store/schema.ts';
 import type { InstanceRecord, LedgerEntry, MetricSample } from '../../src/store/fleet-schema.ts';

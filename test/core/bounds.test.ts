@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LINE_CHARACTERS, RateLimiter } from '../../src/core/bounds.ts';
 import type { Actor, Channel } from '../../src/core/command.ts';
-import { nearest } from '../../src/core/suggest.ts';
+import { nearest } from '../../src/domain/suggest.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { TEST_SECRETS } from '../support/secrets.ts';
 

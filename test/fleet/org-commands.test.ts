@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/reply.ts';
 import type { InstanceView } from '../../src/domain/fleet.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/services/identity.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/core/command.ts';
 import { startWorld, type World } from './world.ts';
 
 let world: World;

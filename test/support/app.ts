@@ -7,7 +7,7 @@ import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Actor, Channel } from '../../src/core/command.ts';
 import type { Execution } from '../../src/core/registry.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/services/identity.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/core/command.ts';
 
 export function tempDir(prefix = 'computehub-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Button, Reply } from '../../../src/core/reply.ts';
 import type { CommandRegistry } from '../../../src/core/registry.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../../src/services/identity.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../../src/core/command.ts';
 import { wantsJson } from '../reply-step.ts';
 import { progressPrinter, renderText } from '../text.ts';
 

@@ -1,6 +1,6 @@
 // The type checker: a parsed rule is only accepted when every comparison can mean something —
 // variables exist, units agree, words are compared with words, actions fit the rule's target.
-import { nearest } from '../../core/suggest.ts';
+import { nearest } from '../suggest.ts';
 import { GPU_CATALOGUE, matchGpuQuery } from '../gpus.ts';
 import { INSTANCE_STATUSES } from '../instance.ts';
 import type { Action, Condition, Operand, RuleAst } from './ast.ts';

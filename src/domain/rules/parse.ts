@@ -1,7 +1,7 @@
 // The parser: tokens → RuleAst. Grammar (README.md has it in EBNF):
 //   IF condition [FOR duration] THEN action {, action} [COOLDOWN duration]
 // with NOT binding tighter than AND, AND tighter than OR, and parentheses around conditions.
-import { nearest } from '../../core/suggest.ts';
+import { nearest } from '../suggest.ts';
 import type { Action, Condition, Operand, RuleAst } from './ast.ts';
 import { RuleError } from './errors.ts';
 import { tokenize, type Token } from './tokens.ts';

@@ -19,6 +19,7 @@ import type { FleetTiming } from './services/fleet/context.ts';
 import { createMarketService, type MarketService } from './services/market/index.ts';
 import { ProviderService } from './services/providers.ts';
 import { AutomationService } from './services/automation/index.ts';
+import { MonitoringService } from './services/monitoring/index.ts';
 import { createProviderAdapter, type AdapterOptions } from '../adapters/providers/index.ts';
 import type { ProviderName } from '../adapters/providers/types.ts';
 import { COMMANDS, GROUPS } from '../commands/index.ts';
@@ -43,6 +44,8 @@ export interface Services {
   confirmations: ConfirmationService;
   /** Pro automation: watches and rules evaluated after every sync, their events. */
   automation: AutomationService;
+  /** GPU metrics and cost over time, charted per instance or for the running fleet. */
+  monitoring: MonitoringService;
   commands: CommandRegistry;
   dataDir: string;
   now: () => Date;
@@ -130,6 +133,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     now: () => now().getTime(),
   });
   services.automation = await AutomationService.open({ db, fleet: services.fleet, market: services.market, identity, log: log.child({ service: 'automation' }), now, dataDir });
+  services.monitoring = new MonitoringService({ db, charts, log: log.child({ service: 'monitoring' }), now });
   services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services, options.rateLimit);
   return {
     services,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_RETENTION } from './store/retention.ts';
 
 const optionalText = z
   .string()
@@ -78,11 +79,11 @@ export const configSchema = z.object({
   HTTP_TIMEOUT_MS: positiveInt(15_000, 'a whole number of milliseconds, e.g. 15000'),
   PRICES_TTL_SECONDS: positiveInt(300, 'a whole number of seconds, e.g. 300'),
   /** Days of GPU metrics kept at sync resolution, then as hourly means for METRICS_HOURLY_RETENTION_DAYS. */
-  METRICS_RETENTION_DAYS: positiveInt(7, 'a whole number of days, e.g. 7'),
-  METRICS_HOURLY_RETENTION_DAYS: positiveInt(365, 'a whole number of days, e.g. 365'),
-  AUDIT_RETENTION_DAYS: positiveInt(365, 'a whole number of days, e.g. 365'),
+  METRICS_RETENTION_DAYS: positiveInt(DEFAULT_RETENTION.metricsDays, 'a whole number of days, e.g. 7'),
+  METRICS_HOURLY_RETENTION_DAYS: positiveInt(DEFAULT_RETENTION.metricsHourlyDays, 'a whole number of days, e.g. 365'),
+  AUDIT_RETENTION_DAYS: positiveInt(DEFAULT_RETENTION.auditDays, 'a whole number of days, e.g. 365'),
   /** Days of cost-ledger entries kept for reports; what each instance has cost in total is kept regardless. */
-  LEDGER_RETENTION_DAYS: positiveInt(1095, 'a whole number of days, e.g. 1095'),
+  LEDGER_RETENTION_DAYS: positiveInt(DEFAULT_RETENTION.ledgerDays, 'a whole number of days, e.g. 1095'),
   PRICES_DEADLINE_MS: positiveInt(3_000, 'a whole number of milliseconds, e.g. 3000'),
   QUICKCHART_URL: optionalText.pipe(
     z

@@ -63,18 +63,19 @@ export async function rollUpMetrics(raw: Series<MetricSample>, hourly: Series<Ho
 }
 
 /**
- * An instance's metrics in a time range, oldest first. At `sync` resolution: the samples as recorded
- * where their day is still kept, hourly means before that. At `hourly` resolution (long charts):
- * hourly means throughout, folding the days not folded yet (today) on the fly.
+ * An instance's metrics in a time range (every instance of the org's when no instance is named), oldest
+ * first per instance. At `sync` resolution: the samples as recorded where their day is still kept,
+ * hourly means before that. At `hourly` resolution (long charts): hourly means throughout, folding the
+ * days not folded yet (today) on the fly.
  */
 export async function metricHistory(
   series: { metrics: Series<MetricSample>; metricsHourly: Series<HourlyMetric> },
-  wanted: { orgId: string; instanceId: string },
+  wanted: { orgId: string; instanceId?: string },
   range: TimeRange,
   resolution: 'sync' | 'hourly' = 'sync',
 ): Promise<(MetricSample | HourlyMetric)[]> {
-  const hint = JSON.stringify(wanted.instanceId);
-  const matches = (sample: MetricSample) => sample.orgId === wanted.orgId && sample.instanceId === wanted.instanceId;
+  const hint = wanted.instanceId === undefined ? undefined : JSON.stringify(wanted.instanceId);
+  const matches = (sample: MetricSample) => sample.orgId === wanted.orgId && (wanted.instanceId === undefined || sample.instanceId === wanted.instanceId);
   const rawDays = new Set(await series.metrics.days());
   const hourlyDays = new Set(await series.metricsHourly.days());
   const useRaw = (day: string) => rawDays.has(day) && (resolution === 'sync' || !hourlyDays.has(day));

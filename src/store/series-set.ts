@@ -11,16 +11,8 @@ import { rollUpMetrics } from './series-metrics.ts';
 import { sealLedger } from './series-ledger.ts';
 import { moveSeriesOutOfDatabase } from './series-migration.ts';
 import type { Db } from './db.ts';
+import { DEFAULT_RETENTION, type Retention } from './retention.ts';
 
-/** Days each series keeps; 0 keeps everything. */
-export interface Retention {
-  metricsDays: number;
-  metricsHourlyDays: number;
-  auditDays: number;
-  ledgerDays: number;
-}
-
-export const DEFAULT_RETENTION: Retention = { metricsDays: 7, metricsHourlyDays: 365, auditDays: 365, ledgerDays: 1095 };
 
 export const SERIES_DIR = 'series';
 

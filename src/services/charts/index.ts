@@ -11,3 +11,4 @@ export {
   type ChartRendererOptions,
   type RenderedChart,
 } from './renderer.ts';
+export { renderPanels, describePanels, gridLayout, type PanelGrid } from './panels.ts';

@@ -1,6 +1,6 @@
 // What `monitor` charts, as plain series: GPU metrics split into one line per measure, and the cost
 // over a window from the ledger (spent so far in the window, and the rate in force). Pure.
-import { amountWithin, microsToUsd, type Window } from './ledger.ts';
+import { amountFor, amountWithin, microsToUsd, type Window } from './ledger.ts';
 import type { LedgerEntry, MetricSample } from '../store/fleet-schema.ts';
 
 export interface Point {
@@ -26,6 +26,18 @@ export function metricLines(samples: readonly Pick<MetricSample, 'at' | (typeof 
     for (const measure of MEASURES) lines[measure].push({ t: Date.parse(sample.at), value: sample[measure] ?? null });
   }
   return lines;
+}
+
+/**
+ * One instance's entries with the newest stretched to `nowMs`: a machine that still bills has kept
+ * billing at that rate since the last sync wrote its entry.
+ */
+export function extendOpenEntry(entries: readonly LedgerEntry[], nowMs: number): LedgerEntry[] {
+  const sorted = [...entries].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+  const newest = sorted.at(-1);
+  if (!newest || Date.parse(newest.to) >= nowMs) return sorted;
+  const to = new Date(nowMs).toISOString();
+  return [...sorted.slice(0, -1), { ...newest, to, amountMicros: amountFor(newest.rateMicrosPerHour, Date.parse(newest.from), nowMs) }];
 }
 
 export interface CostPoint {

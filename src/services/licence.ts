@@ -18,6 +18,7 @@ export const PRO_FEATURES = [
   'cost caps that stop instances',
   'IF-THEN automation rules',
   'events from watches, caps and rules posted to the chat they were set up in',
+  'monitoring charts of GPU utilisation, VRAM, temperature and cost',
   'the ComfyUI, SD WebUI, Llama inference and VSCode Server templates',
 ];
 

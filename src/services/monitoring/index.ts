@@ -2,7 +2,8 @@
 // running fleet, read from the metrics series (sync resolution for short windows, hourly means for
 // long ones) and the ledger, and drawn as one image of panels.
 import type { ReplyImage } from '../../core/reply.ts';
-import { costCurve, metricLines, summariseMetrics, type CostPoint, type MetricSummary } from '../../domain/monitoring.ts';
+import { costCurve, extendOpenEntry, metricLines, summariseMetrics, type CostPoint, type MetricSummary } from '../../domain/monitoring.ts';
+import { billingState } from '../../domain/ledger.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
 import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
@@ -72,7 +73,8 @@ export class MonitoringService {
     const record = findInstance(this.options.db.data, orgId, reference);
     const { fromMs, toMs, resolution, from, to } = this.window(hours);
     const samples = (await metricHistory(this.options.db.series, { orgId, instanceId: record.id }, { fromMs, toMs }, resolution));
-    const entries = (await ledgerEntries(this.options.db, orgId, { fromMs, toMs })).filter((entry) => entry.instanceId === record.id);
+    const recorded = (await ledgerEntries(this.options.db, orgId, { fromMs, toMs })).filter((entry) => entry.instanceId === record.id);
+    const entries = !record.destroyedAt && billingState(record.status) ? extendOpenEntry(recorded, toMs) : recorded;
     return { instance: monitored(record), from, to, resolution, summary: summariseMetrics(samples), samples, cost: costCurve(entries, { fromMs, toMs }) };
   }
 

@@ -6,6 +6,9 @@ import { timeSeriesChart, type PanelGrid, type TimeSeries, type TimeSeriesChart 
 import type { FleetMonitor, InstanceMonitor, MonitoredInstance } from './index.ts';
 
 const MS_PER_HOUR = 3_600_000;
+const MS_PER_MINUTE = 60_000;
+/** A fleet panel is small: its lines are means over this many steps of the window, calm enough to read at a glance. */
+const FLEET_PANEL_STEPS = 72;
 const usd = (value: number) => `$${value.toFixed(2)}`;
 
 /** Every line spans the whole window (null at both ends), so all panels share one time axis. */
@@ -69,6 +72,7 @@ export function fleetGrid(view: FleetMonitor, max: number): PanelGrid | undefine
   const toMs = Date.parse(view.to);
   const shown = view.instances.filter((entry) => entry.samples.length > 0).slice(0, max);
   if (shown.length === 0) return undefined;
+  const stepMs = Math.max(1, Math.round((toMs - fromMs) / FLEET_PANEL_STEPS / MS_PER_MINUTE)) * MS_PER_MINUTE;
   const panels = shown.map(({ instance, samples, summary }) => {
     const vramPercent = samples.map((sample) => ({
       t: Date.parse(sample.at),
@@ -83,6 +87,7 @@ export function fleetGrid(view: FleetMonitor, max: number): PanelGrid | undefine
         { label: 'VRAM used', points: anchored(vramPercent, fromMs, toMs), style: 'dashed' },
       ],
       y: { title: 'Use', unit: '%', min: 0, max: 100 },
+      stepMs,
     }) as ChartConfiguration;
   });
   const running = view.instances.length;
@@ -90,7 +95,7 @@ export function fleetGrid(view: FleetMonitor, max: number): PanelGrid | undefine
   const left = running - shown.length;
   return {
     title: `Fleet — ${running} running, ${usd(burn)}/h`,
-    subtitle: `${windowText(view)}${left > 0 ? ` · ${left} more not drawn (no metrics, or past the first ${max})` : ''}${view.instances.every((entry) => entry.instance.simulated) ? ' · simulated' : ''}`,
+    subtitle: `last ${Math.round((toMs - fromMs) / MS_PER_HOUR)} h in ${view.resolution === 'sync' ? `${stepMs / MS_PER_MINUTE}-minute` : 'hourly'} means${left > 0 ? ` · ${left} more not drawn (no metrics, or past the first ${max})` : ''}${view.instances.every((entry) => entry.instance.simulated) ? ' · simulated' : ''}`,
     panels,
     panelWidth: 480,
     panelHeight: 300,

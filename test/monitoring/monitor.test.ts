@@ -20,7 +20,7 @@ describe('monitor', () => {
     const vast = await deploy(world, 'vast', '4090');
     await syncEvery(world, FIVE_MINUTES, 36);
 
-    const result = await world.run(`monitor ${vast.id} hours=2`);
+    const result = await world.app.run(`monitor ${vast.id} hours=2`);
     expect(result.outcome, result.reply.text).toBe('ok');
     const view = result.reply.data as InstanceMonitor;
     // Two hours of five-minute syncs: 24 samples (one either side of the edge may fall in or out).
@@ -37,9 +37,9 @@ describe('monitor', () => {
     expect(image.alt).toContain('GPU temperature');
     expect(pngSize(image.png).width).toBeGreaterThan(2000);
 
-    // Stored as the bot stores it: after a restart the same window reads the same.
+    // Read back from what was stored: after a restart the same window reads the same (monitor does not move the clock).
     await world.restart();
-    const again = (await world.run(`monitor ${vast.id} hours=2 --json`)).reply.data as InstanceMonitor;
+    const again = (await world.app.run(`monitor ${vast.id} hours=2 --json`)).reply.data as InstanceMonitor;
     expect(again.samples).toEqual(view.samples);
   });
 
@@ -47,7 +47,7 @@ describe('monitor', () => {
     world = await startWorld({ pro: true, providers: ['lambda'] });
     const lambda = await deploy(world, 'lambda', 'a10');
     await syncEvery(world, FIVE_MINUTES, 12);
-    const result = await world.run(`monitor ${lambda.id} hours=1`);
+    const result = await world.app.run(`monitor ${lambda.id} hours=1`);
     expect(result.reply.text).toContain('no GPU metrics');
     expect(result.reply.image!.alt).not.toContain('GPU utilisation');
     expect((result.reply.data as InstanceMonitor).cost.at(-1)!.spentUsd).toBeGreaterThan(0);
@@ -55,13 +55,13 @@ describe('monitor', () => {
 
   it('draws the running fleet at a glance, a panel per running instance, dearest first', async () => {
     world = await startWorld({ pro: true, providers: ['vast', 'runpod'] });
-    const empty = await world.run('monitor');
+    const empty = await world.app.run('monitor');
     expect(empty.reply.text).toContain('No instance is running');
     await deploy(world, 'vast', '4090');
     await deploy(world, 'runpod', '4090');
     await syncEvery(world, FIVE_MINUTES, 24);
 
-    const result = await world.run('monitor hours=2');
+    const result = await world.app.run('monitor hours=2');
     const view = result.reply.data as FleetMonitor;
     expect(view.instances.map((entry) => entry.instance.id).sort()).toEqual(['i1', 'i2']);
     const prices = view.instances.map((entry) => entry.instance.pricePerHour);
@@ -73,7 +73,7 @@ describe('monitor', () => {
 
   it('is Pro: the free edition refuses it and says so', async () => {
     world = await startWorld({ providers: ['vast'] });
-    const result = await world.run('monitor');
+    const result = await world.app.run('monitor');
     expect(result.outcome).not.toBe('ok');
     expect(result.reply.text).toMatch(/Pro/);
   });

@@ -56,7 +56,7 @@ function summary(alert: Alert): AlertSummary {
 }
 
 /** The alert that names the group: the first of the most severe (deliveries list firing alerts first). */
-function leadAlert(alerts: readonly Alert[]): Alert | undefined {
+export function leadAlert(alerts: readonly Alert[]): Alert | undefined {
   const rank = { info: 0, warning: 1, critical: 2 } as const;
   return alerts.reduce<Alert | undefined>((best, alert) => (!best || rank[alert.severity] > rank[best.severity] ? alert : best), undefined);
 }

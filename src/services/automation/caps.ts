@@ -11,10 +11,10 @@ import type { Db } from '../../store/db.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 
 const DAY_MS = 86_400_000;
-const CAP_WARNING_SHARE = 0.8;
+export const CAP_WARNING_SHARE = 0.8;
 
 /** The period a cap counts in now: its start and a key that names it (a cap acts once per period). */
-function capPeriod(per: CapRecord['per'], nowMs: number): { fromMs: number; key: string } {
+export function capPeriod(per: CapRecord['per'], nowMs: number): { fromMs: number; key: string } {
   if (per === 'day') {
     const fromMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
     return { fromMs, key: new Date(fromMs).toISOString().slice(0, 10) };
@@ -46,7 +46,8 @@ export function sealedLedgerReader(db: Db): SealedLedger {
   };
 }
 
-function inScope(cap: CapRecord, item: { orgId: string; projectId: string; instanceId?: string; id?: string }): boolean {
+/** Whether an instance record or a ledger entry counts towards the cap. */
+export function inCapScope(cap: CapRecord, item: { orgId: string; projectId: string; instanceId?: string; id?: string }): boolean {
   if (item.orgId !== cap.orgId) return false;
   if (cap.instanceId) return (item.instanceId ?? item.id) === cap.instanceId;
   return !cap.projectId || item.projectId === cap.projectId;
@@ -56,12 +57,12 @@ function inScope(cap: CapRecord, item: { orgId: string; projectId: string; insta
 async function capSpendMicros(context: AutomationContext, cap: CapRecord, nowMs: number, sealedLedger: SealedLedger): Promise<number> {
   const { data } = context.db;
   if (cap.per === 'total') {
-    return data.instances.filter((record) => inScope(cap, record)).reduce((sum, record) => sum + instanceCostMicros(data, record.orgId, record.id), 0);
+    return data.instances.filter((record) => inCapScope(cap, record)).reduce((sum, record) => sum + instanceCostMicros(data, record.orgId, record.id), 0);
   }
   const window = { fromMs: capPeriod(cap.per, nowMs).fromMs, toMs: nowMs };
   // Closed entries already in the series may have started up to a day before the window.
   const sealed = await sealedLedger(window.fromMs - DAY_MS);
-  return [...data.ledger, ...sealed].filter((entry) => inScope(cap, entry)).reduce((sum, entry) => sum + amountWithin(entry, window), 0);
+  return [...data.ledger, ...sealed].filter((entry) => inCapScope(cap, entry)).reduce((sum, entry) => sum + amountWithin(entry, window), 0);
 }
 
 export async function checkCaps(context: AutomationContext, orgId: string, sealedLedger: SealedLedger): Promise<void> {
@@ -89,7 +90,7 @@ async function checkCap(context: AutomationContext, cap: CapRecord, nowMs: numbe
     });
   if (spent >= limit && cap.hitPeriod !== period.key) {
     await mark({ hitPeriod: period.key, warnedPeriod: period.key });
-    const billing = context.db.data.instances.filter((record) => inScope(cap, record) && !record.destroyedAt && record.providerInstanceId && billingNow(record, cap.action));
+    const billing = context.db.data.instances.filter((record) => inCapScope(cap, record) && !record.destroyedAt && record.providerInstanceId && billingNow(record, cap.action));
     const done: string[] = [];
     for (const record of billing) {
       if (cap.action === 'notify') break;

@@ -26,7 +26,7 @@ export interface AutomationContext {
   background: Map<string, Promise<unknown>>;
 }
 
-const EVENT_TITLES: Record<AutomationEvent['kind'], string> = {
+export const EVENT_TITLES: Record<AutomationEvent['kind'], string> = {
   down: 'Down',
   restarted: 'Restarted',
   redeployed: 'Redeployed',

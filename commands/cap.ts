@@ -15,7 +15,7 @@ export const cap = defineCommand({
   name: 'cap',
   summary: 'Cap spend: warn at 80 %, then stop, destroy or notify when an instance, project or the org reaches it',
   description:
-    'Spend comes from the cost ledger, brought up to date by every sync: per=total is everything since creation, day and month count from the start of the UTC day or month. The cap acts at the first sync past it (so it overshoots by at most one sync interval of spend), once per period. `cap` alone lists the caps.',
+    'Spend comes from the cost ledger, brought up to date by every sync: per=total is everything since creation, day and month count from the start of the UTC day or month. The cap acts at the first sync past it (so it overshoots by at most one sync interval of spend), once per period. Capping the same instance, project or org for the same period again changes that cap (raise it with a higher amount). `cap` alone lists the caps.',
   examples: ['cap i3 20', 'cap project=ml 200 per=month action=stop', 'cap org 50 per=day action=notify', 'cap'],
   options: {
     target: opt.string('an instance id (i3), or org', { positional: true, complete: 'instance' }),
@@ -45,18 +45,18 @@ export const cap = defineCommand({
     if (amount === undefined) throw new UsageError('Say the cap in USD, e.g. cap i3 20');
     if (options.project && target) throw new UsageError('Cap one thing: an instance (cap i3 20), a project (cap project=ml 20) or the org (cap org 20).');
     const projectId = options.project ? findProject(services.db.data, orgId, options.project).id : null;
-    const record = await services.automation.addCap(orgId, {
+    const { cap: record, changed } = await services.automation.addCap(orgId, {
       instance: target && target.toLowerCase() !== 'org' ? target : null,
       projectId,
       usd: Math.round(amount * 100) / 100,
       per: options.per ?? 'total',
-      action: options.action ?? 'stop',
+      action: options.action,
       by: `${context.actor.platform}:${context.actor.userId}`,
       channel: { platform: context.channel.platform, id: context.channel.id },
     });
     return {
       kind: 'success',
-      text: `Added ${record.id}: ${capScope(record)} ${formatUsd(usdToMicros(record.usd))} ${record.per === 'total' ? 'in all' : `per ${record.per}`}, then ${record.action}. Warning at 80 %; checked after every sync. Remove with: uncap ${record.id}`,
+      text: `${changed ? 'Changed' : 'Added'} ${record.id}: ${capScope(record)} ${formatUsd(usdToMicros(record.usd))} ${record.per === 'total' ? 'in all' : `per ${record.per}`}, then ${record.action}. Warning at 80 %; checked after every sync. Remove with: uncap ${record.id}`,
       data: capJson(record),
     };
   },

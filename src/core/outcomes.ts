@@ -64,3 +64,13 @@ export function otherOrgRefusal(services: Pick<Services, 'identity' | 'db'>, act
   const here = name(current);
   return `This button was shown for ${shown ? `org ${shown}` : 'another org'}${here ? `; here org ${here} applies` : ''}, so nothing was done. Run the command again where you mean it (in direct messages, org use <name> switches your org).`;
 }
+
+/**
+ * `--org=<id>` runs a command only where that org applies. An alert's buttons carry it, so they act
+ * on the instance the alert named, never on another org's instance of the same id.
+ */
+export function pinnedOrgRefusal(services: Pick<Services, 'identity' | 'db'>, actor: Actor, pinned: string | true | undefined, current: string | undefined): string | undefined {
+  if (pinned === undefined) return undefined;
+  if (pinned === true) throw new UsageError("--org needs the org's id, e.g. --org=default.");
+  return pinned === current ? undefined : otherOrgRefusal(services, actor, pinned, current);
+}

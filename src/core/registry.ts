@@ -7,7 +7,7 @@ import { parseArgs, type ParsedArgs } from './args.ts';
 import { DEFAULT_RATE_LIMIT, echo, MAX_LINE_CHARACTERS, RateLimiter, type RateLimit } from './bounds.ts';
 import type { Actor, Channel, CommandContext, CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
 import { DeniedError, UsageError, UserError } from './errors.ts';
-import { failureOf, otherOrgRefusal, refusalOf } from './outcomes.ts';
+import { failureOf, otherOrgRefusal, pinnedOrgRefusal, refusalOf } from './outcomes.ts';
 import { bindOptions, describeInvocation, usageLine } from './options.ts';
 import { reply, type ProgressSink, type Reply } from './reply.ts';
 import { SecretLines } from './secret-lines.ts';
@@ -33,8 +33,8 @@ export interface Execution {
   deleteMessage?: boolean;
 }
 
-/** Switches understood on every command. `--json` is for the CLI; chat platforms show JSON as code. */
-const GLOBAL_FLAGS = ['yes', 'json'] as const;
+/** Switches understood on every command. `--json` is for the CLI; chat platforms show JSON as code. `--org`: see pinnedOrgRefusal. */
+const GLOBAL_FLAGS = ['yes', 'json', 'org'] as const;
 
 /** The line a Confirm button carries: `confirm <id>`. Not a command of its own: the registry runs the pinned one. */
 const CONFIRM_WORD = 'confirm';
@@ -216,13 +216,15 @@ export class CommandRegistry {
     const name = definition.name;
     for (const flag of parsed.flags.keys()) {
       if (!(GLOBAL_FLAGS as readonly string[]).includes(flag)) {
-        throw new UsageError(`Unknown switch --${echo(flag)}. Switches every command takes: --yes (skip the confirmation), --json (machine-readable output).\nUsage: ${this.usage(definition)}`);
+        throw new UsageError(`Unknown switch --${echo(flag)}. Switches every command takes: --yes (skip the confirmation), --json (machine-readable output), --org=<id> (only where that org applies).\nUsage: ${this.usage(definition)}`);
       }
     }
     const access = services.identity.resolve(invocation.actor, invocation.channel);
     if (!access && !definition.public) {
       return this.deny(name, 'You are not a member of any ComputeHub org here. Ask an admin to add you (member add), or to bind this channel (org bind).');
     }
+    const elsewhere = pinnedOrgRefusal(services, invocation.actor, parsed.flags.get('org'), access?.orgId);
+    if (elsewhere) return this.deny(name, elsewhere);
     if (access) await services.identity.learnName(invocation.actor);
     if (definition.directOnly && invocation.channel.kind !== 'direct') {
       // Checked before the options are read: the message may carry a secret, and none of it is kept.

@@ -74,6 +74,11 @@ describe('cap', () => {
     world = await startWorld({ pro: true });
     expect((await world.run('cap project=default 100 per=month action=notify')).reply.data).toMatchObject({ id: 'c1', projectId: 'default', per: 'month', action: 'notify' });
     expect((await world.run('cap org 50 per=day')).reply.data).toMatchObject({ id: 'c2', instanceId: null, projectId: null, per: 'day', action: 'stop' });
+    // The same scope and period again changes that cap (an alert's Raise cap), keeping its action.
+    const raised = await world.run('cap org 75 per=day');
+    expect(raised.reply.text).toMatch(/^Changed c2: the org \$75\.00 per day, then stop/);
+    expect(raised.reply.data).toMatchObject({ id: 'c2', usd: 75, per: 'day', action: 'stop' });
+    expect((await world.run('cap project=default 150 per=month')).reply.data).toMatchObject({ id: 'c1', usd: 150, action: 'notify' });
     expect((await world.run('uncap c1')).outcome).toBe('ok');
     expect(((await world.run('cap --json')).reply.data as { caps: { id: string }[] }).caps.map((entry) => entry.id)).toEqual(['c2']);
   });

@@ -77,7 +77,15 @@ describe('chart builders', () => {
     const config = timeSeriesChart({ title: 'GPU', series: [{ label: 'util', points }], y: { title: 'Utilisation', unit: '%' } });
     expect(config.data.datasets[0]!.data).toEqual([0, 1, 2, 3, null, null, null, null, 8, 10]);
     // Four missing hours is longer than the allowed hole of ~2.5 samples, so the line breaks there.
-    expect(config.data.datasets[0]!.spanGaps).toBeLessThan(5);
+    expect(config.data.datasets[0]!.spanGaps).toBe(false);
+    // A series sampled every 3 h on an hourly grid (beside an hourly one) is one line, joined straight between its samples.
+    const sparse = timeSeriesChart({
+      title: 'Price',
+      series: [hourly('hourly', [1, 1, 1, 1, 1, 1, 1]), { label: 'every 3 h', points: [0, 3, 6].map((h) => ({ t: START + h * HOUR, value: h })) }],
+      y: { title: 'Price', unit: '$/h' },
+    });
+    expect(sparse.data.datasets[1]!.data).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(sparse.data.datasets[1]!.pointRadius).toEqual([3, 0, 0, 3, 0, 0, 3]);
   });
 
   it('give each colour key one palette colour, tell same-colour series apart by dash, and put series on the right axis on request', () => {

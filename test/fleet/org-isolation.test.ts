@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Channel } from '../../src/core/command.ts';
 import type { InstanceView } from '../../src/domain/fleet.ts';
 import { createCompletions } from '../../src/services/completions.ts';
+import { alertFacts } from '../../src/services/alerts/alert-renderer.ts';
+import { alertReply } from '../../src/services/alerts/alert-reply.ts';
+import type { Delivery } from '../../src/domain/alerts/index.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { TEST_SECRETS } from '../support/secrets.ts';
@@ -176,5 +179,26 @@ describe('buttons', () => {
     expect(['denied', 'failed']).toContain(pressed.outcome);
     expect([...records(acmeId), ...records(betaId)].filter((record) => record.destroyedAt)).toEqual([]);
     expect(liveMachines(sim, 'vast')).toHaveLength(3);
+  });
+
+  it('an alert’s Stop button for acme’s i1 never stops beta’s i1, and stops acme’s where acme applies', async () => {
+    const at = new Date(sim.clock.now()).toISOString();
+    const idle: Delivery = {
+      key: 'd1', groupKey: 'g1', orgId: acmeId, label: 'idle', status: 'firing', severity: 'warning', reason: 'new', edits: [], at,
+      alerts: [{ key: 'a1', kind: 'idle', severity: 'warning', orgId: acmeId, instanceId: 'i1', status: 'firing', startsAt: at, message: 'i1 is idle.', shown: true }],
+    };
+    const stop = alertReply(idle, alertFacts(app.services, idle)).buttons!.find((button) => button.label === 'Stop i1')!;
+    await run('org use beta', dana);
+    const refused = await drive(app.run(stop.command, dana));
+    expect(refused.outcome).toBe('denied');
+    expect(refused.reply.text).toMatch(/shown for org acme; here org beta applies, so nothing was done/);
+    expect(sim.requests.some((request) => request.endpoint === 'stop')).toBe(false);
+    await run('org use acme', dana);
+    const stopped = await run(stop.command, dana);
+    expect(stopped.outcome).toBe('ok');
+    const stops = sim.requests.filter((request) => request.endpoint === 'stop');
+    expect(stops).toHaveLength(1);
+    expect(records(acmeId).find((record) => record.id === 'i1')!.status).not.toBe('running');
+    expect(records(betaId).find((record) => record.id === 'i1')!.status).toBe('running');
   });
 });

@@ -3,7 +3,7 @@
 // and temperature over the last hours, or its cost when the provider reports no GPU figures.
 import type { ChartConfiguration } from 'chart.js';
 import type { Alert } from '../../domain/alerts/index.ts';
-import { cumulativeSpend, microsToUsd, type Window } from '../../domain/ledger.ts';
+import { cumulativeSpend, formatUsd, microsToUsd, usdToMicros, type Window } from '../../domain/ledger.ts';
 import type { CapRecord } from '../../store/automation-schema.ts';
 import type { Db } from '../../store/db.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
@@ -94,9 +94,10 @@ async function capChart(cap: CapRecord, db: Db, nowMs: number): Promise<AlertCha
     points = points.map((point) => ({ ...point, micros: point.micros + before }));
   }
   const period = cap.per === 'total' ? 'in all' : `this ${cap.per} (UTC)`;
+  const scope = cap.instanceId ? db.data.instances.find((record) => record.orgId === cap.orgId && record.id === cap.instanceId) : undefined;
   const config = costTrendChart({
-    title: `Spend of ${capScope(cap)} ${period}`,
-    subtitle: `cap ${cap.id}: then ${cap.action}`,
+    title: `${scope ? label(scope) : capScope(cap)}: spend ${period}`,
+    subtitle: `cap ${cap.id} at ${formatUsd(usdToMicros(cap.usd))}, then ${cap.action}${simulatedNote(scope?.simulated ?? false)}`,
     points: points.map((point) => ({ t: point.t, usd: microsToUsd(point.micros) })),
     cap: cap.usd,
     warnShare: CAP_WARNING_SHARE,

@@ -239,12 +239,21 @@ export class AutomationService {
     return this.context.db.data.automation.caps.filter((cap) => cap.orgId === orgId);
   }
 
-  async addCap(orgId: string, settings: { instance: string | null; projectId: string | null; usd: number; per: CapRecord['per']; action: CapRecord['action']; by: string; channel: EventChannel | null }): Promise<CapRecord> {
+  /**
+   * Adds a cap, or changes the one already on the same scope and period (an alert's "Raise cap"):
+   * its amount (and action, when given) replaced and its warning and hit re-armed for the new amount.
+   */
+  async addCap(orgId: string, settings: { instance: string | null; projectId: string | null; usd: number; per: CapRecord['per']; action?: CapRecord['action'] | undefined; by: string; channel: EventChannel | null }): Promise<{ cap: CapRecord; changed: boolean }> {
     const instanceId = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance).id : null;
     return this.context.db.update((data) => {
-      const cap: CapRecord = { orgId, id: nextId(data, `caps:${orgId}`, 'c'), instanceId, projectId: settings.projectId, usd: settings.usd, per: settings.per, action: settings.action, warnedPeriod: null, hitPeriod: null, createdBy: settings.by, createdAt: this.context.now().toISOString(), channel: settings.channel };
+      const existing = data.automation.caps.find((cap) => cap.orgId === orgId && cap.instanceId === instanceId && cap.projectId === settings.projectId && cap.per === settings.per);
+      if (existing) {
+        Object.assign(existing, { usd: settings.usd, action: settings.action ?? existing.action, warnedPeriod: null, hitPeriod: null });
+        return { cap: { ...existing }, changed: true };
+      }
+      const cap: CapRecord = { orgId, id: nextId(data, `caps:${orgId}`, 'c'), instanceId, projectId: settings.projectId, usd: settings.usd, per: settings.per, action: settings.action ?? 'stop', warnedPeriod: null, hitPeriod: null, createdBy: settings.by, createdAt: this.context.now().toISOString(), channel: settings.channel };
       data.automation.caps.push(cap);
-      return cap;
+      return { cap, changed: false };
     });
   }
 

@@ -55,6 +55,26 @@ function bucketed(series: TimeSeries, grid: TimeGrid): (number | null)[] {
   return sums.map((sum, i) => (counts[i] ? sum / counts[i]! : null));
 }
 
+/**
+ * Joins a series' points across empty buckets no wider than `maxSpan` buckets, straight, as a line
+ * through them would: chart.js's numeric spanGaps cannot do it on a category axis (it breaks the
+ * line at every null). Longer holes stay null, so missing data shows as a gap.
+ */
+function joined(values: (number | null)[], maxSpan: number): (number | null)[] {
+  const result = [...values];
+  let previous = -1;
+  values.forEach((value, index) => {
+    if (value === null) return;
+    const span = index - previous;
+    if (previous >= 0 && span > 1 && span <= maxSpan) {
+      const from = values[previous]!;
+      for (let step = 1; step < span; step++) result[previous + step] = from + ((value - from) * step) / span;
+    }
+    previous = index;
+  });
+  return result;
+}
+
 export function timeSeriesChart(spec: TimeSeriesChart): ChartConfiguration<'line'> {
   const grid = timeGrid(spec.series.flatMap((s) => s.points.map((p) => epoch(p.t))), spec.stepMs);
   const { labels, axisTitle } = utcLabels(grid);
@@ -64,17 +84,19 @@ export function timeSeriesChart(spec: TimeSeriesChart): ChartConfiguration<'line
     const style = series.style ?? (cycle > 0 ? 'dashed' : 'solid');
     const ownStep = typicalStep(series.points.map((p) => epoch(p.t))) ?? grid.stepMs;
     const pointCount = series.points.filter((p) => p.value !== null).length;
+    const measured = bucketed(series, grid);
     return {
       label: series.label,
-      data: bucketed(series, grid),
+      data: joined(measured, Math.max(1, Math.ceil((GAP_TOLERANCE_STEPS * ownStep) / grid.stepMs))),
       borderColor: colour,
       backgroundColor: colour,
       borderWidth: 2,
       borderDash: [...DASHES[style]],
-      pointRadius: pointCount <= MAX_POINTS_WITH_MARKERS ? 3 : 0,
+      // Markers on measured buckets only, never on the joins between them.
+      pointRadius: pointCount <= MAX_POINTS_WITH_MARKERS ? measured.map((value) => (value === null ? 0 : 3)) : 0,
       tension: 0,
       fill: false,
-      spanGaps: Math.max(1, Math.ceil((GAP_TOLERANCE_STEPS * ownStep) / grid.stepMs)),
+      spanGaps: false,
       yAxisID: series.axis === 'right' ? 'y2' : 'y',
     };
   });

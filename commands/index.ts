@@ -25,7 +25,8 @@ import { unwatch, watch } from './watch.ts';
 import { cap, uncap } from './cap.ts';
 import { idleAdd, idleGroup, idleList, idleRemove, unidle } from './idle.ts';
 import { monitor } from './monitor.ts';
+import { leaks } from './leaks.ts';
 
 export const GROUPS: readonly CommandGroup[] = [licenceGroup, orgGroup, providerGroup, templateGroup, projectGroup, memberGroup, batchGroup, pricesGroup, ruleGroup, idleGroup];
 
-export const COMMANDS = [help, whoami, claim, orgInfo, orgList, orgUse, orgCreate, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, monitor, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, watch, unwatch, cap, uncap, idleAdd, idleList, idleRemove, unidle, ruleAdd, ruleList, ruleShow, ruleTest, ruleBacktest, rulePause, ruleResume, ruleRemove, events, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];
+export const COMMANDS = [help, whoami, claim, orgInfo, orgList, orgUse, orgCreate, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, monitor, leaks, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, watch, unwatch, cap, uncap, idleAdd, idleList, idleRemove, unidle, ruleAdd, ruleList, ruleShow, ruleTest, ruleBacktest, rulePause, ruleResume, ruleRemove, events, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];

@@ -1,7 +1,7 @@
 // What `monitor` charts, as plain series: GPU metrics split into one line per measure, and the cost
 // over a window from the ledger (spent so far in the window, and the rate in force). Pure.
 import { amountFor, amountWithin, microsToUsd, type Window } from './ledger.ts';
-import type { LedgerEntry, MetricSample } from '../store/fleet-schema.ts';
+import type { LedgerEntry } from './fleet-records.ts';
 
 export interface Point {
   /** Epoch milliseconds (UTC). */
@@ -18,8 +18,11 @@ export interface MetricLines {
 
 const MEASURES = ['gpuUtilPercent', 'vramUsedGb', 'vramTotalGb', 'gpuTempC'] as const;
 
+/** One GPU metric sample as the metrics series stores it (what the provider reported at a sync). */
+export type MetricReading = { at: string } & Partial<Record<(typeof MEASURES)[number], number>>;
+
 /** One line per measure, oldest first; a sample missing a measure leaves a hole in that line only. */
-export function metricLines(samples: readonly Pick<MetricSample, 'at' | (typeof MEASURES)[number]>[]): MetricLines {
+export function metricLines(samples: readonly MetricReading[]): MetricLines {
   const lines: MetricLines = { gpuUtilPercent: [], vramUsedGb: [], vramTotalGb: [], gpuTempC: [] };
   const sorted = [...samples].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   for (const sample of sorted) {
@@ -80,7 +83,7 @@ export interface MetricSummary {
   maxTempC?: number;
 }
 
-export function summariseMetrics(samples: readonly MetricSample[]): MetricSummary {
+export function summariseMetrics(samples: readonly MetricReading[]): MetricSummary {
   if (samples.length === 0) return { latest: {} };
   const newest = samples.reduce((a, b) => (Date.parse(b.at) >= Date.parse(a.at) ? b : a));
   const utils = samples.map((sample) => sample.gpuUtilPercent).filter((value): value is number => value !== undefined);

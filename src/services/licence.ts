@@ -19,6 +19,7 @@ export const PRO_FEATURES = [
   'IF-THEN automation rules',
   'events from watches, caps and rules posted to the chat they were set up in',
   'monitoring charts of GPU utilisation, VRAM, temperature and cost',
+  'the money-leak check (stopped disks, interrupted interruptibles, idle GPUs, machines not made by ComputeHub)',
   'the ComfyUI, SD WebUI, Llama inference and VSCode Server templates',
 ];
 

@@ -27,7 +27,7 @@ export function downReason(record: InstanceRecord): string | undefined {
 }
 
 /** The last start/stop/restart/destroy (by anyone, or the automation) on this instance since `fromMs`. */
-export async function lastIntent(context: AutomationContext, record: InstanceRecord, fromMs: number): Promise<string | undefined> {
+export async function lastIntent(context: Pick<AutomationContext, 'db'>, record: InstanceRecord, fromMs: number): Promise<string | undefined> {
   const [entry] = await context.db.series.audit.newest(
     1,
     (candidate) => candidate.orgId === record.orgId && candidate.result === 'ok' && LIFECYCLE_COMMANDS.has(candidate.command) && candidate.args.toLowerCase().split(/\s+/).includes(`id=${record.id}`),

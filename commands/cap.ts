@@ -15,7 +15,7 @@ export const cap = defineCommand({
   name: 'cap',
   summary: 'Cap spend: warn at 80 %, then stop, destroy or notify when an instance, project or the org reaches it',
   description:
-    'Spend comes from the cost ledger, brought up to date by every sync: per=total is everything since creation, day and month count from the start of the UTC day or month. The cap acts at the first sync past it (so it overshoots by at most one sync interval of spend), once per period. Capping the same instance, project or org for the same period again changes that cap (raise it with a higher amount). `cap` alone lists the caps.',
+    'Spend comes from the cost ledger, brought up to date by every sync: per=total is everything since creation, day and month count from the start of the UTC day or month. Between observations the spend is extrapolated at the current rate of each instance (a provider that does not answer still costs money), so the cap acts at the first sync past it and overshoots by at most one sync interval of spend; a machine running again past the cap in the same period is acted on again. Capping the same instance, project or org for the same period again changes that cap (raise it with a higher amount). `cap` alone lists the caps.',
   examples: ['cap i3 20', 'cap project=ml 200 per=month action=stop', 'cap org 50 per=day action=notify', 'cap'],
   options: {
     target: opt.string('an instance id (i3), or org', { positional: true, complete: 'instance' }),

@@ -8,6 +8,8 @@ import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/serv
 import { findProject } from '../src/services/projects.ts';
 import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './shared/fleet-replies.ts';
 import { withAppSecret } from './app-secrets.ts';
+import { DeniedError, UsageError } from '../src/core/errors.ts';
+import { formatDuration } from '../src/domain/rules/index.ts';
 
 const options = {
   offer: opt.string('an offer reference from prices, e.g. vast:12345', { positional: true, placeholder: '<provider:offer>' }),
@@ -20,6 +22,8 @@ const options = {
   name: opt.string('a name for the instance', { pattern: /^[\w.-]{1,40}$/, patternHint: 'expected up to 40 letters, digits, dots, dashes or underscores' }),
   project: opt.string('project to bill it to (default: your current project)', { complete: 'project' }),
   bid: opt.number('rent interruptible at this bid in $/h (Vast, RunPod); it may be stopped when outbid', { min: 0.001, max: 128 }),
+  'stop-after': opt.duration('stop it once it has run this long, e.g. 2h (Pro)', { min: 60, max: 90 * 86_400 }),
+  'destroy-after': opt.duration('destroy it once it has run this long, e.g. 8h (Pro)', { min: 60, max: 90 * 86_400 }),
   token: opt.string('idempotency token: a deploy with the same token never rents a second machine', {
     pattern: DEPLOY_TOKEN_PATTERN,
     patternHint: 'expected 10 lower-case letters or digits',
@@ -93,18 +97,30 @@ function pin(context: DeployContext, plan: DeployPlan): void {
   context.pins.pricePerHour = plan.pricePerHour;
 }
 
+/** stop-after= / destroy-after=, checked before anything is rented: one of them, and Pro. */
+function timeLimit(context: DeployContext): { action: 'stop' | 'destroy'; seconds: number; after: string } | undefined {
+  const { options: o, services } = context;
+  if (o['stop-after'] !== undefined && o['destroy-after'] !== undefined) throw new UsageError('Give stop-after= or destroy-after=, not both.');
+  const seconds = o['stop-after'] ?? o['destroy-after'];
+  if (seconds === undefined) return undefined;
+  const status = services.licence.status();
+  if (!status.pro) throw new DeniedError(`stop-after= and destroy-after= are Pro. ${status.reason}`);
+  return { action: o['stop-after'] !== undefined ? 'stop' : 'destroy', seconds, after: formatDuration(seconds) };
+}
+
 export const deploy = defineCommand({
   name: 'deploy',
   summary: 'Rent a GPU machine and start a template on it, with live progress',
   description:
-    'Shows what will be rented and its true $/h first. Then one message follows the deploy (requested → provisioning → pulling image → running → ready) and ends with the SSH command, ports and app URLs. A deploy that fails or times out is cleaned up.',
-  examples: ['deploy gpu=4090 template=jupyter', 'deploy vast:12345 template=comfyui disk=80', 'deploy gpu=a100 provider=runpod template=custom image=nvidia/cuda:12.4.1-runtime-ubuntu22.04', 'deploy gpu=4090 bid=0.2'],
+    'Shows what will be rented and its true $/h first. Then one message follows the deploy (requested → provisioning → pulling image → running → ready) and ends with the SSH command, ports and app URLs. A deploy that fails or times out is cleaned up. stop-after= / destroy-after= (Pro) stop or destroy it once it has run that long, at the first sync after.',
+  examples: ['deploy gpu=4090 template=jupyter', 'deploy vast:12345 template=comfyui disk=80', 'deploy gpu=h100 template=vllm stop-after=2h', 'deploy gpu=a100 provider=runpod template=custom image=nvidia/cuda:12.4.1-runtime-ubuntu22.04', 'deploy gpu=4090 bid=0.2'],
   options,
   role: 'dev',
   mutating: true,
   tier: 'free',
   async confirm(context) {
     const { options: o, services } = context;
+    timeLimit(context);
     // A retried Confirm (same token) joins the deploy already made instead of asking again.
     if (o.token && services.fleet.deployments.existing(context.orgId, o.token)) return undefined;
     const plan = await services.fleet.deployments.plan(request(context));
@@ -113,6 +129,7 @@ export const deploy = defineCommand({
   },
   async run(context) {
     const { services } = context;
+    const limit = timeLimit(context);
     const wanted = request(context);
     const token = wanted.token ?? newDeployToken();
     const makePlan = async () => {
@@ -130,6 +147,9 @@ export const deploy = defineCommand({
       const again = preview(error.plan);
       // The new confirmation brings a new token; the one planned here belonged to the old.
       return { ...again, data: { ...(again.data as object), token: undefined }, text: `The price rose from ${perHour(previewed)} to ${perHour(error.plan.pricePerHour)} since the preview; nothing was rented. ${again.text}` };
+    }
+    if (limit && !record.destroyedAt && record.phase !== 'failed' && record.phase !== 'cleanup-pending') {
+      await services.automation.limitTime(context.orgId, record.id, { ...limit, createdBy: wanted.actor, channel: { platform: context.channel.platform, id: context.channel.id } });
     }
     const instance = view(context, record);
     // The deployer gets the app secret with the ready answer, privately when the channel is shared.

@@ -55,12 +55,18 @@ export const PHASE_TEXT: Record<DeployPhase, string> = {
   'cleanup-pending': 'Failed; clean-up pending',
 };
 
+/** USD per hour the record bills at in its status now (its disk while stopped, nothing once ended). */
+export function billingRate(record: Pick<InstanceRecord, 'status' | 'pricePerHour' | 'stoppedPricePerHour'>): number {
+  const state = billingState(record.status);
+  return state === 'running' ? record.pricePerHour : state === 'stopped' ? (record.stoppedPricePerHour ?? 0) : 0;
+}
+
 /** Writes the cost of the time since the last accrual, at the rate the record was billing at. */
 export function accrueRecord(record: InstanceRecord, ledger: LedgerEntry[], nowMs: number): void {
   const fromMs = Date.parse(record.accruedUntil);
   if (nowMs <= fromMs) return;
   const state = billingState(record.status);
-  const rate = state === 'running' ? record.pricePerHour : state === 'stopped' ? (record.stoppedPricePerHour ?? 0) : 0;
+  const rate = billingRate(record);
   if (state && rate > 0) {
     accrue(ledger, {
       key: {

@@ -70,6 +70,74 @@ describe('cap', () => {
     expect(w.sim.requests.filter((request) => request.endpoint === 'stop')).toHaveLength(1);
   });
 
+  it('extrapolates the spend while the provider does not answer, so the cap still acts within one interval of spend', async () => {
+    world = await startWorld({ pro: true });
+    const w = world;
+    const deployed = await w.run('deploy gpu=4090 provider=runpod template=pytorch --yes');
+    const { id, pricePerHour, providerInstanceId } = deployed.reply.data as InstanceView;
+    await tick(w);
+    const cap = Math.round((spend(w, id) + pricePerHour * 0.2) * 100) / 100;
+    await w.run(`cap ${id} ${cap} action=stop`);
+    // From now on the provider's list is refused (429): the ledger stays where the last sync left it.
+    w.sim.faults.add({ provider: 'runpod', endpoint: 'list', kind: 'rateLimit' });
+    const billed = () => w.sim.market.instance('runpod', providerInstanceId!)!.costUsd;
+    const ledgerAtFault = spend(w, id);
+    let atStop: { billed: number; ledger: number } | undefined;
+    let before = billed();
+    let intervalMs = 0;
+    for (let step = 0; step < 40 && !atStop; step++) {
+      const previous = w.sim.clock.now();
+      before = billed();
+      const ledgerBefore = spend(w, id);
+      w.sim.clock.advance(SYNC_MS);
+      await tick(w);
+      intervalMs = w.sim.clock.now() - previous;
+      if (w.sim.requests.some((request) => request.endpoint === 'stop')) atStop = { billed: billed(), ledger: ledgerBefore };
+    }
+    expect(atStop).toBeDefined();
+    // The ledger had not moved since the provider stopped answering: only the extrapolation saw the cap.
+    expect(atStop!.ledger).toBe(ledgerAtFault);
+    expect(ledgerAtFault).toBeLessThan(cap);
+    expect(before).toBeLessThan(cap);
+    expect(atStop!.billed - cap).toBeLessThanOrEqual((pricePerHour * intervalMs) / 3_600_000 + 0.000_01);
+    expect((await events(w)).map((event) => event.kind)).toEqual(['cap-warning', 'cap-hit']);
+  });
+
+  it('deploy … stop-after= stops the instance at the first sync after its time is up', async () => {
+    world = await startWorld({ pro: true });
+    const w = world;
+    const deployed = await w.run('deploy gpu=4090 provider=runpod template=pytorch stop-after=30m --yes');
+    expect(deployed.outcome, deployed.reply.text).toBe('ok');
+    const { id } = deployed.reply.data as InstanceView;
+    const readyAt = w.sim.clock.now();
+    const stops = () => w.sim.requests.filter((request) => request.endpoint === 'stop').length;
+    while (w.sim.clock.now() - readyAt < 29 * 60_000) {
+      w.sim.clock.advance(5 * 60_000);
+      await tick(w);
+      if (w.sim.clock.now() - readyAt < 30 * 60_000) expect(stops()).toBe(0);
+    }
+    for (let i = 0; i < 3 && stops() === 0; i++) {
+      w.sim.clock.advance(SYNC_MS);
+      await tick(w);
+    }
+    expect(stops()).toBe(1);
+    expect(w.sim.clock.now() - readyAt).toBeLessThanOrEqual(30 * 60_000 + 2 * SYNC_MS);
+    const [event] = await events(w);
+    expect(event).toMatchObject({ kind: 'cap-hit', ruleId: 'time-limit', instanceId: id, action: 'stop', result: 'ok' });
+    expect(event!.message).toMatch(/30m time limit; stopped/);
+    w.sim.clock.advance(SYNC_MS);
+    await tick(w);
+    expect(stops()).toBe(1);
+  });
+
+  it('stop-after= is Pro, and refused before anything is rented', async () => {
+    world = await startWorld();
+    const result = await world.run('deploy gpu=4090 provider=runpod template=pytorch destroy-after=2h --yes');
+    expect(result.outcome).toBe('denied');
+    expect(result.reply.text).toMatch(/Pro/);
+    expect(world.sim.requests.some((request) => request.endpoint === 'create')).toBe(false);
+  });
+
   it('caps a project by the month and the org by the day', async () => {
     world = await startWorld({ pro: true });
     expect((await world.run('cap project=default 100 per=month action=notify')).reply.data).toMatchObject({ id: 'c1', projectId: 'default', per: 'month', action: 'notify' });

@@ -6,7 +6,7 @@ import type { Role } from '../../domain/roles.ts';
 import { authorRefusal, compileRule, emptyRuleState, inspectRule, type BacktestReport, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
-import type { CapRecord, EventChannel, IdleRecord, RuleRecord, WatchRecord } from '../../store/automation-schema.ts';
+import type { CapRecord, EventChannel, IdleRecord, RuleRecord, TimeLimitRecord, WatchRecord } from '../../store/automation-schema.ts';
 import type { Database } from '../../store/schema.ts';
 import type { MetricSample } from '../../store/fleet-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
@@ -23,6 +23,7 @@ import { stepWatches } from './watch.ts';
 import { checkCaps, sealedLedgerReader, type SealedLedger } from './caps.ts';
 import { trackDowns } from './down.ts';
 import { checkIdles } from './idle.ts';
+import { enforceTimeLimits, setTimeLimit } from './time-limits.ts';
 
 export type { ChannelPoster } from './context.ts';
 export type { AutomationEvent } from './events.ts';
@@ -113,6 +114,7 @@ export class AutomationService {
       ['watches', (orgId: string) => stepWatches(this.context, orgId)],
       ['downs', (orgId: string) => trackDowns(this.context, orgId, this.intentionalDowns)],
       ['idle', (orgId: string) => checkIdles(this.context, orgId, this.latestMetrics)],
+      ['time limits', (orgId: string) => enforceTimeLimits(this.context, orgId)],
       ['caps', (orgId: string) => checkCaps(this.context, orgId, sealedLedger)],
       ['rules', (orgId: string) => evaluateRules(this.context, orgId, inputs)],
     ] as const;
@@ -264,6 +266,11 @@ export class AutomationService {
       data.automation.caps = data.automation.caps.filter((cap) => !(cap.orgId === orgId && cap.id === found.id));
     });
     return found;
+  }
+
+  /** deploy … stop-after= / destroy-after=: the instance is stopped or destroyed once the time is up. */
+  limitTime(orgId: string, instance: string, limit: Parameters<typeof setTimeLimit>[3]): Promise<TimeLimitRecord> {
+    return setTimeLimit(this.context, orgId, instance, limit);
   }
 
   // Idle checks

@@ -1,7 +1,8 @@
 // Builds what the rules look at for one org: every instance that is not destroyed, with its cost
 // from the ledger, its uptime and latest GPU metrics, and the market facts the org's rules read.
 import { canonicalGpu } from '../../domain/gpus.ts';
-import { amountWithin, billingState, microsToUsd } from '../../domain/ledger.ts';
+import { billingRate } from '../../domain/fleet.ts';
+import { amountWithin, microsToUsd } from '../../domain/ledger.ts';
 import type { InstanceFacts, MarketFacts, Rule, RuleSnapshot } from '../../domain/rules/index.ts';
 import type { InstanceRecord, LedgerEntry, MetricSample } from '../../store/fleet-schema.ts';
 import type { Database } from '../../store/schema.ts';
@@ -50,7 +51,6 @@ export interface InstanceMoment {
 
 /** The facts a rule reads about one instance at one moment: the live loop and `rule backtest` both use it. */
 export function instanceFacts(record: InstanceRecord, data: Database, moment: InstanceMoment): InstanceFacts {
-  const state = billingState(moment.status);
   const { metrics, window } = moment;
   const vramPct = metrics?.vramUsedGb !== undefined && metrics.vramTotalGb ? (metrics.vramUsedGb / metrics.vramTotalGb) * 100 : null;
   return {
@@ -60,7 +60,7 @@ export function instanceFacts(record: InstanceRecord, data: Database, moment: In
     provider: record.provider,
     gpu: canonicalGpu(record.gpu)?.name ?? record.gpu,
     status: moment.status,
-    costPerHour: moment.costPerHour ?? (state === 'running' ? record.pricePerHour : state === 'stopped' ? (record.stoppedPricePerHour ?? 0) : 0),
+    costPerHour: moment.costPerHour ?? billingRate({ status: moment.status, pricePerHour: record.pricePerHour, stoppedPricePerHour: record.stoppedPricePerHour }),
     stoppedCostPerHour: record.stoppedPricePerHour ?? 0,
     costToday: microsToUsd(moment.entries.reduce((sum, entry) => sum + amountWithin(entry, window), 0)),
     costTotal: microsToUsd(moment.costTotalMicros),

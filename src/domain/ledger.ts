@@ -114,21 +114,6 @@ export function amountWithin(entry: LedgerEntry, window: Window): number {
   return amountFor(entry.rateMicrosPerHour, Math.max(from, window.fromMs), Math.min(to, window.toMs));
 }
 
-/**
- * Spend over time: at each of `points` even instants from the window's start to its end, what the
- * entries had cost since the start (micro-dollars). The line of a cost trend chart.
- */
-export function cumulativeSpend(entries: readonly LedgerEntry[], window: Window, points = 60): { t: number; micros: number }[] {
-  const span = Math.max(0, window.toMs - window.fromMs);
-  const steps = Math.max(1, points - 1);
-  const result: { t: number; micros: number }[] = [];
-  for (let index = 0; index <= steps; index++) {
-    const t = window.fromMs + Math.round((span * index) / steps);
-    result.push({ t, micros: entries.reduce((sum, entry) => sum + amountWithin(entry, { fromMs: window.fromMs, toMs: t }), 0) });
-  }
-  return result;
-}
-
 export const PERIODS = ['today', '7d', '30d', 'month'] as const;
 export type Period = (typeof PERIODS)[number];
 

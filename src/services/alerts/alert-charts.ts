@@ -3,7 +3,8 @@
 // and temperature over the last hours, or its cost when the provider reports no GPU figures.
 import type { ChartConfiguration } from 'chart.js';
 import type { Alert } from '../../domain/alerts/index.ts';
-import { cumulativeSpend, formatUsd, microsToUsd, usdToMicros, type Window } from '../../domain/ledger.ts';
+import { billingState, formatUsd, microsToUsd, usdToMicros, type Window } from '../../domain/ledger.ts';
+import { costCurve, extendOpenEntry } from '../../domain/monitoring.ts';
 import type { CapRecord } from '../../store/automation-schema.ts';
 import type { Db } from '../../store/db.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
@@ -70,8 +71,9 @@ async function gpuChart(record: InstanceRecord, lead: Alert, db: Db, nowMs: numb
 async function spendChart(record: InstanceRecord, db: Db, nowMs: number): Promise<AlertChart | undefined> {
   const window = { fromMs: Math.max(Date.parse(record.createdAt), nowMs - SPEND_WINDOW_MS), toMs: nowMs };
   if (window.toMs <= window.fromMs) return undefined;
-  const entries = (await ledgerEntries(db, record.orgId, window)).filter((entry) => entry.instanceId === record.id);
-  const points = cumulativeSpend(entries, window).map((point) => ({ t: point.t, usd: microsToUsd(point.micros) }));
+  const recorded = (await ledgerEntries(db, record.orgId, window)).filter((entry) => entry.instanceId === record.id);
+  const entries = !record.destroyedAt && billingState(record.status) ? extendOpenEntry(recorded, nowMs) : recorded;
+  const points = costCurve(entries, window).map((point) => ({ t: point.t, usd: point.spentUsd }));
   const config = costTrendChart({ title: `${label(record)}: spend`, subtitle: `since ${utcTime(window.fromMs)} · no GPU figures reported${simulatedNote(record.simulated)}`, points });
   return { config, filename: `spend-${slug(record.id)}.png` };
 }
@@ -86,19 +88,19 @@ function capWindow(cap: CapRecord, db: Db, nowMs: number): Window {
 async function capChart(cap: CapRecord, db: Db, nowMs: number): Promise<AlertChart> {
   const window = capWindow(cap, db, nowMs);
   const entries = (await ledgerEntries(db, cap.orgId, window)).filter((entry) => inCapScope(cap, entry));
-  let points = cumulativeSpend(entries, window);
+  let points = costCurve(entries, window).map((point) => ({ t: point.t, usd: point.spentUsd }));
   if (cap.per === 'total') {
     // Everything the scope cost before the window starts the line where it really was.
     const total = db.data.instances.filter((record) => inCapScope(cap, record)).reduce((sum, record) => sum + instanceCostMicros(db.data, record.orgId, record.id), 0);
-    const before = Math.max(0, total - (points.at(-1)?.micros ?? 0));
-    points = points.map((point) => ({ ...point, micros: point.micros + before }));
+    const before = Math.max(0, microsToUsd(total) - (points.at(-1)?.usd ?? 0));
+    points = points.map((point) => ({ ...point, usd: point.usd + before }));
   }
   const period = cap.per === 'total' ? 'in all' : `this ${cap.per} (UTC)`;
   const scope = cap.instanceId ? db.data.instances.find((record) => record.orgId === cap.orgId && record.id === cap.instanceId) : undefined;
   const config = costTrendChart({
     title: `${scope ? label(scope) : capScope(cap)}: spend ${period}`,
     subtitle: `cap ${cap.id} at ${formatUsd(usdToMicros(cap.usd))}, then ${cap.action}${simulatedNote(scope?.simulated ?? false)}`,
-    points: points.map((point) => ({ t: point.t, usd: microsToUsd(point.micros) })),
+    points,
     cap: cap.usd,
     warnShare: CAP_WARNING_SHARE,
   });

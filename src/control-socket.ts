@@ -6,6 +6,7 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Socket } from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LockOwner } from './data-dir.ts';
 import type { Logger } from './log.ts';
 import type { CliOutput } from './one-shot.ts';
@@ -132,7 +133,7 @@ export async function sendToBot(dataDir: string, argv: readonly string[], out: C
       // The bot has just taken the lock and is about to listen.
       const starting = error instanceof NotListening && attempt < CONNECT_ATTEMPTS;
       if (!starting) throw error instanceof NotListening ? unreachable(`its control socket ${file} does not answer (${error.code})`) : error;
-      await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
+      await sleep(CONNECT_RETRY_MS);
     }
   }
 }

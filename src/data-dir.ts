@@ -5,6 +5,7 @@ import { constants, readFileSync, unlinkSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HEARTBEAT_FILE, HEARTBEAT_STALE_SECONDS } from './scheduler.ts';
 
 export const LOCK_FILE = 'computehub.lock';
@@ -109,7 +110,7 @@ export class DataDirLock {
       const holder = parseOwner(found);
       if (holder && (await ownerAlive(dataDir, holder))) {
         if (holder.kind === 'bot' || Date.now() >= deadline) throw new DataDirBusyError(dataDir, holder);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
         continue;
       }
       // Stale (or half-written by a process that died at once): remove it if it is still the one we judged.

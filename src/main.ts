@@ -21,6 +21,8 @@ import { createTelegramPlatform } from '../adapters/platforms/telegram/telegram.
 import { createDiscordPlatform } from '../adapters/platforms/discord/discord.ts';
 import { createSlackPlatform } from '../adapters/platforms/slack/slack.ts';
 import { PROVIDERS } from '../adapters/providers/types.ts';
+import { ConnectionKeeper } from '../adapters/platforms/connection.ts';
+import { settlesWithin } from './core/deadline.ts';
 
 const PLATFORM_FACTORIES: Record<PlatformName, (config: Config, deps: PlatformDeps) => ChatPlatform> = {
   telegram: createTelegramPlatform,
@@ -42,30 +44,8 @@ function consoleWanted(config: Config, chatPlatforms: readonly string[]): boolea
   return Boolean(process.stdin.isTTY) || chatPlatforms.length === 0;
 }
 
-/** Starts a platform, retrying with backoff: one platform being down never stops the others. */
-async function keepTrying(platform: ChatPlatform, log: Logger, stopped: () => boolean): Promise<void> {
-  for (let attempt = 1; !stopped(); attempt++) {
-    try {
-      await platform.start();
-      log.info({ platform: platform.name }, 'platform connected');
-      return;
-    } catch (error) {
-      const waitMs = Math.min(300_000, 2_000 * 2 ** Math.min(attempt, 8));
-      log.error({ platform: platform.name, err: error, retryInSeconds: waitMs / 1000 }, 'platform failed to start; retrying');
-      await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
-    }
-  }
-}
-
 /** Everything stop() does fits in this, under the 10 s docker and systemd allow before SIGKILL. */
 const SHUTDOWN_BUDGET_MS = 9_000;
-
-/** Waits for the work, but no longer than `ms`. */
-function withinMs(ms: number, work: Promise<unknown> | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  return Promise.race([Promise.resolve(work).then(() => undefined, () => undefined), limit]).finally(() => clearTimeout(timer));
-}
 
 export interface RunningBot {
   app: App;
@@ -131,7 +111,8 @@ export async function startBot(config: Config): Promise<RunningBot> {
   let stopping = false;
   const deps: PlatformDeps = { registry: services.commands, log, complete: createCompletions(services.db, services.identity) };
   const platforms = chatPlatforms.map((name) => PLATFORM_FACTORIES[name](config, deps));
-  for (const platform of platforms) void keepTrying(platform, log, () => stopping);
+  const keepers = platforms.map((platform) => new ConnectionKeeper(platform, log));
+  for (const keeper of keepers) void keeper.keep();
   // Automation events go to the chat their rule or watch was made in.
   services.automation.setPoster(async (channel, message) => {
     if (channel.platform === LOCAL_CHANNEL.platform) {
@@ -171,10 +152,10 @@ export async function startBot(config: Config): Promise<RunningBot> {
     stopping = true;
     scheduler.stop();
     services.fleet.close();
-    await withinMs(SHUTDOWN_BUDGET_MS - 2_500, Promise.allSettled([...platforms.map((platform) => platform.stop()), control?.close()]));
-    await withinMs(1_500, app.close());
-    await withinMs(500, simulator?.close());
-    await withinMs(500, lock.release());
+    await settlesWithin(Promise.allSettled([...keepers.map((keeper) => keeper.stop()), control?.close()]), SHUTDOWN_BUDGET_MS - 2_500);
+    await settlesWithin(app.close(), 1_500);
+    await settlesWithin(simulator?.close(), 500);
+    await settlesWithin(lock.release(), 500);
   };
   const exit = () =>
     void stop()

@@ -83,8 +83,7 @@ export async function sendWebhook(target: WebhookTarget, id: string, payload: Al
   const origin = new URL(target.url).origin;
   const body = JSON.stringify(payload);
   const timestamp = Math.floor((options.now ?? Date.now)() / 1000);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const signal = AbortSignal.timeout(options.timeoutMs);
   const started = Date.now();
   try {
     const response = await request(target.url, {
@@ -97,7 +96,7 @@ export async function sendWebhook(target: WebhookTarget, id: string, payload: Al
         'webhook-signature': signWebhook(target.secret, id, timestamp, body),
       },
       body,
-      signal: controller.signal,
+      signal,
       dispatcher: options.dispatcher,
     });
     // The receiver's answer is not read: only its status matters, and it may be large.
@@ -106,14 +105,12 @@ export async function sendWebhook(target: WebhookTarget, id: string, payload: Al
     options.log.debug({ webhook: origin, id, status, ms: Date.now() - started }, 'webhook delivery answered');
     return interpretStatus(status, origin, response.headers['retry-after']);
   } catch (error) {
-    const code = controller.signal.aborted ? 'timeout' : ((error as { code?: string }).code ?? (error as Error).name);
+    const code = signal.aborted ? 'timeout' : ((error as { code?: string }).code ?? (error as Error).name);
     options.log.debug({ webhook: origin, id, error: code, ms: Date.now() - started }, 'webhook delivery failed');
-    const reason = controller.signal.aborted
+    const reason = signal.aborted
       ? `The webhook at ${origin} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s.`
       : `Could not reach the webhook at ${origin} (${code}).`;
     return { outcome: 'retryable', reason };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

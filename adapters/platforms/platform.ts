@@ -17,9 +17,18 @@ export interface PlatformDeps {
 
 export interface ChatPlatform {
   readonly name: PlatformName;
-  /** Connects and starts receiving. Resolves once the platform accepted the credentials. */
-  start(): Promise<void>;
+  /**
+   * One attempt to connect and start receiving: resolves once the platform accepted the credentials,
+   * rejects when this attempt failed (CredentialsRefused when retrying cannot help). Retrying is the
+   * ConnectionKeeper's (connection.ts); `lost` tells it that a connection made here is gone for good.
+   */
+  start(lost?: (error: unknown) => void): Promise<void>;
   stop(): Promise<void>;
   /** Posts a Reply to a channel unprompted (alerts, scheduled reports). */
   post(channelId: string, message: Reply): Promise<void>;
+}
+
+/** The platform refused the token or key: the message says how to fix it; another attempt would be refused too. */
+export class CredentialsRefused extends Error {
+  override readonly name = 'CredentialsRefused';
 }

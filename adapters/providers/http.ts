@@ -3,11 +3,13 @@
 // errors honouring Retry-After, provider errors detected even on HTTP 200, and a circuit breaker.
 // The API key travels only in headers; it is registered as a secret and never put in a message.
 // Answers are read up to a size limit and dropped beyond it, so one huge answer cannot exhaust memory.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { registerSecret, type Logger } from '../../src/log.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { PROVIDER_KEY_VARIABLES, PROVIDER_LABELS, ProviderError, providerDetail, ResponseTooLargeError, type ProviderErrorKind } from './errors.ts';
-import { backoffMs, isRetryableForUnsafe, isRetryableStatus, parseRetryAfter, type BackoffPolicy } from './retry.ts';
+import { backoffMs, type BackoffPolicy } from '../../src/domain/backoff.ts';
+import { isRetryableForUnsafe, isRetryableStatus, parseRetryAfter } from './retry.ts';
 import { IntervalGate, Semaphore, type EndpointIntervals } from './throttle.ts';
 import type { ProviderName } from './types.ts';
 
@@ -168,16 +170,15 @@ export class ProviderHttpClient {
   private async attempt(request: HttpRequest, attempt: number): Promise<Attempt> {
     const idempotent = request.idempotent ?? request.method !== 'POST';
     const started = Date.now();
-    const controller = new AbortController();
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const signal = AbortSignal.timeout(timeoutMs);
     const logFields = { endpoint: request.endpoint, method: request.method, path: request.path, attempt: attempt + 1 };
     try {
       const response = await undiciRequest(this.url(request), {
         method: request.method,
         headers: this.headers(request.body !== undefined),
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: controller.signal,
+        signal,
         dispatcher: this.options.dispatcher,
       });
       const text = await this.readBody(response, request);
@@ -189,7 +190,7 @@ export class ProviderHttpClient {
       this.log.debug({ ...logFields, status: response.statusCode, ms: Date.now() - started }, `${this.label} ${request.endpoint} → ${response.statusCode}`);
       return this.interpret(request, idempotent, response.statusCode, text, simulated, response.headers['retry-after']);
     } catch (error) {
-      const timedOut = controller.signal.aborted;
+      const timedOut = signal.aborted;
       const code = (error as { code?: string }).code ?? (error as Error).name;
       this.log.debug({ ...logFields, ms: Date.now() - started, error: timedOut ? 'timeout' : code }, `${this.label} ${request.endpoint} failed`);
       if (timedOut) {
@@ -211,8 +212,6 @@ export class ProviderHttpClient {
           `Could not reach ${this.label} at ${new URL(this.options.baseUrl).origin} (${code}). Check the network, or the ${this.provider.toUpperCase()}_API_URL setting.`,
         ),
       };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -357,8 +356,4 @@ function isHealthFailure(kind: ProviderErrorKind): boolean {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -1,17 +1,5 @@
-// Pure retry policy: which answers are worth another try, and how long to wait before it.
-
-export interface BackoffPolicy {
-  /** First wait, ms; doubles per attempt. */
-  baseMs: number;
-  /** Ceiling for one computed wait, ms. */
-  maxMs: number;
-}
-
-/** Full-jitter exponential backoff: a random wait in [0, min(max, base × 2^attempt)], never below base / 2. */
-export function backoffMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-  return Math.max(policy.baseMs / 2, Math.round(random() * ceiling));
-}
+// Pure retry policy: which answers are worth another try, and how long Retry-After says to wait
+// (the backoff itself is src/domain/backoff.ts, shared by every retry).
 
 /**
  * Retry-After in ms from "120" (seconds) or an HTTP date; undefined when absent or unreadable.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordPlatform } from '../../adapters/platforms/discord/discord.ts';
 import type { ChatPlatform, PlatformDeps } from '../../adapters/platforms/platform.ts';
+import { ConnectionKeeper } from '../../adapters/platforms/connection.ts';
 import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FakeDiscord, type FakeUser, type RecordedCall, type Where } from '../fakes/discord.ts';
@@ -363,9 +364,9 @@ describe('Discord login', () => {
     // discord.js retries a 5xx three times itself; four failures make the first login fail.
     other.failNext('GET', /^\/gateway\/bot$/, 503, 4);
     const config = loadConfig({ ...env(other.apiUrl), COMPUTEHUB_DATA_DIR: app.dataDir }, '/nonexistent/.env');
-    const retrying = createDiscordPlatform(config, deps, { retryFirstMs: 50 });
+    const retrying = new ConnectionKeeper(createDiscordPlatform(config, deps), deps.log, { baseMs: 50, maxMs: 200 });
     try {
-      await retrying.start();
+      void retrying.keep();
       await other.until(() => other.identifies > 0, 'a login after the outage');
       expect(other.calls.filter((call) => call.path === '/gateway/bot' && call.status === 503)).toHaveLength(4);
     } finally {
@@ -377,11 +378,13 @@ describe('Discord login', () => {
   it('rejects start() with a fix when Discord refuses the token, and does not retry', async () => {
     const other = await FakeDiscord.start({ token: TEST_SECRETS.discordToken, applicationId: APPLICATION_ID });
     const config = loadConfig({ ...env(other.apiUrl, 'not-the-real-token.xyz.abc'), COMPUTEHUB_DATA_DIR: app.dataDir }, '/nonexistent/.env');
-    const refused = createDiscordPlatform(config, deps, { retryFirstMs: 10 });
+    const refused = createDiscordPlatform(config, deps);
     try {
       await expect(refused.start()).rejects.toThrow(/Reset Token/);
+      // The keeper gives up at once on a refused token: one more login, then nothing.
+      await new ConnectionKeeper(refused, deps.log, { baseMs: 10, maxMs: 20 }).keep();
       await sleep(100);
-      expect(other.calls.filter((call) => call.path === '/gateway/bot')).toHaveLength(1);
+      expect(other.calls.filter((call) => call.path === '/gateway/bot')).toHaveLength(2);
     } finally {
       await refused.stop();
       await other.close();

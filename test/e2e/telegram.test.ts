@@ -83,8 +83,7 @@ const FAST: Partial<TelegramTuning> = {
   pollTimeoutSeconds: 1,
   pacing: { perChat: { max: 1000, perMs: 10 }, perGroup: { max: 1000, perMs: 10 }, global: { max: 1000, perMs: 10 } },
   progressIntervalMs: 20,
-  backoff: { initialMs: 50, maxMs: 200 },
-  connectAttempts: 2,
+  backoff: { baseMs: 50, maxMs: 200 },
 };
 
 let fake: FakeTelegram;
@@ -250,6 +249,17 @@ describe('Telegram platform', () => {
     expect(attempts[0]!.response.error_code).toBe(429);
     expect(call).toBe(attempts[1]);
     expect(html(call)).toContain('<b>Role:</b> admin');
+  });
+
+  it('gives up on a 429 whose retry_after is longer than an answer is worth, logging the limit, and keeps answering', async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 3600', parameters: { retry_after: 3600 } });
+    const before = fake.calls.length;
+    fake.userSays(ADMIN.id, ADMIN, '/whoami');
+    await fake.waitFor('sendMessage', (candidate) => candidate.response.error_code === 429, { from: before });
+    const { mark, call } = await say(ADMIN.id, ADMIN, '/help');
+    expect(fake.callsOf('sendMessage', mark)[0]).toBe(call);
+    expect(html(call)).toContain('<b>');
+    expect(readFileSync(process.env.LOG_FILE!, 'utf8')).toMatch(/"retryAfter":3600,"giveUpAbove":60.*Telegram rate limit/);
   });
 
   it('asks before a destructive command; a viewer pressing Confirm is refused, the admin goes ahead', async () => {

@@ -1,6 +1,7 @@
 // The pure parts of the HTTP client: retry policy, pacing and the circuit breaker.
 import { describe, expect, it } from 'vitest';
-import { backoffMs, isRetryableForUnsafe, isRetryableStatus, parseRetryAfter } from '../../adapters/providers/retry.ts';
+import { isRetryableForUnsafe, isRetryableStatus, parseRetryAfter } from '../../adapters/providers/retry.ts';
+import { backoffMs } from '../../src/domain/backoff.ts';
 import { IntervalGate, Semaphore } from '../../adapters/providers/throttle.ts';
 import { CircuitBreaker } from '../../adapters/providers/circuit-breaker.ts';
 import { UnsupportedError, ProviderError } from '../../adapters/providers/errors.ts';

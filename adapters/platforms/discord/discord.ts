@@ -1,7 +1,7 @@
 // Discord over the gateway with discord.js: slash commands generated from the command definitions,
 // interactions turned into Invocations for the registry, Replies rendered as embeds, buttons and
-// attachments. The connection keeps itself up: discord.js resumes dropped gateway sessions, and a
-// failed login is retried with backoff so an outage never stops the process or the other platforms.
+// attachments. discord.js resumes dropped gateway sessions itself; a failed login, or a session the
+// gateway ends for good, is reported to the ConnectionKeeper, which owns retrying.
 import { Client, Events, InteractionContextType, MessageFlags, Routes, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type CommandInteractionOption, type Interaction } from 'discord.js';
 import type { Config } from '../../../src/config.ts';
 import type { Actor, Channel } from '../../../src/core/command.ts';
@@ -11,20 +11,18 @@ import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
 import { buildSlashCommands, commandLine, matchingChoices, slashTarget, COMMAND_LIMITS } from './discord-commands.ts';
 import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord, type ButtonEffect } from './discord-render.ts';
 import { describeDiscordError, InteractionResponder, type AnswerableInteraction } from './discord-responder.ts';
-import type { ChatPlatform, PlatformDeps } from '../platform.ts';
+import { withinDeadline, settlesWithin } from '../../../src/core/deadline.ts';
+import { CredentialsRefused, type ChatPlatform, type PlatformDeps } from '../platform.ts';
 import { prepareAnswer } from '../reply-step.ts';
 
 export interface DiscordTuning {
   /** Defer an interaction's answer after this long (Discord's deadline is 3 s). */
   deferAfterMs?: number;
-  /** Login retry backoff: first delay, doubling up to the cap. */
-  retryFirstMs?: number;
-  retryMaxMs?: number;
   /** Suggestions not found within this long are skipped (autocomplete also has a 3 s deadline). */
   completeTimeoutMs?: number;
 }
 
-const DEFAULTS: Required<DiscordTuning> = { deferAfterMs: 1_500, retryFirstMs: 2_000, retryMaxMs: 300_000, completeTimeoutMs: 2_000 };
+const DEFAULTS: Required<DiscordTuning> = { deferAfterMs: 1_500, completeTimeoutMs: 2_000 };
 
 /** Gateway close code 4004: Discord refused the token. Retrying would only get the bot rate-limited. */
 const AUTHENTICATION_FAILED = 4004;
@@ -47,24 +45,6 @@ function isTokenRefused(error: unknown): boolean {
 
 const STOP_WAIT_MS = 5_000;
 
-/** Waits for a promise to settle, at most `ms`; true when it did. */
-async function settleWithin(pending: Promise<unknown> | undefined, ms: number): Promise<boolean> {
-  if (!pending) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const settled = pending.then(
-    () => true,
-    () => true,
-  );
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function clip(text: string, limit: number): string {
   return text.length <= limit ? text : text.slice(0, limit);
 }
@@ -72,9 +52,8 @@ function clip(text: string, limit: number): string {
 class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
   private client: Client | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<unknown> | undefined;
-  private attempt = 0;
+  private lost: ((error: unknown) => void) | undefined;
   private stopped = false;
   private registered = false;
   private readonly buttons = new ButtonCommands(BUTTON_PAYLOAD_LIMIT);
@@ -89,20 +68,22 @@ class DiscordPlatform implements ChatPlatform {
     this.log = deps.log.child({ platform: 'discord' });
   }
 
-  /** Resolves once connected, or once a transient failure is being retried; rejects only when the token is refused. */
-  async start(): Promise<void> {
+  /** One login on a fresh client. */
+  async start(lost?: (error: unknown) => void): Promise<void> {
     this.stopped = false;
-    if ((await this.connect()) === 'refused') throw new Error(TOKEN_REFUSED);
+    this.lost = lost;
+    const attempt = this.attemptLogin();
+    this.connecting = attempt;
+    await attempt;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
     // Destroying a client in the middle of its login never settles, so a login under way finishes first.
-    await settleWithin(this.connecting, STOP_WAIT_MS);
+    await settlesWithin(this.connecting, STOP_WAIT_MS);
     const client = this.client;
     this.client = undefined;
-    if (client && !(await settleWithin(client.destroy(), STOP_WAIT_MS))) this.log.warn('Discord client did not close within 5 s; leaving it behind');
+    if (client && !(await settlesWithin(client.destroy(), STOP_WAIT_MS))) this.log.warn('Discord client did not close within 5 s; leaving it behind');
   }
 
   async post(channelId: string, message: Reply): Promise<void> {
@@ -115,48 +96,24 @@ class DiscordPlatform implements ChatPlatform {
     for (const part of renderDiscord(message, this.buttons)) await channel.send(part);
   }
 
-  /** One login attempt on a fresh client; never throws (failures are logged and retried). */
-  private connect(): Promise<'ready' | 'refused' | 'retrying' | 'stopped'> {
-    const attempt = this.attemptLogin();
-    this.connecting = attempt;
-    return attempt;
-  }
-
-  private async attemptLogin(): Promise<'ready' | 'refused' | 'retrying' | 'stopped'> {
+  private async attemptLogin(): Promise<void> {
     const client = this.createClient();
     this.client = client;
     try {
       await client.login(this.token);
-      if (this.stopped) {
-        if (this.client === client) this.client = undefined;
-        await client.destroy();
-        return 'stopped';
-      }
-      this.attempt = 0;
-      this.log.info({ bot: client.user?.username }, 'Discord connected');
-      await this.registerCommands(client);
-      return 'ready';
     } catch (error) {
       if (this.client === client) this.client = undefined;
       await client.destroy().catch(() => undefined);
-      if (isTokenRefused(error)) {
-        this.log.error(TOKEN_REFUSED);
-        return 'refused';
-      }
-      this.scheduleReconnect('login failed', error);
-      return this.stopped ? 'stopped' : 'retrying';
+      if (isTokenRefused(error)) throw new CredentialsRefused(TOKEN_REFUSED);
+      throw new Error(`Discord login failed (${error instanceof Error ? error.message : String(error)}); check the network, or https://discordstatus.com`);
     }
-  }
-
-  private scheduleReconnect(why: string, error: unknown): void {
-    if (this.stopped) return;
-    const base = Math.min(this.tuning.retryMaxMs, this.tuning.retryFirstMs * 2 ** this.attempt);
-    // Jitter keeps many bots (or shards) from hammering Discord in lockstep after an outage.
-    const delay = Math.round(base * (0.75 + Math.random() * 0.5));
-    this.attempt += 1;
-    this.log.warn({ err: describeDiscordError(error), attempt: this.attempt, retryInMs: delay }, `Discord ${why}; trying again shortly (check the network, or https://discordstatus.com)`);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    if (this.stopped) {
+      if (this.client === client) this.client = undefined;
+      await client.destroy();
+      return;
+    }
+    this.log.info({ bot: client.user?.username }, 'Discord connected');
+    await this.registerCommands(client);
   }
 
   private createClient(): Client {
@@ -181,7 +138,7 @@ class DiscordPlatform implements ChatPlatform {
       this.log.error({ code }, TOKEN_REFUSED);
       return;
     }
-    this.scheduleReconnect(`gateway closed the session for good (code ${code})`, new Error(`gateway close code ${code}`));
+    this.lost?.(new Error(`Discord's gateway closed the session for good (code ${code})`));
   }
 
   /** Bulk-overwrites the slash commands: per guild when DISCORD_GUILD_ID is set (instant), otherwise globally. */
@@ -274,26 +231,19 @@ class DiscordPlatform implements ChatPlatform {
     const spec = key ? target!.definition.options[key] : undefined;
     const typed = String(focused.value);
     let suggestions: string[] = [];
-    if (spec?.complete && this.deps.complete) suggestions = await this.withinDeadline(this.deps.complete(spec.complete, typed, this.who(interaction)));
+    if (spec?.complete && this.deps.complete) suggestions = await this.suggestionsInTime(this.deps.complete(spec.complete, typed, this.who(interaction)));
     else if (spec?.choices) suggestions = matchingChoices(spec, typed);
     const choices = suggestions.slice(0, COMMAND_LIMITS.choices).map((suggestion) => ({ name: clip(suggestion, COMMAND_LIMITS.choiceText), value: clip(suggestion, COMMAND_LIMITS.choiceText) }));
     await interaction.respond(choices);
   }
 
   /** Suggestions that arrive late are worthless: Discord drops the autocomplete answer after 3 s. */
-  private async withinDeadline(pending: Promise<string[]>): Promise<string[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<string[]>((resolve) => {
-      timer = setTimeout(() => resolve([]), this.tuning.completeTimeoutMs);
-    });
-    try {
-      return await Promise.race([pending, late]);
-    } catch (error) {
+  private suggestionsInTime(pending: Promise<string[]>): Promise<string[]> {
+    const failed = pending.catch((error: unknown) => {
       this.log.warn({ err: describeDiscordError(error) }, 'Discord autocomplete suggestions failed');
       return [];
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+    return withinDeadline(failed, this.tuning.completeTimeoutMs, () => []);
   }
 }
 

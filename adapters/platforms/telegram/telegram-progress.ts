@@ -1,11 +1,11 @@
 // One message that shows one flow: the first progress update posts it (or takes over the message
 // whose button was pressed), later updates edit it, and the final Reply replaces it. Updates that
 // arrive faster than Telegram lets a bot edit are coalesced: only the newest is shown.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Reply } from '../../../src/core/reply.ts';
 import type { Logger } from '../../../src/log.ts';
 import { renderHtmlMessages } from './telegram-html.ts';
 import { describeError, type ChatId, type Placement, type TelegramSender } from './telegram-send.ts';
-import { sleep } from './telegram-transformers.ts';
 
 export interface SlotOptions extends Placement {
   /** An existing bot message to edit from the start (the one whose button was pressed). */
@@ -54,7 +54,7 @@ export class MessageSlot {
       const wait = this.lastShownAt + this.options.intervalMs - Date.now();
       if (wait > 0) {
         try {
-          await sleep(wait, this.finished.signal);
+          await sleep(wait, undefined, { signal: this.finished.signal });
         } catch {
           return; // finished while waiting: the final Reply supersedes this update
         }

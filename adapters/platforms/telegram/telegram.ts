@@ -4,17 +4,19 @@ import type http from 'node:http';
 import { Bot, GrammyError, HttpError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../../../src/config.ts';
-import type { Invocation } from '../../../src/core/registry.ts';
+import type { Execution, Invocation } from '../../../src/core/registry.ts';
 import type { Reply } from '../../../src/core/reply.ts';
 import { registerSecret } from '../../../src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
-import type { ChatPlatform, PlatformDeps } from '../platform.ts';
+import { withinDeadline } from '../../../src/core/deadline.ts';
+import type { BackoffPolicy } from '../../../src/domain/backoff.ts';
+import { CredentialsRefused, type ChatPlatform, type PlatformDeps } from '../platform.ts';
 import { deliverPrivately, prepareAnswer, removeSecretMessage, type SecretNotes } from '../reply-step.ts';
 import { publishCommands } from './telegram-menu.ts';
 import { ChatPacer, TELEGRAM_PACING, type PacingRules } from './telegram-pacing.ts';
 import { MessageSlot } from './telegram-progress.ts';
 import { describeError, TELEGRAM_CALLBACK_DATA_BYTES, TelegramSender, type ChatId } from './telegram-send.ts';
-import { pacing, pollingBackoff, retryAfter, sleep, type BackoffOptions, type RetryOptions } from './telegram-transformers.ts';
+import { pacing, pollingBackoff, retryAfter, type RetryOptions } from './telegram-transformers.ts';
 import { actorOf, channelOf, commandLine } from './telegram-updates.ts';
 import { serveWebhook, type WebhookOptions } from './telegram-webhook.ts';
 
@@ -27,11 +29,9 @@ export interface TelegramTuning {
   progressIntervalMs: number;
   retry: RetryOptions;
   /** Waits between attempts to reach Telegram during an outage. */
-  backoff: BackoffOptions;
+  backoff: BackoffPolicy;
   /** A button answer that is ready this soon shows as a popup for the presser alone. */
   popupWithinMs: number;
-  /** Attempts to reach Telegram at start before giving up. */
-  connectAttempts: number;
 }
 
 const DEFAULT_TELEGRAM_TUNING: TelegramTuning = {
@@ -39,9 +39,8 @@ const DEFAULT_TELEGRAM_TUNING: TelegramTuning = {
   pacing: TELEGRAM_PACING,
   progressIntervalMs: 1_500,
   retry: { attempts: 3, maxRetryAfterSeconds: 60 },
-  backoff: { initialMs: 1_000, maxMs: 60_000 },
+  backoff: { baseMs: 1_000, maxMs: 60_000 },
   popupWithinMs: 1_500,
-  connectAttempts: 3,
 };
 
 /** answerCallbackQuery shows at most 200 characters. */
@@ -73,6 +72,7 @@ class TelegramPlatform implements ChatPlatform {
   private readonly buttons = new ButtonCommands(TELEGRAM_CALLBACK_DATA_BYTES);
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
+  private lost: ((error: unknown) => void) | undefined;
   private webhookServer: http.Server | undefined;
 
   constructor(
@@ -86,7 +86,7 @@ class TelegramPlatform implements ChatPlatform {
     this.bot = new Bot(token, { client: apiRoot ? { apiRoot } : {} });
     // The last transformer installed runs first: backoff around retries around pacing.
     this.bot.api.config.use(pacing(new ChatPacer(tuning.pacing)));
-    this.bot.api.config.use(retryAfter(deps.log, tuning.retry));
+    this.bot.api.config.use(...retryAfter(deps.log, tuning.retry));
     this.bot.api.config.use(pollingBackoff(deps.log, tuning.backoff, () => this.bot.isRunning() && !this.stopping));
     this.sender = new TelegramSender(this.bot.api, this.buttons, deps.log);
     this.bot.on('message:text', (ctx) => this.detach(() => this.onMessage(ctx)));
@@ -94,8 +94,9 @@ class TelegramPlatform implements ChatPlatform {
     this.bot.catch((error) => deps.log.error({ ...describeError(error.error), updateId: error.ctx.update.update_id }, 'Telegram update failed'));
   }
 
-  async start(): Promise<void> {
+  async start(lost?: (error: unknown) => void): Promise<void> {
     this.stopping = false;
+    this.lost = lost;
     this.bot.botInfo = await this.connect();
     await publishCommands(this.bot.api, this.deps.registry).catch((error) => this.deps.log.warn(describeError(error), 'Could not publish the Telegram command menu; commands still work when typed'));
     if (this.webhook) this.webhookServer = await serveWebhook(this.bot, this.webhook, this.deps.log);
@@ -117,30 +118,25 @@ class TelegramPlatform implements ChatPlatform {
     await this.sender.send(chatIdOf(channelId), message);
   }
 
-  /** getMe: proves the token works. A refused token fails at once; a network problem is retried a little. */
+  /** getMe: proves the token works. */
   private async connect(): Promise<UserFromGetMe> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.bot.api.getMe();
-      } catch (error) {
-        if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
-          throw new Error(
-            `Telegram refused TELEGRAM_BOT_TOKEN (${error.error_code} ${error.description}). Copy the token again from @BotFather (/mybots → your bot → API Token) into .env.`,
-          );
-        }
-        if (attempt >= this.tuning.connectAttempts) {
-          const detail = error instanceof HttpError ? 'the network request failed' : String((error as Error).message);
-          throw new Error(`Cannot reach the Telegram Bot API (${detail}). Check the network, or TELEGRAM_API_ROOT if you run your own Bot API server.`);
-        }
-        await sleep(this.tuning.backoff.initialMs * attempt);
+    try {
+      return await this.bot.api.getMe();
+    } catch (error) {
+      if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+        throw new CredentialsRefused(
+          `Telegram refused TELEGRAM_BOT_TOKEN (${error.error_code} ${error.description}). Copy the token again from @BotFather (/mybots → your bot → API Token) into .env.`,
+        );
       }
+      const detail = error instanceof HttpError ? 'the network request failed' : String((error as Error).message);
+      throw new Error(`Cannot reach the Telegram Bot API (${detail}). Check the network, or TELEGRAM_API_ROOT if you run your own Bot API server.`);
     }
   }
 
   private poll(): void {
     this.bot
       .start({ allowed_updates: [...UPDATE_TYPES], timeout: this.tuning.pollTimeoutSeconds })
-      .catch(async (error: unknown) => {
+      .catch((error: unknown) => {
         if (this.stopping) return;
         if (error instanceof GrammyError && error.error_code === 401) {
           this.deps.log.error('Telegram stopped accepting TELEGRAM_BOT_TOKEN (401): the token was revoked. Create a new one with @BotFather and restart.');
@@ -151,8 +147,7 @@ class TelegramPlatform implements ChatPlatform {
           describeError(error),
           conflict ? 'Another process is polling Telegram with this bot token (409 Conflict); stop it. Retrying.' : 'Telegram polling stopped; restarting it',
         );
-        await sleep(this.tuning.backoff.maxMs);
-        if (!this.stopping) this.poll();
+        this.lost?.(error);
       });
   }
 
@@ -192,9 +187,7 @@ class TelegramPlatform implements ChatPlatform {
     const settlesPrompt = /^(confirm|cancel)(\s|$)/.test(line.trim());
     const slot = this.slot(pressed.chat.id, settlesPrompt ? { messageId: pressed.message_id } : { replyTo: pressed.message_id });
     const running = this.deps.registry.execute(invocation, slot.progress);
-    const patience = new AbortController();
-    const early = await Promise.race([running, sleep(this.tuning.popupWithinMs, patience.signal).then(() => undefined, () => undefined)]);
-    patience.abort();
+    const early = await withinDeadline<Execution | undefined>(running, this.tuning.popupWithinMs, () => undefined);
     // A refusal concerns only the presser: a popup tells them without touching the shared prompt.
     const popup = early && (early.outcome === 'denied' || early.reply.ephemeral) ? popupText(early.reply) : undefined;
     if (popup) return void (await answer(popup));

@@ -9,9 +9,11 @@ import { auditAction, errorText, recordEvent, type AutomationContext } from './c
 import { redeploy } from './redeploy.ts';
 import { budgetRefusal, chargeBudget } from './budget.ts';
 import { downReason, intendedDown, lastIntent } from './down.ts';
+import { backoffMs, type BackoffPolicy } from '../../domain/backoff.ts';
 
 const WATCH_ACTOR = 'watch';
-const BACKOFF_BASE_MS = 60_000;
+/** Restarts wait 1, 2, 4… minutes (at most `max` of them); the next attempt is stored, so no jitter. */
+const RESTART_BACKOFF: BackoffPolicy = { baseMs: 60_000, maxMs: Number.POSITIVE_INFINITY, jitter: 'none' };
 
 const watchKey = (watch: Pick<WatchRecord, 'orgId' | 'instanceId'>) => `${watch.orgId}/${watch.instanceId}`;
 
@@ -86,7 +88,7 @@ async function stepWatch(context: AutomationContext, watch: WatchRecord): Promis
 
 async function restartOnce(context: AutomationContext, watch: WatchRecord, record: InstanceRecord, operation: 'start' | 'restart', nowMs: number): Promise<void> {
   const attempt = watch.restarts + 1;
-  const nextAttemptAt = new Date(nowMs + BACKOFF_BASE_MS * 2 ** (attempt - 1)).toISOString();
+  const nextAttemptAt = new Date(nowMs + backoffMs(attempt - 1, RESTART_BACKOFF)).toISOString();
   await changeWatch(context, watch, (stored) => Object.assign(stored, { restarts: attempt, nextAttemptAt }));
   await chargeBudget(context, watch.orgId, { ruleId: WATCH_ACTOR, instanceId: record.id, action: 'restart' });
   const line = `${operation} id=${record.id}`;

@@ -1,6 +1,7 @@
 // Rendering through a QuickChart server (quickchart.io or a self-hosted one) with quickchart-js.
 import QuickChartModule from 'quickchart-js';
 import type { ChartConfiguration } from 'chart.js';
+import { withinDeadline } from '../../core/deadline.ts';
 import { BACKGROUND_COLOR, type ChartSize } from './theme.ts';
 
 // Under NodeNext the default import types as the module namespace; at run time it is the class.
@@ -28,13 +29,8 @@ export async function renderWithQuickChart(
     .setBackgroundColor(BACKGROUND_COLOR)
     .setFormat('png');
   // quickchart-js offers no timeout or abort; a hung server must not hold the reply hostage.
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const png = await withinDeadline(chart.toBinary(), timeoutMs, () => {
+    throw new Error(`no answer within ${timeoutMs} ms`);
   });
-  try {
-    return new Uint8Array(await Promise.race([chart.toBinary(), timeout]));
-  } finally {
-    clearTimeout(timer);
-  }
+  return new Uint8Array(png);
 }

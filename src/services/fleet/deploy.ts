@@ -2,6 +2,7 @@
 // each phase → on failure or timeout, destroy whatever carries our label. The deploy token in the
 // label makes a retried or double-clicked deploy, or one resumed after a restart, rent one machine.
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError } from '../../../adapters/providers/errors.ts';
 import type { LaunchSpec } from '../../../adapters/providers/types.ts';
 import { DeniedError, UsageError, UserError } from '../../core/errors.ts';
@@ -261,7 +262,8 @@ export class DeployService {
         const limit = timing.deployTimeoutMs >= 60_000 ? `${Math.round(timing.deployTimeoutMs / 60_000)} minutes` : `${Math.round(timing.deployTimeoutMs / 1000)} seconds`;
         return this.fail(provider, record, `it was not ready after ${limit} (DEPLOY_TIMEOUT_SECONDS)`);
       }
-      await sleep(timing.pollMs, closed);
+      // Closing ends the wait early; the loop then sees `closed` and leaves.
+      await sleep(timing.pollMs, undefined, { signal: closed }).catch(() => undefined);
       if (closed.aborted) return record;
       let instance: Instance | undefined;
       try {
@@ -303,17 +305,4 @@ export function isInProgress(record: InstanceRecord): boolean {
 
 function errorText(error: unknown): string {
   return error instanceof UserError ? error.message.replace(/\.$/, '') : 'an unexpected error (see the log)';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -4,6 +4,7 @@
 // A list that arrives page by page is served from its first page on, marked partial until it is whole.
 import type { OfferList } from '../../../adapters/providers/types.ts';
 import type { Offer } from '../../domain/offer.ts';
+import { settlesWithin } from '../../core/deadline.ts';
 
 export interface Snapshot {
   offers: Offer[];
@@ -153,15 +154,4 @@ export class SnapshotCache {
     }
     return entry;
   }
-}
-
-/** Whether `work` settles within `ms` of real time (the deadline is the user's wait, never simulated). */
-function settlesWithin(work: Promise<void>, ms: number): Promise<boolean> {
-  if (ms <= 0) return Promise.resolve(false);
-  if (!Number.isFinite(ms)) return work.then(() => true);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
 }

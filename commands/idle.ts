@@ -15,7 +15,7 @@ function idleJson(idle: IdleRecord) {
 }
 
 function listIdles(context: CommandContext): Reply {
-  const idles = context.services.automation.idles(context.orgId).map(idleJson);
+  const idles = context.services.automation.idleChecks.list(context.orgId).map(idleJson);
   if (idles.length === 0) return { kind: 'info', text: 'No idle checks yet. Add one with: idle i3 util<5 for=30m action=stop', data: { idles } };
   return {
     kind: 'info',
@@ -52,7 +52,7 @@ export const idleAdd = defineCommand({
     if (options.project && options.target) throw new UsageError('Check one thing: an instance (idle i3 …), a project (idle project=ml …) or the org (idle org …).');
     if (options.action === 'destroy' && context.role !== 'admin') throw new UsageError('Only an admin can let the bot destroy idle machines on its own; use action=stop or action=notify.');
     const target = options.target?.toLowerCase();
-    const record = await services.automation.addIdle(orgId, {
+    const record = await services.automation.idleChecks.add(orgId, {
       instance: target && target !== 'org' ? target : null,
       projectId: options.project ? findProject(services.db.data, orgId, options.project).id : null,
       belowPct: threshold.op === '<=' ? threshold.value + 0.1 : threshold.value,
@@ -83,7 +83,7 @@ export const idleList = defineCommand({
 const removeOptions = { id: opt.string('an idle check id (idle1), or an instance id to remove all of its checks', { required: true, positional: true }) };
 
 async function removeIdle(context: CommandContext<typeof removeOptions>): Promise<Reply> {
-  const removed = await context.services.automation.removeIdles(context.orgId, context.options.id);
+  const removed = await context.services.automation.idleChecks.remove(context.orgId, context.options.id);
   return { kind: 'success', text: `Removed ${removed.map((idle) => `${idle.id} (${idleScope(idle)})`).join(', ')}.`, data: { removed: removed.map(idleJson) } };
 }
 

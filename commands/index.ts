@@ -23,10 +23,11 @@ import { events } from './events.ts';
 import { ruleAdd, ruleBacktest, ruleGroup, ruleList, rulePause, ruleRemove, ruleResume, ruleShow, ruleTest } from './rule.ts';
 import { unwatch, watch } from './watch.ts';
 import { cap, uncap } from './cap.ts';
+import { alertGroup, alertList, alertPrice, alertRemove } from './alert.ts';
 import { idleAdd, idleGroup, idleList, idleRemove, unidle } from './idle.ts';
 import { monitor } from './monitor.ts';
 import { leaks } from './leaks.ts';
 
-export const GROUPS: readonly CommandGroup[] = [licenceGroup, orgGroup, providerGroup, templateGroup, projectGroup, memberGroup, batchGroup, pricesGroup, ruleGroup, idleGroup];
+export const GROUPS: readonly CommandGroup[] = [licenceGroup, orgGroup, providerGroup, templateGroup, projectGroup, memberGroup, batchGroup, pricesGroup, ruleGroup, idleGroup, alertGroup];
 
-export const COMMANDS = [help, whoami, claim, orgInfo, orgList, orgUse, orgCreate, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, monitor, leaks, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, watch, unwatch, cap, uncap, idleAdd, idleList, idleRemove, unidle, ruleAdd, ruleList, ruleShow, ruleTest, ruleBacktest, rulePause, ruleResume, ruleRemove, events, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];
+export const COMMANDS = [help, whoami, claim, orgInfo, orgList, orgUse, orgCreate, orgBind, orgUnbind, providerList, providerAdd, providerTest, providerRemove, pricesSearch, pricesHistory, gpus, deploy, instances, ssh, start, stop, restart, destroy, cost, monitor, leaks, templateList, templateShow, templateAdd, templateRemove, projectList, projectCreate, projectUse, memberList, memberAdd, memberRole, memberRemove, batchStop, batchStart, batchRestart, batchDestroy, batchApplyTemplate, watch, unwatch, cap, uncap, idleAdd, idleList, idleRemove, unidle, alertPrice, alertList, alertRemove, ruleAdd, ruleList, ruleShow, ruleTest, ruleBacktest, rulePause, ruleResume, ruleRemove, events, licenceStatus, licenceActivate, audit, cancel] as unknown as readonly CommandDefinition<OptionSpecs>[];

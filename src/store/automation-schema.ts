@@ -88,8 +88,9 @@ export const priceAlertSchema = z.object({
   orgId: z.string(),
   /** a1, a2, … per org. */
   id: z.string(),
-  /** Canonical GPU name. */
+  /** The GPU as typed (H100), and the catalogue models it matches. */
   gpu: z.string(),
+  gpus: z.array(z.string()),
   /** Fires when the cheapest matching offer's $/h per GPU is at or below this. */
   belowUsd: z.number(),
   provider: z.string().nullable(),

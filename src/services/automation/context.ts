@@ -4,6 +4,7 @@
 import type { Reply } from '../../core/reply.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
+import type { Database } from '../../store/schema.ts';
 import type { EventChannel } from '../../store/automation-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
 import type { IdentityService } from '../identity.ts';
@@ -40,20 +41,36 @@ export const EVENT_TITLES: Record<AutomationEvent['kind'], string> = {
   resolved: 'Resolved',
 };
 
+/** Who decided, for people: watch, rule r1, cap c1, idle check idle1, price alert a1, time limit. */
+function actorName(ruleId: string | undefined): string {
+  if (!ruleId) return 'automation';
+  if (ruleId === 'watch') return 'watch';
+  if (ruleId === 'time-limit') return 'time limit';
+  const kind = /^idle\d+$/.test(ruleId) ? 'idle check' : /^c\d+$/.test(ruleId) ? 'cap' : /^a\d+$/.test(ruleId) ? 'price alert' : 'rule';
+  return `${kind} ${ruleId}`;
+}
+
 /** The one-line chat message of an event. */
 function eventMessage(event: Pick<AutomationEvent, 'kind' | 'ruleId' | 'message'>): Reply {
   const kind = event.kind === 'action-failed' || event.kind === 'down' ? 'warning' : event.kind === 'resolved' || event.kind === 'restarted' || event.kind === 'redeployed' ? 'success' : 'info';
-  const who = event.ruleId === 'watch' ? 'watch' : event.ruleId ? `rule ${event.ruleId}` : 'automation';
+  const who = actorName(event.ruleId);
   return { kind, text: `${EVENT_TITLES[event.kind]} (${who}): ${event.message}` };
 }
 
 /** Stores the event, then posts it where its rule or watch was made; a failed post is logged, never thrown. */
-export async function recordEvent(context: AutomationContext, event: Omit<NewEvent, 'at'>, channel: EventChannel | null): Promise<AutomationEvent> {
+export async function recordEvent(context: AutomationContext, event: Omit<NewEvent, 'at'>, channel: EventChannel | null, buttons?: Reply['buttons']): Promise<AutomationEvent> {
   const stored = await context.events.append({ at: context.now().toISOString(), ...event });
   if (channel && context.poster) {
-    await context.poster(channel, eventMessage(stored)).catch((error: unknown) => context.log.warn({ err: error, channel: channel.platform, eventId: stored.id }, 'could not post an automation event'));
+    await context.poster(channel, { ...eventMessage(stored), ...(buttons && { buttons }) }).catch((error: unknown) => context.log.warn({ err: error, channel: channel.platform, eventId: stored.id }, 'could not post an automation event'));
   }
   return stored;
+}
+
+/** The next id of a kind in an org (r1, c1, idle1, a1): counters live in `ruleCounters`, never reused. */
+export function nextId(data: Database, counter: string, prefix: string): string {
+  const number = (data.automation.ruleCounters[counter] ?? 0) + 1;
+  data.automation.ruleCounters[counter] = number;
+  return `${prefix}${number}`;
 }
 
 /** An automatic action in the audit log, with the rule or watch as the actor. */

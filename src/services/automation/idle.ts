@@ -4,7 +4,9 @@
 import { DEFAULT_COOLDOWN_SECONDS, describeDuration } from '../../domain/rules/index.ts';
 import type { IdleRecord } from '../../store/automation-schema.ts';
 import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
-import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
+import { UserError } from '../../core/errors.ts';
+import { findInstance } from '../fleet/records.ts';
+import { auditAction, errorText, nextId, recordEvent, type AutomationContext } from './context.ts';
 import { budgetRefusal, chargeBudget } from './budget.ts';
 import { metricKey } from './snapshot.ts';
 
@@ -79,5 +81,35 @@ async function actOnIdle(context: AutomationContext, idle: IdleRecord, record: I
   } catch (error) {
     await auditAction(context, idle.orgId, by, line, errorText(error));
     await recordEvent(context, { ...base, kind: 'action-failed', result: 'failed', message: `${seen}, but ${idle.action} failed: ${errorText(error)}` }, idle.channel);
+  }
+}
+
+/** The org's idle checks: added, listed, removed (checkIdles runs them). */
+export class IdleChecks {
+  constructor(private readonly context: AutomationContext) {}
+
+  list(orgId: string): IdleRecord[] {
+    return this.context.db.data.automation.idles.filter((idle) => idle.orgId === orgId);
+  }
+
+  add(orgId: string, settings: Pick<IdleRecord, 'belowPct' | 'forSeconds' | 'action' | 'createdBy' | 'channel'> & { instance: string | null; projectId: string | null }): Promise<IdleRecord> {
+    const instanceId = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance).id : null;
+    const { belowPct, forSeconds, action, createdBy, channel } = settings;
+    return this.context.db.update((data) => {
+      const idle: IdleRecord = { orgId, id: nextId(data, `idles:${orgId}`, 'idle'), instanceId, projectId: settings.projectId, belowPct, forSeconds, action, targets: {}, createdBy, createdAt: this.context.now().toISOString(), channel };
+      data.automation.idles.push(idle);
+      return idle;
+    });
+  }
+
+  /** By its id (idle1), or every idle check of an instance (i3). */
+  async remove(orgId: string, reference: string): Promise<IdleRecord[]> {
+    const key = reference.toLowerCase();
+    const found = this.list(orgId).filter((idle) => idle.id === key || idle.instanceId === key);
+    if (found.length === 0) throw new UserError(`There is no idle check ${reference} in this org. See them with: idle list`);
+    await this.context.db.update((data) => {
+      data.automation.idles = data.automation.idles.filter((idle) => !(idle.orgId === orgId && found.some((entry) => entry.id === idle.id)));
+    });
+    return found;
   }
 }

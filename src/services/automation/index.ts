@@ -6,15 +6,14 @@ import type { Role } from '../../domain/roles.ts';
 import { authorRefusal, compileRule, emptyRuleState, inspectRule, type BacktestReport, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
-import type { CapRecord, EventChannel, IdleRecord, RuleRecord, TimeLimitRecord, WatchRecord } from '../../store/automation-schema.ts';
-import type { Database } from '../../store/schema.ts';
+import type { CapRecord, EventChannel, RuleRecord, TimeLimitRecord, WatchRecord } from '../../store/automation-schema.ts';
 import type { MetricSample } from '../../store/fleet-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
 import type { SyncReport } from '../fleet/sync.ts';
 import { findInstance } from '../fleet/records.ts';
 import type { IdentityService } from '../identity.ts';
 import type { MarketService } from '../market/index.ts';
-import type { AutomationContext, ChannelPoster } from './context.ts';
+import { nextId, type AutomationContext, type ChannelPoster } from './context.ts';
 import { EventLog } from './events.ts';
 import { backtestRule } from './backtest.ts';
 import { compiledRules, evaluateRules, ruleSnapshot, type RuleInputs } from './rules.ts';
@@ -22,8 +21,9 @@ import { metricKey } from './snapshot.ts';
 import { stepWatches } from './watch.ts';
 import { checkCaps, sealedLedgerReader, type SealedLedger } from './caps.ts';
 import { trackDowns } from './down.ts';
-import { checkIdles } from './idle.ts';
+import { checkIdles, IdleChecks } from './idle.ts';
 import { enforceTimeLimits, setTimeLimit } from './time-limits.ts';
+import { checkPriceAlerts, PriceAlerts } from './price-alerts.ts';
 
 export type { ChannelPoster } from './context.ts';
 export type { AutomationEvent } from './events.ts';
@@ -43,13 +43,6 @@ export interface AutomationOptions {
 
 const DAY_MS = 86_400_000;
 
-/** The next id of a kind in an org (r1, c1, idle1, a1): counters live in `ruleCounters`, never reused. */
-function nextId(data: Database, counter: string, prefix: string): string {
-  const number = (data.automation.ruleCounters[counter] ?? 0) + 1;
-  data.automation.ruleCounters[counter] = number;
-  return `${prefix}${number}`;
-}
-
 export class AutomationService {
   private running: Promise<void> | undefined;
   private pending: EvaluationScope | undefined;
@@ -57,7 +50,15 @@ export class AutomationService {
   /** Instance states found to be down on purpose, so the audit log is read once per state. */
   private readonly intentionalDowns = new Set<string>();
 
-  private constructor(private readonly context: AutomationContext) {}
+  /** idle checks: idle <id>|project=<p> util<5 for=30m action=… */
+  readonly idleChecks: IdleChecks;
+  /** alert price gpu=… below=… */
+  readonly priceAlerts: PriceAlerts;
+
+  private constructor(private readonly context: AutomationContext) {
+    this.idleChecks = new IdleChecks(context);
+    this.priceAlerts = new PriceAlerts(context);
+  }
 
   static async open(options: AutomationOptions): Promise<AutomationService> {
     const events = await EventLog.open(options.dataDir, (problem) => options.log.warn(problem));
@@ -117,10 +118,11 @@ export class AutomationService {
       ['time limits', (orgId: string) => enforceTimeLimits(this.context, orgId)],
       ['caps', (orgId: string) => checkCaps(this.context, orgId, sealedLedger)],
       ['rules', (orgId: string) => evaluateRules(this.context, orgId, inputs)],
+      ['price alerts', (orgId: string) => checkPriceAlerts(this.context, orgId)],
     ] as const;
     for (const org of this.context.db.data.orgs) {
       for (const [part, run] of parts) {
-        if (scope === 'rules' && part !== 'rules') continue;
+        if (scope === 'rules' && part !== 'rules' && part !== 'price alerts') continue;
         try {
           await run(org.id);
         } catch (error) {
@@ -271,33 +273,6 @@ export class AutomationService {
   /** deploy … stop-after= / destroy-after=: the instance is stopped or destroyed once the time is up. */
   limitTime(orgId: string, instance: string, limit: Parameters<typeof setTimeLimit>[3]): Promise<TimeLimitRecord> {
     return setTimeLimit(this.context, orgId, instance, limit);
-  }
-
-  // Idle checks
-
-  idles(orgId: string): IdleRecord[] {
-    return this.context.db.data.automation.idles.filter((idle) => idle.orgId === orgId);
-  }
-
-  addIdle(orgId: string, settings: Pick<IdleRecord, 'belowPct' | 'forSeconds' | 'action' | 'createdBy' | 'channel'> & { instance: string | null; projectId: string | null }): Promise<IdleRecord> {
-    const instanceId = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance).id : null;
-    const { belowPct, forSeconds, action, createdBy, channel } = settings;
-    return this.context.db.update((data) => {
-      const idle: IdleRecord = { orgId, id: nextId(data, `idles:${orgId}`, 'idle'), instanceId, projectId: settings.projectId, belowPct, forSeconds, action, targets: {}, createdBy, createdAt: this.context.now().toISOString(), channel };
-      data.automation.idles.push(idle);
-      return idle;
-    });
-  }
-
-  /** By its id (idle1), or every idle check of an instance (i3). */
-  async removeIdles(orgId: string, reference: string): Promise<IdleRecord[]> {
-    const key = reference.toLowerCase();
-    const found = this.idles(orgId).filter((idle) => idle.id === key || idle.instanceId === key);
-    if (found.length === 0) throw new UserError(`There is no idle check ${reference} in this org. See them with: idle list`);
-    await this.context.db.update((data) => {
-      data.automation.idles = data.automation.idles.filter((idle) => !(idle.orgId === orgId && found.some((entry) => entry.id === idle.id)));
-    });
-    return found;
   }
 
   maintain(nowMs: number): Promise<unknown> {

@@ -63,7 +63,7 @@ describe('alert price', () => {
     const fired = events.find((event) => event.kind === 'price-alert')!;
     expect(fired.message).toMatch(/H100.* on runpod .*deploy runpod:/);
     const alertPost = posted.find((message) => message.text?.startsWith('Price alert'))!;
-    const [button] = alertPost.buttons!;
+    const button = alertPost.buttons![0]!;
     expect(button).toMatchObject({ label: 'Deploy', command: expect.stringMatching(/^deploy runpod:\w+$/) });
     const list = (await w.run('alert list --json')).reply.data as { alerts: { id: string; fireCount: number }[] };
     expect(list.alerts).toEqual([expect.objectContaining({ id: 'a1', fireCount: expected.filter((kind) => kind === 'price-alert').length })]);

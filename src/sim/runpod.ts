@@ -8,7 +8,6 @@ import type { Market } from './market.ts';
 import { createRunpodCatalog } from './runpod-catalog.ts';
 import { createRunpodPods, type CudaFilter } from './runpod-pods.ts';
 import { createRunpodGraphql } from './runpod-graphql.ts';
-import { mutationInputProblem } from './runpod-graphql-input.ts';
 import { createRunpodQuota } from './runpod-quota.ts';
 import { createPodProblem, createRunpodV2Routes, problem } from './runpod-v2.ts';
 import type { SimEndpoint, SimFault } from './types.ts';
@@ -80,12 +79,6 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       createdAt: new Date(instance.createdAt).toISOString(),
       startedAt: instance.runningSince !== undefined ? new Date(instance.runningSince).toISOString() : null,
     };
-  }
-
-  /** GraphQL answers a bad input type with HTTP 200 and errors[] too (§2.1). */
-  function checkedGraphql(context: RequestContext): Answer {
-    const inputProblem = mutationInputProblem(context);
-    return inputProblem ? { status: 200, json: { errors: [{ message: inputProblem, extensions: { code: 'BAD_USER_INPUT' } }], data: null } } : graphql.handle(context);
   }
 
   // ---------- REST v2 ----------
@@ -226,8 +219,8 @@ export function runpodFace(market: Market, faults: FaultRegistry): Face {
       return { endpoint: context.endpoint };
     },
     routes: [
-      { method: 'POST', path: '/graphql', endpoint: 'other', handle: checkedGraphql },
-      { method: 'GET', path: '/graphql', endpoint: 'other', handle: checkedGraphql },
+      { method: 'POST', path: '/graphql', endpoint: 'other', handle: graphql.handle },
+      { method: 'GET', path: '/graphql', endpoint: 'other', handle: graphql.handle },
       ...v2Routes.map(metered),
     ],
   };

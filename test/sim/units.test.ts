@@ -1,7 +1,6 @@
-// Pure pieces of the simulator: the Vast query language, env parsing, the GraphQL reader, the clock.
+// Pure pieces of the simulator: the Vast query language, env parsing, the clock.
 import { describe, expect, it } from 'vitest';
 import { matches, parseVastEnv, parseVastSearch, sortRows } from '../../src/sim/vast-query.ts';
-import { parseOperation, project } from '../../src/sim/graphql.ts';
 import { createClock } from '../../src/sim/clock.ts';
 import { generateVastMarket } from '../../src/sim/vast-catalogue.ts';
 import { FaultRegistry, validateFault } from '../../src/sim/faults.ts';
@@ -35,30 +34,6 @@ describe('Vast search language', () => {
   it('reads env as a docker-flag string or an object with -p keys', () => {
     expect(parseVastEnv('-e HF_TOKEN=abc -e MODEL="llama 3" -p 8000:8000')).toEqual({ env: { HF_TOKEN: 'abc', MODEL: 'llama 3' }, ports: [8000] });
     expect(parseVastEnv({ A: '1', '-p 8080:8080': '1', '-p 70:7000/udp': '1' })).toEqual({ env: { A: '1' }, ports: [8080, 7000] });
-  });
-});
-
-describe('GraphQL reader', () => {
-  it('handles variables, defaults, aliases, enums, nested arguments and fragments', () => {
-    const operation = parseOperation(
-      `query Q($id: String = "x", $n: Int) { a: pod(input: {podId: $id, cloud: SECURE, list: [1, 2]}) { ...F } }
-       fragment F on Pod { id name }`,
-      { n: 2 },
-    );
-    expect(operation.kind).toBe('query');
-    expect(operation.selections[0]).toMatchObject({ name: 'pod', alias: 'a', args: { input: { podId: 'x', cloud: 'SECURE', list: [1, 2] } } });
-    expect(operation.selections[0]!.selections!.map((field) => field.name)).toEqual(['id', 'name']);
-  });
-
-  it('projects only selected fields and rejects unknown ones with the server’s message', () => {
-    const value = { __type: 'Pod', id: 'p1', name: 'n', secret: 's', runtime: { __type: 'Runtime', uptime: 3 } };
-    const operation = parseOperation('{ pod { id runtime { uptime } } }');
-    expect(project({ __type: 'Query', pod: value }, operation.selections, 'query')).toEqual({ pod: { id: 'p1', runtime: { uptime: 3 } } });
-    expect(() => project(value, parseOperation('{ nope }').selections, 'pod')).toThrow('Cannot query field "nope" on type "Pod".');
-  });
-
-  it('reports syntax errors', () => {
-    expect(() => parseOperation('{ pod { id }')).toThrow(/Syntax Error/);
   });
 });
 

@@ -33,10 +33,21 @@ export interface Route {
   method: string;
   /** Path pattern with :name segments; a trailing slash in the request is optional. */
   path: string;
-  endpoint: SimEndpoint;
+  /** The logical endpoint faults and recordings use; a function when the body decides (Vast's state change). */
+  endpoint: SimEndpoint | ((context: RequestContext) => SimEndpoint);
   /** Public catalogue routes answer without a key (third parties call them anonymously). */
   anonymous?: boolean;
   handle(context: RequestContext): Answer | Promise<Answer>;
+}
+
+/** One row of a face's route table: the route, with a handler of the face's state. */
+export interface RouteOf<State> extends Omit<Route, 'handle'> {
+  handle(state: State, context: RequestContext): Answer | Promise<Answer>;
+}
+
+/** A face's route table bound to one simulator's state. */
+export function bindRoutes<State>(state: State, table: readonly RouteOf<State>[]): Route[] {
+  return table.map((row) => ({ ...row, handle: (context: RequestContext) => row.handle(state, context) }));
 }
 
 export interface Face {
@@ -47,7 +58,7 @@ export interface Face {
   /** The provider's answer for a request-level fault (rateLimit, serverError, auth). */
   faultAnswer(fault: SimFault, context: RequestContext): Answer;
   notFound(context: RequestContext): Answer;
-  /** Refines the endpoint from the body (RunPod GraphQL: by root field). */
+  /** Refines the endpoint from the body and names the operations (RunPod GraphQL: by root field). */
   classify?(context: RequestContext): { endpoint: SimEndpoint; operations?: string[]; anonymous?: boolean };
   /** Where the key may come from besides Authorization (Vast/RunPod ?api_key=, TensorDock v0 form fields). */
   keyFrom?(context: RequestContext): string | undefined;
@@ -80,6 +91,18 @@ function compile(route: Route): CompiledRoute {
     })
     .join('/');
   return { ...route, regex: new RegExp(`^${pattern}/?$`), names };
+}
+
+/** The router: the first route of the table whose method and path pattern match, with its path parameters. */
+export function createRouter(table: readonly Route[]): (method: string, path: string) => { route: Route; params: Record<string, string> } | undefined {
+  const routes = table.map(compile);
+  return (method, path) => {
+    for (const route of routes) {
+      const found = route.method === method ? route.regex.exec(path) : null;
+      if (found) return { route, params: Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(found[index + 1]!)])) };
+    }
+    return undefined;
+  };
 }
 
 function parseBody(raw: string, contentType: string | undefined): unknown {
@@ -144,7 +167,7 @@ export function send(response: http.ServerResponse, answer: Answer): void {
 
 /** A server for one face. Hung requests stay open until the client leaves or the simulator closes. */
 export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
-  const routes = face.routes.map(compile);
+  const route = createRouter(face.routes);
   const server = http.createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, { status: 500, json: { error: 'simulator bug', detail: String(error) } });
@@ -156,15 +179,7 @@ export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
     const method = (request.method ?? 'GET').toUpperCase();
     const raw = await readText(request);
     const body = parseBody(raw, request.headers['content-type']);
-    let match: { route: CompiledRoute; params: Record<string, string> } | undefined;
-    for (const route of routes) {
-      if (route.method !== method) continue;
-      const found = route.regex.exec(url.pathname);
-      if (found) {
-        match = { route, params: Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(found[index + 1]!)])) };
-        break;
-      }
-    }
+    const match = route(method, url.pathname);
     const context: RequestContext = {
       method,
       path: url.pathname,
@@ -172,9 +187,10 @@ export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
       headers: request.headers,
       body,
       params: match?.params ?? {},
-      endpoint: match?.route.endpoint ?? 'other',
+      endpoint: 'other',
     };
     context.apiKey = credential(request.headers) ?? face.keyFrom?.(context);
+    if (match) context.endpoint = typeof match.route.endpoint === 'function' ? match.route.endpoint(context) : match.route.endpoint;
     const classified = match && face.classify?.(context);
     if (classified) context.endpoint = classified.endpoint;
     deps.requests.push({

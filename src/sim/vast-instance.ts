@@ -1,8 +1,16 @@
-// How Vast shows an instance: its offer's machine fields plus status, SSH, ports, costs and metrics.
+// How Vast shows an instance: its offer's machine fields plus status, SSH, ports, costs and metrics;
+// one instance, or a keyset page of them.
 import { gpuMetrics, perHourNow, type SimInstance } from './lifecycle.ts';
 import type { Market } from './market.ts';
 import { round } from './random.ts';
 import { vastPrices } from './vast-catalogue.ts';
+import { isRecord, type Answer, type RequestContext } from './http.ts';
+import { matches, parseVastSearch, sortRows } from './vast-query.ts';
+
+const PAGE_SIZE = 25;
+
+/** Vast's error body: `success: false`, a machine-readable `error` and a readable `msg`. */
+export const vastFail = (status: number, error: string, msg: string, extra: Record<string, unknown> = {}): Answer => ({ status, json: { success: false, error, msg, ...extra } });
 
 /** An instance as Vast's show/list endpoints return it (docs/providers.md §1.4); ports only while running. */
 export function renderVastInstance(market: Market, instance: SimInstance): Record<string, unknown> {
@@ -87,4 +95,48 @@ function statusMessage(instance: SimInstance): string {
     default:
       return 'Instance stopped';
   }
+}
+
+export function instanceOr404(market: Market, context: RequestContext): SimInstance | Answer {
+  const instance = market.find('vast', context.params.id!);
+  return instance ?? vastFail(404, 'no_such_instance', `Instance ${context.params.id} does not exist or is not yours.`);
+}
+
+/** GET /api/v1/instances/: filtered, ordered, 25 a page with an opaque `next_token` (docs/providers.md §1.4). */
+export function pageOfInstances({ market }: { market: Market }, context: RequestContext): Answer {
+  const readJson = (name: string): unknown => {
+    const raw = context.query.get(name);
+    if (raw === null) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  };
+  const rawLimit = Number(readJson('limit') ?? PAGE_SIZE);
+  const limit = !Number.isFinite(rawLimit) || rawLimit <= 0 ? 5 : Math.min(PAGE_SIZE, Math.floor(rawLimit));
+  const filters = readJson('select_filters');
+  const stored = new Set(['id', 'label', 'actual_status', 'intended_status', 'cur_state', 'next_state', 'machine_id', 'host_id', 'image_uuid', 'gpu_name']);
+  let rows = market.list('vast').map((instance) => renderVastInstance(market, instance));
+  if (isRecord(filters)) {
+    const computed = Object.keys(filters).find((field) => !stored.has(field));
+    if (computed) return vastFail(400, 'invalid_args', `select_filters: column "${computed}" is computed and cannot be filtered; filter on stored columns such as actual_status or label`);
+    const search = parseVastSearch(filters);
+    rows = rows.filter((row) => matches(row, search));
+  }
+  const orderBy = readJson('order_by');
+  const order: [string, 'asc' | 'desc'][] = Array.isArray(orderBy) && isRecord(orderBy[0]) ? [[String(orderBy[0].col ?? 'id'), orderBy[0].dir === 'desc' ? 'desc' : 'asc']] : [['id', 'asc']];
+  sortRows(rows, order);
+  const labelCounts: Record<string, number> = {};
+  for (const row of rows) labelCounts[String(row.label ?? '')] = (labelCounts[String(row.label ?? '')] ?? 0) + 1;
+  const after = context.query.get('after_token');
+  let start = 0;
+  if (after) {
+    const index = Number(Buffer.from(after, 'base64url').toString('utf8'));
+    if (!Number.isInteger(index) || index < 0) return vastFail(400, 'invalid_args', 'after_token is not a token from a previous page');
+    start = index;
+  }
+  const page = rows.slice(start, start + limit);
+  const next = start + limit < rows.length ? Buffer.from(String(start + limit)).toString('base64url') : null;
+  return { status: 200, json: { success: true, instances_found: page.length, total_instances: rows.length, label_counts: labelCounts, next_token: next, instances: page } };
 }

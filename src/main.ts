@@ -16,28 +16,10 @@ import type { Simulator } from './sim/index.ts';
 import { ConsolePlatform } from '../adapters/platforms/console/console.ts';
 import { renderText } from '../adapters/platforms/text.ts';
 import { LOCAL_CHANNEL } from './core/command.ts';
-import type { ChatPlatform, PlatformDeps, PlatformName } from '../adapters/platforms/platform.ts';
-import { createTelegramPlatform } from '../adapters/platforms/telegram/telegram.ts';
-import { createDiscordPlatform } from '../adapters/platforms/discord/discord.ts';
-import { createSlackPlatform } from '../adapters/platforms/slack/slack.ts';
+import type { PlatformDeps } from '../adapters/platforms/platform.ts';
+import { configuredPlatforms, PLATFORMS, startPlatforms } from '../adapters/platforms/index.ts';
 import { PROVIDERS } from '../adapters/providers/types.ts';
-import { ConnectionKeeper } from '../adapters/platforms/connection.ts';
 import { settlesWithin } from './core/deadline.ts';
-
-const PLATFORM_FACTORIES: Record<PlatformName, (config: Config, deps: PlatformDeps) => ChatPlatform> = {
-  telegram: createTelegramPlatform,
-  discord: createDiscordPlatform,
-  slack: createSlackPlatform,
-};
-
-/** The chat platforms whose credentials are set (config.ts checks that each set is complete). */
-export function configuredPlatforms(config: Config): PlatformName[] {
-  const names: PlatformName[] = [];
-  if (config.TELEGRAM_BOT_TOKEN) names.push('telegram');
-  if (config.DISCORD_TOKEN) names.push('discord');
-  if (config.SLACK_BOT_TOKEN) names.push('slack');
-  return names;
-}
 
 function consoleWanted(config: Config, chatPlatforms: readonly string[]): boolean {
   if (config.COMPUTEHUB_CONSOLE !== 'auto') return config.COMPUTEHUB_CONSOLE === 'on';
@@ -46,6 +28,25 @@ function consoleWanted(config: Config, chatPlatforms: readonly string[]): boolea
 
 /** Everything stop() does fits in this, under the 10 s docker and systemd allow before SIGKILL. */
 const SHUTDOWN_BUDGET_MS = 9_000;
+
+/** What `computehub start` prints once running: platforms, providers, licence, where things are. */
+export function startBanner(facts: { services: Services; platforms: readonly string[]; simulated: boolean; logFile?: string; claimCode?: string }): string {
+  const { services, platforms, claimCode } = facts;
+  const licence = services.licence.status();
+  const providerLines = PROVIDERS.map((name) => {
+    const bound = services.providers.get('default', name);
+    return `${name} (${bound ? (bound.mode === 'real' ? 'real API' : 'simulated') : 'not connected'})`;
+  });
+  return [
+    'ComputeHub is running.',
+    `  Platforms: ${platforms.join(', ') || 'none (add a chat token to .env, or run in a terminal)'}`,
+    `  Providers: ${providerLines.join(', ')}${facts.simulated ? ' — the built-in marketplace simulator; add a key to use a real provider' : ''}`,
+    `  Licence:   ${licence.pro ? (licence.source === 'licence' ? `Pro (${licence.licence.licensee})` : 'Pro unlocked for the simulator') : 'Free edition'}`,
+    `  Data:      ${path.join(services.dataDir, 'db.json')}`,
+    ...(facts.logFile ? [`  Log:       ${facts.logFile}`] : []),
+    ...(claimCode && platforms.some((name) => name !== 'terminal') ? [`  First admin: send "claim ${claimCode}" to the bot in a direct message.`] : []),
+  ].join('\n');
+}
 
 export interface RunningBot {
   app: App;
@@ -60,7 +61,8 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
   const loose = await secureDataDir(dataDir);
   const lock = await DataDirLock.acquire(dataDir, 'bot', COMMAND_WAIT_MS);
-  const chatPlatforms = configuredPlatforms(config);
+  const enabled = configuredPlatforms(config, PLATFORMS);
+  const chatPlatforms = enabled.map((entry) => entry.name);
   const withConsole = consoleWanted(config, chatPlatforms);
   // When the terminal chat is all there is and a person is typing, the chat owns the screen, so the
   // log goes to a file beside the data; otherwise (a server) it stays on stderr for `docker logs`.
@@ -110,9 +112,8 @@ export async function startBot(config: Config): Promise<RunningBot> {
 
   let stopping = false;
   const deps: PlatformDeps = { registry: services.commands, log, complete: createCompletions(services.db, services.identity) };
-  const platforms = chatPlatforms.map((name) => PLATFORM_FACTORIES[name](config, deps));
-  const keepers = platforms.map((platform) => new ConnectionKeeper(platform, log));
-  for (const keeper of keepers) void keeper.keep();
+  const running = startPlatforms(enabled, config, deps);
+  const { platforms } = running;
   // Automation events go to the chat their rule or watch was made in.
   services.automation.setPoster(async (channel, message) => {
     if (channel.platform === LOCAL_CHANNEL.platform) {
@@ -127,20 +128,7 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const claimCode = services.claim.issueCode();
   if (claimCode) log.warn({ claimCode }, `No chat admin yet. Send "claim ${claimCode}" to the bot in a direct message to become its admin.`);
 
-  const licence = services.licence.status();
-  const providerLines = PROVIDERS.map((name) => {
-    const bound = services.providers.get('default', name);
-    return `${name} (${bound ? (bound.mode === 'real' ? 'real API' : 'simulated') : 'not connected'})`;
-  });
-  const banner = [
-    'ComputeHub is running.',
-    `  Platforms: ${[...(withConsole ? ['terminal'] : []), ...chatPlatforms].join(', ') || 'none (add a chat token to .env, or run in a terminal)'}`,
-    `  Providers: ${providerLines.join(', ')}${simulator ? ' — the built-in marketplace simulator; add a key to use a real provider' : ''}`,
-    `  Licence:   ${licence.pro ? (licence.source === 'licence' ? `Pro (${licence.licence.licensee})` : 'Pro unlocked for the simulator') : 'Free edition'}`,
-    `  Data:      ${path.join(services.dataDir, 'db.json')}`,
-    ...(logFile ? [`  Log:       ${logFile}`] : []),
-    ...(claimCode && chatPlatforms.length ? [`  First admin: send "claim ${claimCode}" to the bot in a direct message.`] : []),
-  ].join('\n');
+  const banner = startBanner({ services, platforms: [...(withConsole ? ['terminal'] : []), ...chatPlatforms], simulated: Boolean(simulator), logFile, claimCode });
   // The simulator's URLs (admin included: faults, clock, requests) are loopback only.
   log.info({ platforms: chatPlatforms, console: withConsole, simulator: simulator ? simulator.urls : false }, 'started');
 
@@ -152,7 +140,7 @@ export async function startBot(config: Config): Promise<RunningBot> {
     stopping = true;
     scheduler.stop();
     services.fleet.close();
-    await settlesWithin(Promise.allSettled([...keepers.map((keeper) => keeper.stop()), control?.close()]), SHUTDOWN_BUDGET_MS - 2_500);
+    await settlesWithin(Promise.allSettled([running.stop(), control?.close()]), SHUTDOWN_BUDGET_MS - 2_500);
     await settlesWithin(app.close(), 1_500);
     await settlesWithin(simulator?.close(), 500);
     await settlesWithin(lock.release(), 500);

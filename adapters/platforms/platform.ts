@@ -6,8 +6,6 @@ import type { CommandRegistry } from '../../src/core/registry.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import type { Logger } from '../../src/log.ts';
 
-export type PlatformName = 'telegram' | 'discord' | 'slack';
-
 export interface PlatformDeps {
   registry: CommandRegistry;
   log: Logger;
@@ -16,7 +14,8 @@ export interface PlatformDeps {
 }
 
 export interface ChatPlatform {
-  readonly name: PlatformName;
+  /** Its name in the platform table (index.ts). */
+  readonly name: string;
   /**
    * One attempt to connect and start receiving: resolves once the platform accepted the credentials,
    * rejects when this attempt failed (CredentialsRefused when retrying cannot help). Retrying is the

@@ -10,8 +10,8 @@ import { renderCaption, renderHtmlMessages } from './telegram-html.ts';
 /** Telegram's own cap on callback_data, in bytes. */
 export const TELEGRAM_CALLBACK_DATA_BYTES = 64;
 
-const BUTTONS_PER_ROW = 3;
-const MAX_BUTTONS = 100;
+export const BUTTONS_PER_ROW = 3;
+export const MAX_BUTTONS = 100;
 
 export type ChatId = number | string;
 

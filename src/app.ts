@@ -20,6 +20,7 @@ import { createMarketService, type MarketService } from './services/market/index
 import { ProviderService } from './services/providers.ts';
 import { AutomationService } from './services/automation/index.ts';
 import { MonitoringService } from './services/monitoring/index.ts';
+import { AlertService } from './services/alerts/index.ts';
 import { createProviderAdapter, type AdapterOptions } from '../adapters/providers/index.ts';
 import type { ProviderName } from '../adapters/providers/types.ts';
 import { COMMANDS, GROUPS } from '../commands/index.ts';
@@ -46,6 +47,8 @@ export interface Services {
   automation: AutomationService;
   /** GPU metrics and cost over time, charted per instance or for the running fleet. */
   monitoring: MonitoringService;
+  /** Pro alerts: events grouped the Alertmanager way, delivered through an outbox to the notify channels. */
+  alerts: AlertService;
   commands: CommandRegistry;
   dataDir: string;
   now: () => Date;
@@ -134,11 +137,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   services.automation = await AutomationService.open({ db, fleet: services.fleet, market: services.market, identity, log: log.child({ service: 'automation' }), now, dataDir });
   services.monitoring = new MonitoringService({ db, charts, log: log.child({ service: 'monitoring' }), now });
+  const licenceExpiry = () => {
+    const check = licence.check();
+    return check?.valid ? check.licence.expiresAt : undefined;
+  };
+  services.alerts = new AlertService({ config, db, vault, charts, log: log.child({ service: 'alerts' }), now, licenceExpiry });
+  services.automation.onEvent((event) => services.alerts.hear(event));
+  services.fleet.deployments.outcomeListeners.push((record) => services.alerts.deployOutcome(record));
   services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services, options.rateLimit);
   return {
     services,
     async close() {
       services.fleet.close();
+      services.alerts.close();
       await Promise.all([db.flush(), db.series.flush(), services.market.history.flush(), services.automation.close()]);
     },
   };

@@ -127,6 +127,12 @@ export const configSchema = z.object({
   SLACK_PORT: positiveInt(3000, 'a TCP port number, e.g. 3000'),
   SLACK_API_URL: optionalText,
 
+  /** Alertmanager's group_wait: how long a new alert group gathers alerts before its first message. */
+  ALERT_GROUP_WAIT_SECONDS: positiveInt(30, 'a whole number of seconds, e.g. 30'),
+  /** Alertmanager's group_interval: the least time between two notifications of one group (new alerts, resolutions). */
+  ALERT_GROUP_INTERVAL_SECONDS: positiveInt(300, 'a whole number of seconds, e.g. 300'),
+  /** Alertmanager's repeat_interval: a group still firing is announced again after this long without news. */
+  ALERT_REPEAT_INTERVAL_SECONDS: positiveInt(14_400, 'a whole number of seconds, e.g. 14400'),
   /** The SMTP server email alerts go through; its password is a secret. */
   SMTP_URL: optionalText.pipe(
     z

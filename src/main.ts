@@ -16,8 +16,10 @@ import type { Simulator } from './sim/index.ts';
 import { ConsolePlatform } from '../adapters/platforms/console/console.ts';
 import { renderText } from '../adapters/platforms/text.ts';
 import { LOCAL_CHANNEL } from './core/command.ts';
-import type { PlatformDeps } from '../adapters/platforms/platform.ts';
+import type { ChatPlatform, PlatformDeps } from '../adapters/platforms/platform.ts';
 import { configuredPlatforms, PLATFORMS, startPlatforms } from '../adapters/platforms/index.ts';
+import type { ChatSender } from './services/alerts/index.ts';
+import type { Reply } from './core/reply.ts';
 import { PROVIDERS } from '../adapters/providers/types.ts';
 import { settlesWithin } from './core/deadline.ts';
 
@@ -25,6 +27,21 @@ function consoleWanted(config: Config, chatPlatforms: readonly string[]): boolea
   if (config.COMPUTEHUB_CONSOLE !== 'auto') return config.COMPUTEHUB_CONSOLE === 'on';
   return Boolean(process.stdin.isTTY) || chatPlatforms.length === 0;
 }
+
+function connectedPlatform(platforms: readonly ChatPlatform[], name: string): ChatPlatform {
+  const platform = platforms.find((candidate) => candidate.name === name);
+  if (!platform) throw new Error(`${name} is not connected`);
+  return platform;
+}
+
+/** The id of a posted message, where the platform answers one (an editable alert message). */
+function postedMessageId(posted: unknown): string | null {
+  const id = (posted as { messageId?: unknown } | undefined)?.messageId;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
+/** How often due alert groups are flushed and the delivery outbox drained. */
+const ALERTS_TICK_SECONDS = 2;
 
 /** Everything stop() does fits in this, under the 10 s docker and systemd allow before SIGKILL. */
 const SHUTDOWN_BUDGET_MS = 9_000;
@@ -91,7 +108,14 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const scheduler = new Scheduler(log.child({ service: 'scheduler' }));
   scheduler.add(heartbeatJob(services.dataDir, () => storeProblems(services.db)));
   // The automation evaluates what each sync saw, in the same job: detection and action in one interval.
-  scheduler.add({ name: 'instance sync', everySeconds: config.SYNC_INTERVAL_SECONDS, run: async () => services.automation.afterSync(await services.fleet.sync()) });
+  scheduler.add({
+    name: 'instance sync',
+    everySeconds: config.SYNC_INTERVAL_SECONDS,
+    run: async () => {
+      const report = await services.fleet.sync();
+      await Promise.all([services.automation.afterSync(report), services.alerts.afterSync(report)]);
+    },
+  });
   scheduler.add({
     name: 'store maintenance',
     everySeconds: 600,
@@ -114,16 +138,27 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const deps: PlatformDeps = { registry: services.commands, log, complete: createCompletions(services.db, services.identity) };
   const running = startPlatforms(enabled, config, deps);
   const { platforms } = running;
-  // Automation events go to the chat their rule or watch was made in.
+  // Alerts and automation events reach the chats through the platforms (the terminal prints them).
+  const chatSender: ChatSender = {
+    async post(channel, message) {
+      if (channel.platform === LOCAL_CHANNEL.platform) {
+        if (withConsole) process.stdout.write(`${renderText(message)}\n`);
+        return { messageId: null };
+      }
+      return { messageId: postedMessageId(await connectedPlatform(platforms, channel.platform).post(channel.id, message)) };
+    },
+    async edit(channel, messageId, message) {
+      const platform: ChatPlatform & { edit?: (channelId: string, messageId: string, message: Reply) => Promise<void> } = connectedPlatform(platforms, channel.platform);
+      if (!platform.edit) throw new Error(`${channel.platform} cannot edit messages`);
+      await platform.edit(channel.id, messageId, message);
+    },
+  };
+  services.alerts.setChatSender(chatSender);
+  // Automation events also go to the chat their rule or watch was made in, unless an alert channel there shows them.
   services.automation.setPoster(async (channel, message) => {
-    if (channel.platform === LOCAL_CHANNEL.platform) {
-      if (withConsole) process.stdout.write(`${renderText(message)}\n`);
-      return;
-    }
-    const platform = platforms.find((candidate) => candidate.name === channel.platform);
-    if (!platform) throw new Error(`${channel.platform} is not connected`);
-    await platform.post(channel.id, message);
+    await chatSender.post(channel, message);
   });
+  scheduler.add({ name: 'alerts', everySeconds: ALERTS_TICK_SECONDS, run: () => services.alerts.tick() });
 
   const claimCode = services.claim.issueCode();
   if (claimCode) log.warn({ claimCode }, `No chat admin yet. Send "claim ${claimCode}" to the bot in a direct message to become its admin.`);

@@ -20,6 +20,7 @@ export const PRO_FEATURES = [
   'events from watches, caps and rules posted to the chat they were set up in',
   'monitoring charts of GPU utilisation, VRAM, temperature and cost',
   'the money-leak check (stopped disks, interrupted interruptibles, idle GPUs, machines not made by ComputeHub)',
+  'alerts to chat channels, email and signed webhooks, grouped, with mutes',
   'the ComfyUI, SD WebUI, Llama inference and VSCode Server templates',
 ];
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ROLES } from '../domain/roles.ts';
 import { pendingConfirmationSchema } from './confirmation-schema.ts';
 import { automationSchema, emptyAutomation } from './automation-schema.ts';
+import { alertsSchema, emptyAlertsStore, notifyChannelSchema } from './alerts-schema.ts';
 import { instanceRecordSchema, ledgerEntrySchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
 
 export const SCHEMA_VERSION = 3;
@@ -104,6 +105,10 @@ export const dbSchema = z.object({
   confirmations: z.array(pendingConfirmationSchema).default([]),
   /** Pro automation: rules, watches, rule state. */
   automation: automationSchema.default(emptyAutomation),
+  /** Where alerts go (`notify add`): chat channels, email addresses, webhooks. */
+  notifyChannels: z.array(notifyChannelSchema).default([]),
+  /** The alert pipeline: grouping state and silences, the delivery outbox, dead letters, chat messages posted. */
+  alerts: alertsSchema.default(emptyAlertsStore),
 });
 
 export type Database = z.infer<typeof dbSchema>;
@@ -137,5 +142,7 @@ export function emptyDatabase(now: Date): Database {
     orgChoices: [],
     confirmations: [],
     automation: emptyAutomation(),
+    notifyChannels: [],
+    alerts: emptyAlertsStore(),
   };
 }

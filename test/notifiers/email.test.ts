@@ -1,15 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
+import type { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailNotifier } from '../../adapters/notifiers/email.ts';
 import type { AlertPayload } from '../../src/domain/alerts/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { TEST_SECRETS } from '../support/secrets.ts';
 import { png } from '../support/test-commands.ts';
+import { SMTP_USER as USER, smtpUrl, startSmtpServer as startServer } from '../support/smtp.ts';
 
 const log = createLogger({ level: 'debug', format: 'json', file: process.env.LOG_FILE });
-const USER = 'alerts@example.test';
 
 const payload: AlertPayload = {
   type: 'down',
@@ -21,42 +20,17 @@ const payload: AlertPayload = {
   alerts: [{ type: 'down', status: 'firing', severity: 'critical', startsAt: '2026-03-01T12:00:00.000Z', instance: 'i3', message: 'i3 (RTX 4090, vast, $0.42/h) stopped <unexpectedly>' }],
 };
 
-/** A real SMTP server on loopback that wants a login and keeps what it receives, parsed. */
-function startServer(received: { envelopeTo: string[]; mail: ParsedMail }[], reject?: { code: number; message: string }) {
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    onAuth(auth, _session, callback) {
-      if (auth.username === USER && auth.password === TEST_SECRETS.smtpPassword) return callback(null, { user: USER });
-      return callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
-    },
-    onData(stream, session, callback) {
-      simpleParser(stream, { keepCidLinks: true })
-        .then((mail) => {
-          if (reject) return callback(Object.assign(new Error(reject.message), { responseCode: reject.code }));
-          received.push({ envelopeTo: session.envelope.rcptTo.map((to) => to.address), mail });
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  return new Promise<{ server: SMTPServer; port: number }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port }));
-  });
-}
-
 describe('email notifier', () => {
   const received: { envelopeTo: string[]; mail: ParsedMail }[] = [];
   let server: SMTPServer;
   let port = 0;
-  const smtpUrl = () => `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(TEST_SECRETS.smtpPassword)}@127.0.0.1:${port}`;
   beforeAll(async () => {
     ({ server, port } = await startServer(received));
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('delivers the alert with HTML, text and the chart as an inline PNG, to a real SMTP server', async () => {
-    const notifier = new EmailNotifier({ smtpUrl: smtpUrl(), from: 'ComputeHub <alerts@example.test>', log, timeoutMs: 5_000 });
+    const notifier = new EmailNotifier({ smtpUrl: smtpUrl(port), from: 'ComputeHub <alerts@example.test>', log, timeoutMs: 5_000 });
     const chart = png();
     const result = await notifier.send({ id: 'alert_ab12_1', to: ['ops@example.test', 'lead@example.test'], payload, chart });
     notifier.close();
@@ -76,7 +50,7 @@ describe('email notifier', () => {
   });
 
   it('sends the resolution as a reply to the alert it resolves', async () => {
-    const notifier = new EmailNotifier({ smtpUrl: smtpUrl(), from: 'alerts@example.test', log, timeoutMs: 5_000 });
+    const notifier = new EmailNotifier({ smtpUrl: smtpUrl(port), from: 'alerts@example.test', log, timeoutMs: 5_000 });
     const resolved: AlertPayload = { ...payload, status: 'resolved', endsAt: '2026-03-01T12:40:00.000Z', alerts: payload.alerts.map((alert) => ({ ...alert, status: 'resolved' as const })) };
     expect(await notifier.send({ id: 'alert_ab12_2', to: ['ops@example.test'], payload: resolved, follows: ['alert_ab12_1'] })).toEqual({ outcome: 'delivered' });
     notifier.close();
@@ -100,7 +74,7 @@ describe('email notifier', () => {
     const results = [];
     for (const reject of [{ code: 451, message: 'Try again later' }, { code: 550, message: 'Mailbox unavailable' }]) {
       const other = await startServer([], reject);
-      const notifier = new EmailNotifier({ smtpUrl: `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(TEST_SECRETS.smtpPassword)}@127.0.0.1:${other.port}`, from: 'alerts@example.test', log, timeoutMs: 5_000 });
+      const notifier = new EmailNotifier({ smtpUrl: smtpUrl(other.port), from: 'alerts@example.test', log, timeoutMs: 5_000 });
       results.push(await notifier.send({ id: `alert_rej_${reject.code}`, to: ['ops@example.test'], payload }));
       notifier.close();
       await new Promise<void>((resolve) => other.server.close(() => resolve()));

@@ -175,3 +175,17 @@ export const alertStateSchema = z.object({
   deliveryCount: z.number().int().nonnegative(),
   silenceCount: z.number().int().nonnegative(),
 });
+
+/** Validates a stored Delivery (an outbox entry carries the one it makes). */
+export const deliverySchema = z.object({
+  key: z.string(),
+  groupKey: z.string(),
+  orgId: z.string(),
+  label: z.string(),
+  status: z.enum(['firing', 'resolved']),
+  severity: z.enum(SEVERITIES),
+  reason: z.enum(['new', 'update', 'repeat', 'resolved']),
+  edits: z.array(z.string()),
+  alerts: z.array(alertSchema),
+  at: isoTime,
+});

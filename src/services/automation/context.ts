@@ -14,6 +14,12 @@ import type { AutomationEvent, EventLog, NewEvent } from './events.ts';
 /** Delivers a short message to a chat channel; src/main.ts wires it to the chat platforms. */
 export type ChannelPoster = (channel: EventChannel, message: Reply) => Promise<void>;
 
+/**
+ * Hears every recorded event (the alerts). Answers the chat channels it delivers the event to
+ * itself: the event is not posted directly there too.
+ */
+export type EventListener = (event: AutomationEvent) => Promise<readonly EventChannel[]>;
+
 export interface AutomationContext {
   db: Db;
   fleet: FleetService;
@@ -23,6 +29,7 @@ export interface AutomationContext {
   log: Logger;
   now: () => Date;
   poster: ChannelPoster | undefined;
+  listeners: EventListener[];
   /** Redeploys running in the background by "orgId/instanceId", so the sync is never held up by a machine booting. */
   background: Map<string, Promise<unknown>>;
 }
@@ -57,10 +64,21 @@ function eventMessage(event: Pick<AutomationEvent, 'kind' | 'ruleId' | 'message'
   return { kind, text: `${EVENT_TITLES[event.kind]} (${who}): ${event.message}` };
 }
 
-/** Stores the event, then posts it where its rule or watch was made; a failed post is logged, never thrown. */
+/**
+ * Stores the event, tells the listeners, then posts it where its rule or watch was made unless a
+ * listener delivers it there; a failed listener or post is logged, never thrown.
+ */
 export async function recordEvent(context: AutomationContext, event: Omit<NewEvent, 'at'>, channel: EventChannel | null, buttons?: Reply['buttons']): Promise<AutomationEvent> {
   const stored = await context.events.append({ at: context.now().toISOString(), ...event });
-  if (channel && context.poster) {
+  const covered: EventChannel[] = [];
+  for (const listener of context.listeners) {
+    covered.push(...(await listener(stored).catch((error: unknown) => {
+      context.log.error({ err: error, eventId: stored.id }, 'an automation event listener failed');
+      return [];
+    })));
+  }
+  const coveredHere = channel && covered.some((other) => other.platform === channel.platform && other.id === channel.id);
+  if (channel && context.poster && !coveredHere) {
     await context.poster(channel, { ...eventMessage(stored), ...(buttons && { buttons }) }).catch((error: unknown) => context.log.warn({ err: error, channel: channel.platform, eventId: stored.id }, 'could not post an automation event'));
   }
   return stored;

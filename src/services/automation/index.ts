@@ -13,7 +13,7 @@ import type { SyncReport } from '../fleet/sync.ts';
 import { findInstance } from '../fleet/records.ts';
 import type { IdentityService } from '../identity.ts';
 import type { MarketService } from '../market/index.ts';
-import { nextId, type AutomationContext, type ChannelPoster } from './context.ts';
+import { nextId, type AutomationContext, type ChannelPoster, type EventListener } from './context.ts';
 import { EventLog } from './events.ts';
 import { backtestRule } from './backtest.ts';
 import { compiledRules, evaluateRules, ruleSnapshot, type RuleInputs } from './rules.ts';
@@ -25,7 +25,7 @@ import { checkIdles, IdleChecks } from './idle.ts';
 import { enforceTimeLimits, setTimeLimit } from './time-limits.ts';
 import { checkPriceAlerts, PriceAlerts } from './price-alerts.ts';
 
-export type { ChannelPoster } from './context.ts';
+export type { ChannelPoster, EventListener } from './context.ts';
 export type { AutomationEvent } from './events.ts';
 
 /** What one evaluation covers: everything after a sync, rules alone after a price refresh. */
@@ -63,7 +63,7 @@ export class AutomationService {
   static async open(options: AutomationOptions): Promise<AutomationService> {
     const events = await EventLog.open(options.dataDir, (problem) => options.log.warn(problem));
     const { db, fleet, market, identity, log, now } = options;
-    return new AutomationService({ db, fleet, market, identity, log, now, events, poster: undefined, background: new Map() });
+    return new AutomationService({ db, fleet, market, identity, log, now, events, poster: undefined, listeners: [], background: new Map() });
   }
 
   get events(): EventLog {
@@ -73,6 +73,11 @@ export class AutomationService {
   /** Where events are posted: the chat platforms (src/main.ts); without one they are only stored. */
   setPoster(poster: ChannelPoster): void {
     this.context.poster = poster;
+  }
+
+  /** Tells `listener` of every event recorded from now on (the alerts subscribe here). */
+  onEvent(listener: EventListener): void {
+    this.context.listeners.push(listener);
   }
 
   /** The scheduler's sync job calls this with what the sync saw. */

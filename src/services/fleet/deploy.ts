@@ -110,6 +110,9 @@ export class DeployService {
     return { request, token, template, image, ...(cuda !== undefined && { cuda }), provider, offer, diskGb, pricePerHour, name };
   }
 
+  /** Told of every deploy this process ran to its end, ready or failed (the alerts). */
+  readonly outcomeListeners: ((record: InstanceRecord) => void)[] = [];
+
   /** The deploy already made with this token in this org, if any. */
   existing(orgId: string, token: string): InstanceRecord | undefined {
     return this.context.db.data.instances.find((record) => record.orgId === orgId && record.deployToken === token);
@@ -126,7 +129,12 @@ export class DeployService {
     if (running) return running;
     const found = this.existing(orgId, token);
     if (found && !isInProgress(found)) return Promise.resolve(found);
-    const work = this.run(found, makePlan, progress).finally(() => this.inFlight.delete(key));
+    const work = this.run(found, makePlan, progress)
+      .then((record) => {
+        for (const listener of this.outcomeListeners) listener(record);
+        return record;
+      })
+      .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, work);
     return work;
   }

@@ -10,11 +10,13 @@ import type { FleetContext } from './context.ts';
 import type { BoundProvider } from './bound-providers.ts';
 import { retryPendingCleanups } from './cleanup.ts';
 import { allocateInstanceId } from './records.ts';
+import { ProviderError, type ProviderErrorKind } from '../../../adapters/providers/errors.ts';
 
 export interface SyncReport {
   /** provider names listed successfully, per org */
   synced: { orgId: string; provider: string; instances: number }[];
-  failed: { orgId: string; provider: string; error: string }[];
+  /** `kind`: the provider error's kind (auth: the key was refused), when it was one. */
+  failed: { orgId: string; provider: string; error: string; kind?: ProviderErrorKind | undefined }[];
   adopted: string[];
   gone: string[];
   /** Failed deploys whose clean-up this sync made certain. */
@@ -37,7 +39,7 @@ export async function syncFleet(context: FleetContext, orgIds?: readonly string[
         if (listing.status === 'rejected') {
           const error = listing.reason instanceof Error ? listing.reason.message : String(listing.reason);
           context.log.warn({ orgId, provider: provider.name, err: listing.reason }, 'sync could not list instances');
-          report.failed.push({ orgId, provider: provider.name, error });
+          report.failed.push({ orgId, provider: provider.name, error, kind: listing.reason instanceof ProviderError ? listing.reason.kind : undefined });
           return;
         }
         reconcile(context, data, orgId, provider, listing.value, listedAtMs, report, samples);

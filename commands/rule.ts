@@ -1,8 +1,11 @@
 // rule add | list | show | test | backtest | pause | resume | remove: IF-THEN rules evaluated after every sync
 // (the language: src/domain/rules/README.md). Pro.
-import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
+import { defineCommand, defineGroup, opt, type CommandContext, type CommandDefinition, type OptionSpecs } from '../src/core/command.ts';
 import type { Reply } from '../src/core/reply.ts';
-import { RuleError } from '../src/domain/rules/index.ts';
+import { compileRule, RuleError } from '../src/domain/rules/index.ts';
+import { UsageError } from '../src/core/errors.ts';
+import { bindOptions } from '../src/core/options.ts';
+import { deploy } from './deploy.ts';
 import type { RuleRecord } from '../src/store/automation-schema.ts';
 
 export const ruleGroup = defineGroup({ name: 'rule', summary: 'IF-THEN rules that act on your instances after every sync (Pro)', aliases: ['rules'], defaultSubcommand: 'list' });
@@ -14,11 +17,22 @@ function ruleJson(context: CommandContext, rule: RuleRecord) {
   return { id: rule.id, text: rule.text, enabled: rule.enabled, lastFiredAt: summary?.lastFiredAt ?? null, fireCount: summary?.fireCount ?? 0 };
 }
 
+/** A rule's deploy options, read by the deploy command's own definition: what deploy refuses, rule add refuses. */
+function checkDeployOptions(options: { key: string; value: string }[]): void {
+  if (options.some((option) => option.key.toLowerCase() === 'token')) throw new UsageError('A rule\'s deploy takes no token=: each firing gets its own.');
+  try {
+    bindOptions(deploy as unknown as CommandDefinition<OptionSpecs>, { positionals: [], named: options.map((option) => ({ key: option.key.toLowerCase(), op: '=', value: option.value })), flags: new Map() });
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`In the rule's deploy: ${error.message}`);
+    throw error;
+  }
+}
+
 export const ruleAdd = defineCommand({
   name: 'rule add',
   summary: 'Add a rule: IF <condition> [FOR <duration>] THEN <action>[, <action>…] [COOLDOWN <duration>]',
   description:
-    'The rest of the line is the rule, no quotes needed. Variables: cost_per_hour, cost_today, cost_total, uptime, gpu_util, vram_used_pct, gpu_temp, gpu, provider, status, project, name; cheapest(gpu), price_change_pct(gpu, 24h). Actions: stop, restart, notify ["text"], destroy and migrate [provider=] (admins). Default cooldown 30m.',
+    'The rest of the line is the rule, no quotes needed. Variables: cost_per_hour, cost_today, cost_total, uptime, gpu_util, vram_used_pct, gpu_temp, gpu, provider, status, project, name; cheapest(gpu), price_change_pct(gpu, 24h). Actions: stop, restart, notify ["text"], and for admins destroy, migrate [provider=] and deploy <deploy options> (gpu= required; billed to the rule, never re-triggered by what it deployed). Default cooldown 30m.',
   examples: ['rule add IF gpu_util < 5% FOR 30m THEN stop', 'rule add IF cost_today > $20 THEN notify "over $20 today", stop', 'rule add IF gpu_temp > 85 FOR 10m THEN notify "too hot", restart'],
   options: { text: opt.string('the rule', { required: true, rest: true, raw: true, maxLength: 1000, placeholder: 'IF … THEN …' }) },
   role: 'dev',
@@ -27,6 +41,7 @@ export const ruleAdd = defineCommand({
   async run(context) {
     const { services, options } = context;
     try {
+      for (const action of compileRule('new', options.text).actions) if (action.type === 'deploy') checkDeployOptions(action.options);
       const rule = await services.automation.addRule(context.orgId, options.text, {
         id: `${context.actor.platform}:${context.actor.userId}`,
         role: context.role,

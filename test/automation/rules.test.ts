@@ -44,11 +44,12 @@ describe('rule add', () => {
     expect(list.reply.data).toEqual({ rules: [{ id: 'r1', text: 'IF cost_per_hour > 2 THEN notify "pricey, check it", stop', enabled: true, lastFiredAt: null, fireCount: 0 }] });
   });
 
-  it('refuses deploy actions for now, saying what to do instead', async () => {
+  it('checks a deploy action with the deploy command\'s own options', async () => {
     world = await startWorld({ pro: true });
-    const result = await world.run('rule add IF cheapest(H100) < $1 THEN deploy gpu=H100 template=pytorch');
+    const result = await world.run('rule add IF cheapest(H100) < $1 THEN deploy gpu=H100 disk=5');
     expect(result.outcome).toBe('usage');
-    expect(result.reply.text).toMatch(/cannot deploy yet/);
+    expect(result.reply.text).toMatch(/In the rule's deploy: .*disk/);
+    expect((await world.run('rule list --json')).reply.data).toEqual({ rules: [] });
   });
 });
 
@@ -105,5 +106,46 @@ describe('rules after each sync', () => {
     expect((await w.run('rule show r1')).reply.code).toBe('IF status == running THEN notify');
     expect((await w.run('rule remove r1')).outcome).toBe('ok');
     expect((await w.run('rule show r1')).reply.text).toMatch(/no rule r1/);
+  });
+});
+
+describe('rules that deploy, and authors who lose their role', () => {
+  it('deploy: one machine per firing, billed to the rule, with its time limit, never re-triggered by what it deployed', async () => {
+    world = await startWorld({ pro: true, providers: ['runpod'] });
+    const w = world;
+    const added = await w.run('rule add IF cheapest(H100) < $1000 THEN deploy gpu=H100 provider=runpod template=pytorch stop-after=2h');
+    expect(added.outcome, added.reply.text).toBe('ok');
+    for (let i = 0; i < 4; i++) {
+      w.sim.clock.advance(10 * 60_000);
+      await w.drive(
+        (async () => {
+          await w.app.services.automation.evaluate('rules');
+          await w.app.services.automation.settle();
+        })(),
+      );
+    }
+    expect(w.sim.requests.filter((request) => request.endpoint === 'create')).toHaveLength(1);
+    const seen = await events(w, 'rule=r1');
+    expect(seen.map((event) => `${event.kind} ${event.action}`)).toEqual(['rule-fired deploy', 'rule-fired deploy']);
+    expect(seen[1]!.message).toMatch(/deployed i1 on runpod .*stopped after 2h/);
+    const instances = (await w.run('instances --json')).reply.data as { instances: { id: string; createdBy: string | null }[] };
+    expect(instances.instances).toHaveLength(1);
+    expect(w.app.services.db.data.instances[0]!.createdBy).toBe('rule:r1');
+    expect(w.app.services.db.data.automation.timeLimits).toEqual([expect.objectContaining({ instanceId: 'i1', action: 'stop', after: '2h' })]);
+  });
+
+  it('skips, with an event, a destroy rule whose author is no longer an admin', async () => {
+    const { w, instance } = await withInstance();
+    await w.run('member add telegram:42 role=admin name=Ann');
+    await w.run('member add telegram:43 role=admin name=Bo');
+    const ann = { actor: { platform: 'telegram', userId: '42', displayName: 'Ann' }, channel: { platform: 'telegram', id: '42', kind: 'direct' as const } };
+    const added = await w.run('rule add IF status == running THEN destroy', ann);
+    expect(added.outcome, added.reply.text).toBe('ok');
+    expect((await w.run('member role telegram:42 dev')).outcome).toBe('ok');
+    await tick(w);
+    expect(w.sim.requests.filter((request) => request.endpoint === 'destroy')).toHaveLength(0);
+    const [event] = await events(w, 'rule=r1');
+    expect(event).toMatchObject({ kind: 'skipped', instanceId: instance.id, result: 'skipped' });
+    expect(event!.message).toMatch(/no longer an admin .*now dev/);
   });
 });

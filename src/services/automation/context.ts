@@ -91,6 +91,16 @@ export function nextId(data: Database, counter: string, prefix: string): string 
   return `${prefix}${number}`;
 }
 
+/** Runs slow work (a deploy, a migration) without holding up the evaluation; `key` keeps it to one at a time. */
+export function runInBackground<T>(context: AutomationContext, key: string, work: Promise<T>, outcome: { done(result: T): Promise<void>; failed(error: unknown): Promise<void> }): void {
+  const tracked = work
+    .then(outcome.done)
+    .catch(outcome.failed)
+    .catch((error: unknown) => context.log.error({ err: error, key }, 'automation background work failed'))
+    .finally(() => context.background.delete(key));
+  context.background.set(key, tracked);
+}
+
 /** An automatic action in the audit log, with the rule or watch as the actor. */
 export function auditAction(context: AutomationContext, orgId: string, by: string, line: string, failure?: string): Promise<void> {
   return context.identity.audit({

@@ -1,7 +1,7 @@
 // The Pro automation: after every instance sync (and price refresh) each org's watches are stepped
 // and its rules evaluated, never two evaluations at once; one org, rule or watch failing never stops
 // the others. Rules, watches and rule state live in db.json (`automation`); events in their series.
-import { UsageError, UserError } from '../../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import type { Role } from '../../domain/roles.ts';
 import { authorRefusal, compileRule, emptyRuleState, inspectRule, type BacktestReport, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
 import type { Logger } from '../../log.ts';
@@ -170,9 +170,6 @@ export class AutomationService {
     const compiled = compileRule('new', text);
     const refusal = authorRefusal(compiled, author.role);
     if (refusal) throw new UserError(refusal);
-    if (compiled.actions.some((action) => action.type === 'deploy')) {
-      throw new UsageError('Rules cannot deploy yet. Use notify in the rule and deploy by hand, or migrate to move an instance.');
-    }
     return this.context.db.update((data) => {
       const record: RuleRecord = { orgId, id: nextId(data, orgId, 'r'), text: compiled.text, enabled: true, createdBy: author.id, createdAt: this.context.now().toISOString(), channel: author.channel };
       data.automation.rules.push(record);

@@ -1,11 +1,12 @@
 // The rules of one org after a sync: snapshot → evaluate (pure) → take the fired actions through the
 // fleet → events and audit entries with the rule as actor → the next state persisted. A failed action
 // re-arms its rule (it retries after the cooldown); a rule that no longer compiles is skipped alone.
-import { compileRule, evaluate, rearm, ORG_TARGET, type Decision, type Rule, type RuleAction, type RuleState } from '../../domain/rules/index.ts';
+import { adminOnlyActions, compileRule, evaluate, rearm, ORG_TARGET, type Decision, type Rule, type RuleAction, type RuleState } from '../../domain/rules/index.ts';
 import type { MetricSample, LedgerEntry } from '../../store/fleet-schema.ts';
 import type { RuleRecord } from '../../store/automation-schema.ts';
 import { newDeployToken } from '../fleet/deploy.ts';
-import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
+import { auditAction, errorText, recordEvent, runInBackground, type AutomationContext } from './context.ts';
+import { startRuleDeploy } from './rule-deploy.ts';
 import { redeploy } from './redeploy.ts';
 import { buildSnapshot, marketFacts, marketWindows, NO_MARKET } from './snapshot.ts';
 import { emptyRuleState } from '../../domain/rules/index.ts';
@@ -80,6 +81,11 @@ async function takeDecision(context: AutomationContext, orgId: string, decision:
     await recordEvent(context, { ...base, kind: 'resolved', result: 'resolved', message: `${target}${decision.reason}` }, channel);
     return false;
   }
+  const refusal = record && authorNoLongerMay(context, orgId, record, decision.actions);
+  if (refusal) {
+    await recordEvent(context, { ...base, kind: 'skipped', action: decision.actions.map(actionText).join(', '), result: 'skipped', message: `${target}${refusal}` }, channel);
+    return false;
+  }
   const notes = decision.actions.flatMap((action) => (action.type === 'notify' && action.message ? [action.message] : []));
   await recordEvent(context, { ...base, kind: 'rule-fired', action: decision.actions.map(actionText).join(', '), result: 'ok', message: `${target}${[...notes, decision.reason].join(' — ')}` }, channel);
   let failed = false;
@@ -94,28 +100,37 @@ async function takeDecision(context: AutomationContext, orgId: string, decision:
   return failed;
 }
 
+/** Why the rule's author may no longer have it destroy, migrate or deploy (their role changed), if so. */
+function authorNoLongerMay(context: AutomationContext, orgId: string, record: RuleRecord, actions: RuleAction[]): string | undefined {
+  const needsAdmin = adminOnlyActions({ actions });
+  if (needsAdmin.length === 0) return undefined;
+  const split = record.createdBy.indexOf(':');
+  const role = context.identity.roleIn({ platform: record.createdBy.slice(0, split), userId: record.createdBy.slice(split + 1) }, orgId);
+  if (role === 'admin') return undefined;
+  return `not carried out: ${record.createdBy}, who wrote ${record.id}, is no longer an admin of this org (now ${role ?? 'not a member'}), and only an admin's rule may ${needsAdmin.join(', ')}. An admin can add it again, or pause it with: rule pause ${record.id}`;
+}
+
 /** Takes one action; returns why it failed, if it did. A migrate runs in the background. */
 async function takeAction(context: AutomationContext, orgId: string, decision: Decision, action: RuleAction, channel: RuleRecord['channel']): Promise<string | undefined> {
   const by = `rule:${decision.ruleId}`;
   const instance = context.db.data.instances.find((candidate) => candidate.orgId === orgId && candidate.id === decision.instanceId);
-  if (action.type === 'deploy') return 'rules cannot deploy yet; use notify and deploy by hand';
+  if (action.type === 'deploy') return startRuleDeploy(context, orgId, decision.ruleId, action.options, channel);
   if (action.type === 'notify') return undefined;
   if (!instance) return `the instance ${decision.instanceId ?? ''} is gone`;
   const line = `${actionText(action)} id=${instance.id}`;
   if (action.type === 'migrate') {
     const key = `${orgId}/${instance.id}`;
     if (context.background.has(key)) return undefined;
-    const work = redeploy(context.fleet, { old: instance, actor: by, token: newDeployToken(), provider: action.provider })
-      .then(async (result) => {
+    runInBackground(context, key, redeploy(context.fleet, { old: instance, actor: by, token: newDeployToken(), provider: action.provider }), {
+      async done(result) {
         await auditAction(context, orgId, by, line);
         await recordEvent(context, { orgId, kind: 'redeployed', ruleId: decision.ruleId, instanceId: instance.id, action: 'migrate', result: 'ok', message: result.message }, channel);
-      })
-      .catch(async (error: unknown) => {
+      },
+      async failed(error) {
         await auditAction(context, orgId, by, line, errorText(error));
         await recordEvent(context, { orgId, kind: 'action-failed', ruleId: decision.ruleId, instanceId: instance.id, action: 'migrate', result: 'failed', message: `${instance.id}: migrate failed: ${errorText(error)}` }, channel);
-      })
-      .finally(() => context.background.delete(key));
-    context.background.set(key, work);
+      },
+    });
     return undefined;
   }
   try {

@@ -1,6 +1,7 @@
 // batch stop | start | restart | destroy | apply-template <selector>: one confirmation for the whole
 // set, then a result per instance.
 import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
+import { PROVIDER_NAMES } from '../src/domain/providers.ts';
 import { UserError, UsageError } from '../src/core/errors.ts';
 import type { Reply } from '../src/core/reply.ts';
 import { INSTANCE_STATUSES } from '../src/domain/instance.ts';
@@ -18,7 +19,7 @@ const selectorOptions = {
   ids: opt.string('instance ids, e.g. i1 i4 i7', { rest: true, complete: 'instance', placeholder: '<ids>' }),
   project: opt.string('every instance of this project', { complete: 'project' }),
   gpu: opt.string('every instance with this GPU, e.g. 4090', { complete: 'gpu' }),
-  provider: opt.choice(['vast', 'runpod', 'lambda', 'tensordock'] as const, 'every instance on this provider', { complete: 'provider' }),
+  provider: opt.choice(PROVIDER_NAMES, 'every instance on this provider', { complete: 'provider' }),
   label: opt.string('every instance with this name (name= at deploy) or provider-side label'),
   status: opt.choice([...INSTANCE_STATUSES] as const, 'every instance in this status'),
 };

@@ -1,5 +1,6 @@
 import { defineCommand, opt, type CommandContext } from '../src/core/command.ts';
 import type { Reply } from '../src/core/reply.ts';
+import { PROVIDER_NAMES } from '../src/domain/providers.ts';
 import { deployTokenFor, priceRose } from '../src/domain/confirmations.ts';
 import { DEPLOY_TOKEN_PATTERN } from '../src/domain/fleet.ts';
 import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
@@ -15,7 +16,7 @@ const options = {
   offer: opt.string('an offer reference from prices, e.g. vast:12345', { positional: true, placeholder: '<provider:offer>' }),
   gpu: opt.string('GPU model: rents the cheapest matching offer right now, e.g. 4090 or h100', { complete: 'gpu' }),
   count: opt.integer('GPUs in the machine (with gpu=)', { min: 1, max: 16 }),
-  provider: opt.choice(['vast', 'runpod', 'lambda', 'tensordock'] as const, 'only look at this provider (with gpu=)', { complete: 'provider' }),
+  provider: opt.choice(PROVIDER_NAMES, 'only look at this provider (with gpu=)', { complete: 'provider' }),
   template: opt.string('what to run: a template id from template list (default pytorch)', { complete: 'template' }),
   image: opt.string('Docker image for template=custom, e.g. nvidia/cuda:12.4.1-runtime-ubuntu22.04', { maxLength: 1000 }),
   disk: opt.integer('disk in GB (default: the template minimum)', { min: 10, max: 4000 }),

@@ -6,7 +6,8 @@ import { GPU_CATALOGUE } from '../src/domain/gpus.ts';
 import { cheapestPerGpu, denseTflops, formatUsd } from '../src/domain/pricing.ts';
 import { offerReference } from '../src/domain/ranking-reference.ts';
 import { passes } from '../src/domain/ranking.ts';
-import { ageFooter, gpusFrom, providerLabel, sourceProblems } from './prices.ts';
+import { providerLabel } from '../src/domain/providers.ts';
+import { ageFooter, gpusFrom, sourceProblems } from './prices.ts';
 
 export const gpus = defineCommand({
   name: 'gpus',

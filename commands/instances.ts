@@ -1,5 +1,6 @@
 import { defineCommand, opt } from '../src/core/command.ts';
 import type { InstanceView } from '../src/domain/fleet.ts';
+import { PROVIDER_NAMES } from '../src/domain/providers.ts';
 import { INSTANCE_STATUSES } from '../src/domain/instance.ts';
 import { formatDuration, formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import { hasRole } from '../src/domain/roles.ts';
@@ -27,7 +28,7 @@ export const instances = defineCommand({
     'One list across Vast.ai, RunPod, Lambda and TensorDock. For devs and admins it is refreshed from the providers first; viewers see the last sync (its age is shown). Machines created outside ComputeHub show as external. Destroyed ones show with status=terminated.',
   examples: ['instances', 'instances provider=vast status=running', 'instances project=ml --json'],
   options: {
-    provider: opt.choice(['vast', 'runpod', 'lambda', 'tensordock'] as const, 'only this provider', { complete: 'provider' }),
+    provider: opt.choice(PROVIDER_NAMES, 'only this provider', { complete: 'provider' }),
     project: opt.string('only this project', { complete: 'project' }),
     status: opt.choice([...INSTANCE_STATUSES, 'requested'] as const, 'only this status'),
   },

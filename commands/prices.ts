@@ -11,8 +11,7 @@ import { formatUsd, offerValue, VALUE_MEASURE } from '../src/domain/pricing.ts';
 import { pageOf, RENTAL_TYPES, SORT_KEYS, type OfferCriteria, type RankedOffer, type SortKey } from '../src/domain/ranking.ts';
 import { CONTINENTS, continentOf, isCountryCode, parseContinent } from '../src/domain/ranking-geography.ts';
 import { offerReference } from '../src/domain/ranking-reference.ts';
-import { PROVIDER_LABELS } from '../adapters/providers/errors.ts';
-import { PROVIDERS, type ProviderName } from '../adapters/providers/types.ts';
+import { isProviderName, PROVIDER_NAMES, providerLabel, type ProviderName } from '../src/domain/providers.ts';
 import { describeChart } from '../src/services/charts/index.ts';
 import { historyReport, historySince, HISTORY_MAX_DAYS, type SearchResult, type SourceReport } from '../src/services/market/index.ts';
 
@@ -29,7 +28,7 @@ const searchOptions = {
   region: opt.string('continent (EU, Europe), country code (DE) or part of a region name (EU-RO-1, us-east)'),
   country: opt.string('ISO country codes, e.g. DE or US,CA', { pattern: /^[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*$/, patternHint: 'expected 2-letter country codes such as DE or US,CA' }),
   continent: opt.string(`continent: ${Object.entries(CONTINENTS).map(([code, name]) => `${code} (${name})`).join(', ')}`),
-  provider: opt.string(`only these providers: ${PROVIDERS.join(', ')} (commas for several)`, { complete: 'provider' }),
+  provider: opt.string(`only these providers: ${PROVIDER_NAMES.join(', ')} (commas for several)`, { complete: 'provider' }),
   type: opt.choice(RENTAL_TYPES, 'on-demand (default), interruptible (spot / bid) or any', { aliases: ['rental'] }),
   reliability: opt.number('lowest host reliability, 0.98 or 98 (%); providers that report none are kept', { min: 0, max: 100 }),
   disk: opt.integer(`disk to price the rental for, GB (default ${DEFAULT_DISK_GB})`, { min: 1, max: 100_000 }),
@@ -58,9 +57,9 @@ export function gpusFrom(text: string): string[] {
 
 function providersFrom(text: string): ProviderName[] {
   return list(text.toLowerCase()).map((name) => {
-    if ((PROVIDERS as readonly string[]).includes(name)) return name as ProviderName;
-    const guess = nearest(name, PROVIDERS);
-    throw new UsageError(`'${name}' is not a provider.${guess ? ` Did you mean '${guess}'?` : ''} Providers: ${PROVIDERS.join(', ')}.`);
+    if (isProviderName(name)) return name;
+    const guess = nearest(name, PROVIDER_NAMES);
+    throw new UsageError(`'${name}' is not a provider.${guess ? ` Did you mean '${guess}'?` : ''} Providers: ${PROVIDER_NAMES.join(', ')}.`);
   });
 }
 
@@ -90,8 +89,6 @@ export function criteriaFrom(options: SearchOptions): OfferCriteria {
 }
 
 // ---- Rendering ----
-
-export const providerLabel = (provider: string) => PROVIDER_LABELS[provider as ProviderName] ?? provider;
 
 /** "12 s", "4 min", "3 h" */
 export function ageText(seconds: number): string {

@@ -1,11 +1,11 @@
 import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
-import { PROVIDERS, type Capabilities } from '../adapters/providers/types.ts';
+import { PROVIDER_NAMES, PROVIDER_TABLE_KEY_HELP, type Capabilities } from '../src/domain/providers.ts';
 import { orgName } from '../src/services/orgs.ts';
 
 export const providerGroup = defineGroup({ name: 'provider', summary: 'Connect your GPU provider accounts (keys stay encrypted on this machine)', defaultSubcommand: 'list' });
 
-const providerName = () => opt.choice(['vast', 'runpod', 'lambda', 'tensordock'], 'the provider', { required: true, positional: true, complete: 'provider' });
+const providerName = () => opt.choice(PROVIDER_NAMES, 'the provider', { required: true, positional: true, complete: 'provider' });
 
 function missingCapabilities(capabilities: Capabilities): string[] {
   return Object.entries(capabilities)
@@ -19,7 +19,7 @@ export const providerAdd = defineCommand({
   examples: ['provider add vast 1a2b3c...', 'provider add runpod rpa_...'],
   options: {
     provider: providerName(),
-    key: opt.string('the API key (Vast: Account → Keys; RunPod: Settings → API Keys; Lambda: API keys; TensorDock: Developer settings)', {
+    key: opt.string(`the API key (${PROVIDER_TABLE_KEY_HELP})`, {
       required: true,
       positional: true,
       secret: true,
@@ -51,7 +51,7 @@ export const providerList = defineCommand({
   tier: 'free',
   run({ orgId, services }) {
     const bound = services.providers.forOrg(orgId);
-    const rows = PROVIDERS.map((name) => {
+    const rows = PROVIDER_NAMES.map((name) => {
       const key = services.providers.describeKey(orgId, name);
       const provider = bound.find((candidate) => candidate.name === name);
       const source = key.source === 'chat' ? 'added in chat' : key.source === 'environment' ? 'from .env' : key.source === 'simulator' ? 'simulator' : 'not connected';

@@ -22,7 +22,7 @@ import { AutomationService } from './services/automation/index.ts';
 import { MonitoringService } from './services/monitoring/index.ts';
 import { AlertService } from './services/alerts/index.ts';
 import { createProviderAdapter, type AdapterOptions } from '../adapters/providers/index.ts';
-import type { ProviderName } from '../adapters/providers/types.ts';
+import type { ProviderName } from './domain/providers.ts';
 import { COMMANDS, GROUPS } from '../commands/index.ts';
 
 export interface Services {

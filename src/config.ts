@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RETENTION } from './store/retention.ts';
+import { PROVIDER_TABLE } from './domain/provider-table.ts';
+import { PROVIDER_KEY_VARIABLES } from './domain/providers.ts';
 
 const optionalText = z
   .string()
@@ -56,6 +58,16 @@ const adminList = z
     return admins;
   });
 
+type ProviderTableEntry = (typeof PROVIDER_TABLE)[number];
+type ProviderVariables = { [Entry in ProviderTableEntry as Entry['urlVariable']]: ReturnType<typeof httpOrigin> } & {
+  [Entry in ProviderTableEntry as Entry['keyVariable']]: typeof optionalText;
+};
+
+/** Per provider of the table: its API origin (default: the public API; the simulator sets it) and its key. */
+function providerVariables(): ProviderVariables {
+  return Object.fromEntries(PROVIDER_TABLE.flatMap((entry) => [[entry.urlVariable, httpOrigin(entry.defaultUrl)], [entry.keyVariable, optionalText]])) as ProviderVariables;
+}
+
 export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -92,14 +104,7 @@ export const configSchema = z.object({
       .optional(),
   ),
 
-  VAST_API_URL: httpOrigin('https://console.vast.ai'),
-  VAST_API_KEY: optionalText,
-  RUNPOD_API_URL: httpOrigin('https://api.runpod.io'),
-  RUNPOD_API_KEY: optionalText,
-  LAMBDA_API_URL: httpOrigin('https://cloud.lambda.ai'),
-  LAMBDA_API_KEY: optionalText,
-  TENSORDOCK_API_URL: httpOrigin('https://dashboard.tensordock.com'),
-  TENSORDOCK_API_TOKEN: optionalText,
+  ...providerVariables(),
 
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: optionalText,
@@ -168,10 +173,7 @@ export type Config = z.infer<typeof configSchema>;
 export const SECRET_VARIABLES = [
   'COMPUTEHUB_SECRET_KEY',
   'COMPUTEHUB_LICENCE_KEY',
-  'VAST_API_KEY',
-  'RUNPOD_API_KEY',
-  'LAMBDA_API_KEY',
-  'TENSORDOCK_API_TOKEN',
+  ...PROVIDER_KEY_VARIABLES,
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_WEBHOOK_SECRET',
   'DISCORD_TOKEN',

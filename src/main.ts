@@ -20,8 +20,8 @@ import type { ChatPlatform, PlatformDeps } from '../adapters/platforms/platform.
 import { configuredPlatforms, PLATFORMS, startPlatforms } from '../adapters/platforms/index.ts';
 import type { ChatSender } from './services/alerts/index.ts';
 import type { Reply } from './core/reply.ts';
-import { PROVIDERS } from '../adapters/providers/types.ts';
 import { settlesWithin } from './core/deadline.ts';
+import { PROVIDER_NAMES } from './domain/providers.ts';
 
 function consoleWanted(config: Config, chatPlatforms: readonly string[]): boolean {
   if (config.COMPUTEHUB_CONSOLE !== 'auto') return config.COMPUTEHUB_CONSOLE === 'on';
@@ -50,7 +50,7 @@ const SHUTDOWN_BUDGET_MS = 9_000;
 export function startBanner(facts: { services: Services; platforms: readonly string[]; simulated: boolean; logFile?: string; claimCode?: string }): string {
   const { services, platforms, claimCode } = facts;
   const licence = services.licence.status();
-  const providerLines = PROVIDERS.map((name) => {
+  const providerLines = PROVIDER_NAMES.map((name) => {
     const bound = services.providers.get('default', name);
     return `${name} (${bound ? (bound.mode === 'real' ? 'real API' : 'simulated') : 'not connected'})`;
   });

@@ -2,6 +2,7 @@
 // names the provider, says what happened and what to do. Provider-supplied text is scrubbed of secrets.
 import { UserError } from '../../src/core/errors.ts';
 import { scrubSecrets } from '../../src/log.ts';
+import { providerLabel } from '../../src/domain/providers.ts';
 import type { Capability, ProviderName } from './types.ts';
 
 export type ProviderErrorKind =
@@ -14,21 +15,6 @@ export type ProviderErrorKind =
   | 'not-found'
   | 'invalid-request'
   | 'unsupported';
-
-export const PROVIDER_LABELS: Record<ProviderName, string> = {
-  vast: 'Vast.ai',
-  runpod: 'RunPod',
-  lambda: 'Lambda',
-  tensordock: 'TensorDock',
-};
-
-/** The environment variable holding each provider's key, named in auth errors. */
-export const PROVIDER_KEY_VARIABLES: Record<ProviderName, string> = {
-  vast: 'VAST_API_KEY',
-  runpod: 'RUNPOD_API_KEY',
-  lambda: 'LAMBDA_API_KEY',
-  tensordock: 'TENSORDOCK_API_TOKEN',
-};
 
 export class ProviderError extends UserError {
   constructor(
@@ -63,7 +49,7 @@ export class ResponseTooLargeError extends ProviderError {
     super(
       provider,
       'bad-response',
-      `${PROVIDER_LABELS[provider]} sent an answer larger than ${formatMegabytes(limitBytes)} (${what}), so ComputeHub stopped reading it and used none of it. Narrow the request (for a search: gpu=, region=, a price limit) or try again later.`,
+      `${providerLabel(provider)} sent an answer larger than ${formatMegabytes(limitBytes)} (${what}), so ComputeHub stopped reading it and used none of it. Narrow the request (for a search: gpu=, region=, a price limit) or try again later.`,
     );
     this.name = 'ResponseTooLargeError';
   }
@@ -82,7 +68,7 @@ export class UnsupportedError extends ProviderError {
     reason: string,
     alternative?: string,
   ) {
-    super(provider, 'unsupported', `${PROVIDER_LABELS[provider]} cannot ${describeCapability(capability)}: ${reason}${alternative ? ` — ${alternative}` : ''}.`);
+    super(provider, 'unsupported', `${providerLabel(provider)} cannot ${describeCapability(capability)}: ${reason}${alternative ? ` — ${alternative}` : ''}.`);
     this.name = 'UnsupportedError';
   }
 }

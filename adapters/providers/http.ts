@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { registerSecret, type Logger } from '../../src/log.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import { PROVIDER_KEY_VARIABLES, PROVIDER_LABELS, ProviderError, providerDetail, ResponseTooLargeError, type ProviderErrorKind } from './errors.ts';
+import { providerEntry } from '../../src/domain/providers.ts';
+import { ProviderError, providerDetail, ResponseTooLargeError, type ProviderErrorKind } from './errors.ts';
 import { backoffMs, type BackoffPolicy } from '../../src/domain/backoff.ts';
 import { isRetryableForUnsafe, isRetryableStatus, parseRetryAfter } from './retry.ts';
 import { IntervalGate, Semaphore, type EndpointIntervals } from './throttle.ts';
@@ -124,7 +125,7 @@ export class ProviderHttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.provider = options.provider;
-    this.label = PROVIDER_LABELS[options.provider];
+    this.label = providerEntry(options.provider).label;
     registerSecret(options.apiKey);
     this.waitScale = options.waitScale ?? 1;
     this.semaphore = new Semaphore(options.concurrency ?? DEFAULTS.concurrency);
@@ -294,7 +295,7 @@ export class ProviderHttpClient {
     const label = this.label;
     switch (kind) {
       case 'auth':
-        return `${label} refused the API key (${said}). Check ${PROVIDER_KEY_VARIABLES[this.provider]} (or re-add the key with \`provider add ${this.provider}\`) and that it has the permissions needed.`;
+        return `${label} refused the API key (${said}). Check ${providerEntry(this.provider).keyVariable} (or re-add the key with \`provider add ${this.provider}\`) and that it has the permissions needed.`;
       case 'rate-limit': {
         const when = retryAfterMs !== undefined ? `in ${Math.ceil(retryAfterMs / 1000)} s` : 'in a minute';
         return `${label} is rate-limiting requests (${said}) and still refused after retrying. Try again ${when}.`;

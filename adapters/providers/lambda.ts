@@ -2,6 +2,7 @@
 // no spot, no balance API, no Docker image field: images run via cloud-init on the VM.
 import { createHash } from 'node:crypto';
 import type { Instance } from '../../src/domain/instance.ts';
+import { providerEntry } from '../../src/domain/providers.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { cloudConfigUserData } from './cloud-init.ts';
@@ -19,15 +20,7 @@ const MAX_NAME_LENGTH = 64;
 
 export class LambdaAdapter implements ProviderAdapter {
   readonly name = 'lambda' as const;
-  readonly capabilities: Capabilities = {
-    stop: { reason: 'Lambda instances cannot be stopped; Lambda bills until an instance is terminated', alternative: 'destroy it instead and deploy again later' },
-    start: { reason: 'Lambda has no stopped state to start from', alternative: 'deploy a new instance instead' },
-    restart: true,
-    interruptible: { reason: 'Lambda sells on-demand instances only', alternative: 'use Vast.ai or RunPod for interruptible (spot) rentals' },
-    customImage: true,
-    gpuMetrics: { reason: 'Lambda\'s API reports no per-instance GPU metrics', alternative: 'run nvidia-smi over SSH' },
-    balance: { reason: 'Lambda\'s API has no balance or billing endpoint', alternative: 'check the Lambda Cloud dashboard; ComputeHub estimates spend from price × uptime' },
-  };
+  readonly capabilities: Capabilities = providerEntry('lambda').capabilities;
   private readonly http: ProviderHttpClient;
   private readonly now: () => Date;
 

@@ -2,6 +2,7 @@
 // spot and balance (REST v2 lacks spot and balance); REST v2 for restart (GraphQL has none) and for
 // on-demand creates (runpod-v2.ts: the start command in RunPod's JSON form replaces the image's ENTRYPOINT).
 import type { Instance } from '../../src/domain/instance.ts';
+import { providerEntry } from '../../src/domain/providers.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { shellQuote } from './cloud-init.ts';
@@ -29,15 +30,7 @@ const POD_ID = /^[A-Za-z0-9_-]+$/;
 
 export class RunpodAdapter implements ProviderAdapter {
   readonly name = 'runpod' as const;
-  readonly capabilities: Capabilities = {
-    stop: true,
-    start: true,
-    restart: true,
-    interruptible: true,
-    customImage: true,
-    gpuMetrics: true,
-    balance: true,
-  };
+  readonly capabilities: Capabilities = providerEntry('runpod').capabilities;
   private readonly http: ProviderHttpClient;
   private readonly now: () => Date;
 

@@ -1,6 +1,7 @@
 // TensorDock (v2 API): per-location component pricing; instances are VMs (Docker via cloud-init),
 // SSH through a forwarded port. No restart, no spot, no documented balance endpoint in v2.
 import type { Instance } from '../../src/domain/instance.ts';
+import { providerEntry } from '../../src/domain/providers.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { cloudConfig } from './cloud-init.ts';
@@ -28,15 +29,7 @@ const DESTROY_TIMEOUT_MS = 30_000;
 
 export class TensordockAdapter implements ProviderAdapter {
   readonly name = 'tensordock' as const;
-  readonly capabilities: Capabilities = {
-    stop: true,
-    start: true,
-    restart: { reason: 'TensorDock\'s API has no restart call', alternative: 'stop it, then start it' },
-    interruptible: { reason: 'TensorDock\'s v2 API rents on-demand VMs only', alternative: 'use Vast.ai or RunPod for interruptible (spot) rentals' },
-    customImage: true,
-    gpuMetrics: { reason: 'TensorDock\'s API reports no per-instance GPU metrics', alternative: 'run nvidia-smi over SSH' },
-    balance: { reason: 'TensorDock\'s v2 API has no documented balance endpoint', alternative: 'check the TensorDock dashboard' },
-  };
+  readonly capabilities: Capabilities = providerEntry('tensordock').capabilities;
   private readonly http: ProviderHttpClient;
   private readonly now: () => Date;
   private readonly destroyTimeoutMs: number;

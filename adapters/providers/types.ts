@@ -3,17 +3,10 @@
 // shapes below; they never touch the store, the chat platforms or the command registry.
 import type { Offer } from '../../src/domain/offer.ts';
 import type { Instance } from '../../src/domain/instance.ts';
+import type { Capabilities, ProviderName } from '../../src/domain/providers.ts';
 
-export type ProviderName = 'vast' | 'runpod' | 'lambda' | 'tensordock';
-export const PROVIDERS: readonly ProviderName[] = ['vast', 'runpod', 'lambda', 'tensordock'];
-
-export type Capability = 'stop' | 'start' | 'restart' | 'interruptible' | 'customImage' | 'gpuMetrics' | 'balance';
-
-/**
- * What a provider can do. A missing capability carries the human reason and the alternative, so
- * callers never guess (e.g. Lambda cannot stop: "destroy it instead; Lambda bills until terminated").
- */
-export type Capabilities = Record<Capability, true | { reason: string; alternative?: string }>;
+// Names and capabilities come from the provider table (src/domain/provider-table.ts).
+export type { Capabilities, Capability, ProviderName } from '../../src/domain/providers.ts';
 
 export interface Account {
   /** The account the key belongs to (email, user name or id), for `provider list`. */

@@ -2,6 +2,7 @@
 // REST with odd verbs (search is POST, create is PUT on the offer), 25-per-page instance lists and
 // per-endpoint minimum intervals that answer 429 without Retry-After.
 import type { Instance } from '../../src/domain/instance.ts';
+import { providerEntry } from '../../src/domain/providers.ts';
 import type { Logger } from '../../src/log.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
@@ -38,15 +39,7 @@ const MAX_LIST_PAGES = 40;
 
 export class VastAdapter implements ProviderAdapter {
   readonly name = 'vast' as const;
-  readonly capabilities: Capabilities = {
-    stop: true,
-    start: true,
-    restart: true,
-    interruptible: true,
-    customImage: true,
-    gpuMetrics: true,
-    balance: true,
-  };
+  readonly capabilities: Capabilities = providerEntry('vast').capabilities;
   private readonly http: ProviderHttpClient;
   private readonly now: () => Date;
   private readonly log: Logger;

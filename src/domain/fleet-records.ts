@@ -2,9 +2,9 @@
 // on, validated by the store (src/store/fleet-schema.ts) when the database loads.
 import { z } from 'zod';
 import { INSTANCE_STATUSES } from './instance.ts';
+import { providerNameSchema } from './providers.ts';
 
 export const isoTime = z.string().datetime({ offset: true });
-const providerName = z.enum(['vast', 'runpod', 'lambda', 'tensordock']);
 
 /**
  * Where a deploy has got to; `ready` and `failed` are final. `cleanup-pending`: it failed, but whether
@@ -17,7 +17,7 @@ export const instanceRecordSchema = z.object({
   id: z.string(),
   orgId: z.string(),
   projectId: z.string(),
-  provider: providerName,
+  provider: providerNameSchema,
   /** Unknown until the provider has answered the create. */
   providerInstanceId: z.string().nullable(),
   /** The provider-side name; carries the deploy token so a restarted bot can adopt the machine. */
@@ -67,7 +67,7 @@ export const ledgerEntrySchema = z.object({
   instanceId: z.string(),
   orgId: z.string(),
   projectId: z.string(),
-  provider: providerName,
+  provider: providerNameSchema,
   gpu: z.string(),
   /** platform:userId of whoever deployed it, or "external". */
   user: z.string(),

@@ -1,4 +1,5 @@
 // One shape for a rented machine, whatever provider runs it.
+import type { ProviderName } from './providers.ts';
 
 export const INSTANCE_STATUSES = ['creating', 'starting', 'running', 'stopping', 'stopped', 'exited', 'failed', 'terminated', 'unknown'] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
@@ -35,7 +36,7 @@ export interface GpuMetrics {
 }
 
 export interface Instance {
-  provider: 'vast' | 'runpod' | 'lambda' | 'tensordock';
+  provider: ProviderName;
   providerInstanceId: string;
   /** The provider-side name / label (carries our deploy label). */
   name?: string;

@@ -1,8 +1,9 @@
 // One shape for a rentable offer, whatever provider it came from. Prices are all-in USD per hour
 // for what the user must actually rent (see docs of each adapter for how each is computed).
+import type { ProviderName } from './providers.ts';
 
 export interface Offer {
-  provider: 'vast' | 'runpod' | 'lambda' | 'tensordock';
+  provider: ProviderName;
   /** Opaque id to pass back to the provider's create (Vast ask id, RunPod gpuTypeId+cloud, ...). */
   offerId: string;
   /** Canonical GPU name from data/gpus.json, e.g. "RTX 4090", "A100 80GB SXM"; the raw name when unknown. */

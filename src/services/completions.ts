@@ -2,10 +2,10 @@
 // instance ids, providers and projects. Answers from memory only: platforms give ~3 seconds.
 import type { Actor, Channel, CompletionSource } from '../core/command.ts';
 import { GPU_CATALOGUE } from '../domain/gpus.ts';
+import { PROVIDER_NAMES } from '../domain/providers.ts';
 import { templateCatalogue } from '../domain/templates.ts';
 import type { Db } from '../store/db.ts';
 import type { IdentityService } from './identity.ts';
-import { PROVIDERS } from '../../adapters/providers/types.ts';
 
 const LIMIT = 25;
 
@@ -18,7 +18,7 @@ export function createCompletions(db: Db, identity: IdentityService) {
         case 'gpu':
           return GPU_CATALOGUE.map((gpu) => gpu.name);
         case 'provider':
-          return [...PROVIDERS];
+          return [...PROVIDER_NAMES];
         case 'template':
           return templateCatalogue(access ? db.data.templates.filter((template) => template.orgId === access.orgId).map((template) => template.template) : []).map((template) => template.id);
         case 'instance':

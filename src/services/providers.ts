@@ -9,7 +9,8 @@ import type { Db } from '../store/db.ts';
 import { DEFAULT_ORG_ID } from '../store/schema.ts';
 import type { Vault } from '../store/vault.ts';
 import { UserError } from '../core/errors.ts';
-import { PROVIDERS, type Account, type ProviderAdapter, type ProviderName } from '../../adapters/providers/types.ts';
+import type { Account, ProviderAdapter } from '../../adapters/providers/types.ts';
+import { PROVIDER_NAMES, providerEntry, type ProviderName } from '../domain/providers.ts';
 
 export interface BoundProvider {
   name: ProviderName;
@@ -23,23 +24,14 @@ export type AdapterFactory = (name: ProviderName, options: { baseUrl: string; ap
 /** The key the simulator is called with: it accepts any key, and this one is no secret. */
 const SIMULATOR_KEY = 'computehub-simulator';
 
-const ENV_KEYS: Record<ProviderName, keyof Config> = {
-  vast: 'VAST_API_KEY',
-  runpod: 'RUNPOD_API_KEY',
-  lambda: 'LAMBDA_API_KEY',
-  tensordock: 'TENSORDOCK_API_TOKEN',
-};
-
-const ENV_URLS: Record<ProviderName, keyof Config> = {
-  vast: 'VAST_API_URL',
-  runpod: 'RUNPOD_API_URL',
-  lambda: 'LAMBDA_API_URL',
-  tensordock: 'TENSORDOCK_API_URL',
-};
+/** The default org's key from the environment (the table names the variable). */
+function environmentKey(config: Config, name: ProviderName): string | undefined {
+  return config[providerEntry(name).keyVariable as keyof Config] as string | undefined;
+}
 
 /** The embedded default: no provider key anywhere in the environment → run the built-in simulator. */
 export function wantsSimulator(config: Config): boolean {
-  return !config.VAST_API_KEY && !config.RUNPOD_API_KEY && !config.LAMBDA_API_KEY && !config.TENSORDOCK_API_TOKEN;
+  return PROVIDER_NAMES.every((name) => !environmentKey(config, name));
 }
 
 export interface ProviderServiceOptions {
@@ -58,24 +50,24 @@ export class ProviderService {
   private readonly adapters = new Map<string, ProviderAdapter>();
 
   constructor(private readonly options: ProviderServiceOptions) {
-    for (const name of PROVIDERS) registerSecret(this.environmentKey(name));
+    for (const name of PROVIDER_NAMES) registerSecret(this.environmentKey(name));
   }
 
   /** True while no org has a real key (env or chat): Pro is open for trying out. */
   simulatorOnly(): boolean {
-    return PROVIDERS.every((name) => !this.environmentKey(name)) && this.options.db.data.providerKeys.length === 0;
+    return PROVIDER_NAMES.every((name) => !this.environmentKey(name)) && this.options.db.data.providerKeys.length === 0;
   }
 
   /** The providers this org may use now. */
   forOrg(orgId: string): BoundProvider[] {
-    const real = PROVIDERS.flatMap((name): BoundProvider[] => {
+    const real = PROVIDER_NAMES.flatMap((name): BoundProvider[] => {
       const stored = this.options.db.data.providerKeys.find((key) => key.orgId === orgId && key.provider === name);
       if (stored) return [this.bind(name, this.options.vault.open(purpose(orgId, name), stored.keySealed), 'chat')];
       const fromEnvironment = orgId === DEFAULT_ORG_ID ? this.environmentKey(name) : undefined;
       return fromEnvironment ? [this.bind(name, fromEnvironment, 'environment')] : [];
     });
     if (real.length > 0 || !this.options.simulatorUrls) return real;
-    return PROVIDERS.map((name) => this.bind(name, SIMULATOR_KEY, 'simulator'));
+    return PROVIDER_NAMES.map((name) => this.bind(name, SIMULATOR_KEY, 'simulator'));
   }
 
   get(orgId: string, name: ProviderName): BoundProvider | undefined {
@@ -148,11 +140,11 @@ export class ProviderService {
   }
 
   private baseUrl(name: ProviderName): string {
-    return this.options.config[ENV_URLS[name]] as string;
+    return this.options.config[providerEntry(name).urlVariable as keyof Config] as string;
   }
 
   private environmentKey(name: ProviderName): string | undefined {
-    return this.options.config[ENV_KEYS[name]] as string | undefined;
+    return environmentKey(this.options.config, name);
   }
 }
 

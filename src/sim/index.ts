@@ -18,14 +18,9 @@ export type * from './types.ts';
 export { SIM_PROVIDERS } from './types.ts';
 export { SIMULATED_HEADER } from './http.ts';
 
-/** The env lines that point ComputeHub's adapters at a running simulator. */
+/** The env lines that point ComputeHub's adapters at a running simulator (`<NAME>_API_URL`, as the provider table names them). */
 export function simulatorEnv(urls: Simulator['urls']): Record<string, string> {
-  return {
-    VAST_API_URL: urls.vast,
-    RUNPOD_API_URL: urls.runpod,
-    LAMBDA_API_URL: urls.lambda,
-    TENSORDOCK_API_URL: urls.tensordock,
-  };
+  return Object.fromEntries(SIM_PROVIDERS.map((provider) => [`${provider.toUpperCase()}_API_URL`, urls[provider]]));
 }
 
 function listen(server: http.Server, host: string, port: number): Promise<string> {

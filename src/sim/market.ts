@@ -3,7 +3,7 @@ import { advanceInstance, setPhase, type Phase, type SimInstance } from './lifec
 import { generateVastMarket, type VastMachine, type VastOffer } from './vast-catalogue.ts';
 import { generateTensordockLocations, type TensordockLocation } from './cloud-catalogue.ts';
 import { alnumId, createRandom, hashString, hexId } from './random.ts';
-import type { SimClock, SimInstanceView, SimMarket, SimProvider } from './types.ts';
+import { SIM_PROVIDERS, type SimClock, type SimInstanceView, type SimMarket, type SimProvider } from './types.ts';
 
 const phaseWords: Record<SimProvider, Record<Phase, string>> = {
   vast: { pending: 'null', created: 'created', loading: 'loading', running: 'running', rebooting: 'rebooting', stopping: 'stopped', stopped: 'stopped', outbid: 'stopped', crashed: 'exited', terminating: 'unloaded', terminated: 'unloaded', gone: 'unloaded' },
@@ -40,7 +40,7 @@ export class Market implements SimMarket {
     this.vastOffersById = new Map(vast.offers.map((offer) => [offer.id, offer]));
     this.tensordockLocations = generateTensordockLocations(seed);
     const micros = Math.round(startingBalanceUsd * 1e6);
-    this.balances = { vast: micros, runpod: micros, lambda: micros, tensordock: micros };
+    this.balances = Object.fromEntries(SIM_PROVIDERS.map((provider) => [provider, micros])) as Record<SimProvider, number>;
     this.ids = createRandom(hashString(`ids-${seed}`));
     this.nextVastId = 9_000_000 + (hashString(`vast-instances-${seed}`) % 900_000);
   }

@@ -3,6 +3,7 @@
 // SCHEMA_VERSION and add a migration in migrations.ts whenever a change would not load an older
 // file; sections added with a default need no migration.
 import { z } from 'zod';
+import { providerNameSchema } from '../domain/providers.ts';
 import { ROLES } from '../domain/roles.ts';
 import { pendingConfirmationSchema } from './confirmation-schema.ts';
 import { automationSchema, emptyAutomation } from './automation-schema.ts';
@@ -73,7 +74,7 @@ export const licenceRecordSchema = z.object({
 
 export const providerKeySchema = z.object({
   orgId: z.string(),
-  provider: z.enum(['vast', 'runpod', 'lambda', 'tensordock']),
+  provider: providerNameSchema,
   /** The API key, sealed by the vault (never stored in clear). */
   keySealed: z.string(),
   /** The last four characters, to tell keys apart in `provider list`. */

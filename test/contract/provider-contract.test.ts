@@ -2,8 +2,9 @@
 // the providers' real wire shapes) and must behave the same where capable and fail with the typed
 // error where not. Prices and units are checked against the raw wire answers, recomputed here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_LABELS, ProviderError, UnsupportedError } from '../../adapters/providers/index.ts';
-import { PROVIDERS, type LaunchSpec, type ProviderAdapter, type ProviderName } from '../../adapters/providers/types.ts';
+import { ProviderError, UnsupportedError } from '../../adapters/providers/index.ts';
+import { PROVIDER_NAMES, providerLabel } from '../../src/domain/providers.ts';
+import { type LaunchSpec, type ProviderAdapter, type ProviderName } from '../../adapters/providers/types.ts';
 import { canonicalGpu, GPU_CATALOGUE } from '../../src/domain/gpus.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
@@ -83,10 +84,10 @@ function expectNamesProvider(error: Error, provider: ProviderName): void {
   errorsSeen.push(error.message);
   expect(error).toBeInstanceOf(ProviderError);
   expect((error as ProviderError).provider).toBe(provider);
-  expect(error.message).toContain(PROVIDER_LABELS[provider]);
+  expect(error.message).toContain(providerLabel(provider));
 }
 
-describe.each(PROVIDERS)('%s adapter against the simulator', (provider) => {
+describe.each(PROVIDER_NAMES)('%s adapter against the simulator', (provider) => {
   let adapter: ProviderAdapter;
 
   beforeAll(() => {
@@ -272,7 +273,7 @@ describe.each(PROVIDERS)('%s adapter against the simulator', (provider) => {
   });
 
   it('says the key was refused when it is wrong', async () => {
-    const other = PROVIDERS.find((name) => name !== provider)!;
+    const other = PROVIDER_NAMES.find((name) => name !== provider)!;
     const wrongKey = adapterFor(sim, provider, { apiKey: KEYS[other] });
     const error = await failure(wrongKey.verifyKey());
     expectNamesProvider(error, provider);

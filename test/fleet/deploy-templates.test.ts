@@ -1,6 +1,6 @@
 // Deploying each free template on each provider, end to end against the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../adapters/providers/types.ts';
+import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
 import type { InstanceView } from '../../src/domain/fleet.ts';
 import { startWorld, type World } from './world.ts';
 
@@ -13,7 +13,7 @@ afterAll(async () => world?.close());
 const GPU = { vast: '4090', runpod: '4090', lambda: 'a10', tensordock: '4090' } as const;
 
 describe('deploy of each free template on each provider', () => {
-  for (const provider of PROVIDERS) {
+  for (const provider of PROVIDER_NAMES) {
     for (const template of ['pytorch', 'jupyter', 'custom']) {
       it(`${template} on ${provider} reaches ready with SSH details, and the provider got image, env, ports and start script`, async () => {
         world.sim.requests.length = 0;

@@ -2,7 +2,8 @@
 // is not unlocked by the simulator trial), adapters aimed at the simulator with shrunk waits, and the
 // app's clock reading simulated time. `drive` moves simulated time while a command runs.
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { PROVIDERS, type ProviderName } from '../../adapters/providers/types.ts';
+import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
+import { type ProviderName } from '../../adapters/providers/types.ts';
 import type { BoundProvider } from '../../src/services/providers.ts';
 import type { Actor, Channel } from '../../src/core/command.ts';
 import type { Execution } from '../../src/core/registry.ts';
@@ -44,7 +45,7 @@ function proLicence() {
 
 export async function startWorld(options: { seed?: number; providers?: readonly ProviderName[]; startTime?: number; pro?: boolean; deployTimeoutMs?: number } = {}): Promise<World> {
   const sim = await startSimulator({ seed: options.seed ?? 7, timeScale: 0, vastOffers: 300, ...(options.startTime !== undefined && { startTime: options.startTime }) });
-  const bound: BoundProvider[] = (options.providers ?? PROVIDERS).map((name) => ({ name, adapter: adapterFor(sim, name), mode: 'real', source: 'environment' }));
+  const bound: BoundProvider[] = (options.providers ?? PROVIDER_NAMES).map((name) => ({ name, adapter: adapterFor(sim, name), mode: 'real', source: 'environment' }));
   const dataDir = tempDir('computehub-fleet-');
   const licence = options.pro ? proLicence() : undefined;
   const open = () =>

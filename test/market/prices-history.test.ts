@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../adapters/providers/types.ts';
+import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { PriceHistory } from '../../src/services/market/index.ts';
 import { tempDir } from '../support/app.ts';
@@ -79,7 +79,7 @@ describe('prices history', () => {
     // One real answer per provider for three common GPUs, replayed at every refresh with wandering prices.
     const GPUS = ['RTX 4090', 'RTX 3090', 'A100 80GB SXM'];
     const answers = await Promise.all(
-      PROVIDERS.map(async (name) => {
+      PROVIDER_NAMES.map(async (name) => {
         const offers = await market.adapters[name].listOffers({ gpus: GPUS, interruptible: false, diskGb: 50 });
         return [name, GPUS.flatMap((gpu) => offers.filter((offer) => offer.gpu === gpu).slice(0, 2))] as const;
       }),

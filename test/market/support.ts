@@ -1,7 +1,8 @@
 // A simulator with a frozen clock (prices hold still between the app's fetch and the test's own), an
 // app whose providers are that simulator, and the real adapters aimed at it for independent answers.
 import { createProviderAdapter } from '../../adapters/providers/index.ts';
-import { PROVIDERS, type OfferQuery, type ProviderAdapter, type ProviderName } from '../../adapters/providers/types.ts';
+import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
+import { type OfferQuery, type ProviderAdapter, type ProviderName } from '../../adapters/providers/types.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { createLogger } from '../../src/log.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
@@ -28,13 +29,13 @@ export async function marketFixture(env: Record<string, string> = {}, options: A
   const app = await testApp({ PRICES_DEADLINE_MS: '1000', HTTP_TIMEOUT_MS: '1500', ...env }, { simulatorUrls, providerTuning: tuning, ...options });
   const log = createLogger({ level: 'debug', format: 'json', file: process.env.LOG_FILE });
   const adapters = Object.fromEntries(
-    PROVIDERS.map((name) => [name, createProviderAdapter(name, { baseUrl: sim.urls[name], apiKey: KEYS[name], log, timeoutMs: 5_000, ...tuning })]),
+    PROVIDER_NAMES.map((name) => [name, createProviderAdapter(name, { baseUrl: sim.urls[name], apiKey: KEYS[name], log, timeoutMs: 5_000, ...tuning })]),
   ) as Record<ProviderName, ProviderAdapter>;
   return {
     sim,
     app,
     adapters,
-    offers: async (query) => (await Promise.all(PROVIDERS.map((name) => adapters[name].listOffers(query)))).flat(),
+    offers: async (query) => (await Promise.all(PROVIDER_NAMES.map((name) => adapters[name].listOffers(query)))).flat(),
     async close() {
       await app.close();
       await sim.close();

@@ -333,3 +333,16 @@ it('reads country codes from provider location text', () => {
   expect(countryCode('Virginia, USA')).toBe('US');
   expect(countryCode('Atlantis')).toBeUndefined();
 });
+
+it('knows every country, not a hand-picked few, in the spellings providers use', () => {
+  expect(countryCode('Moscow, Russia')).toBe('RU');
+  expect(countryCode('Almaty, Kazakhstan')).toBe('KZ');
+  expect(countryCode('Lagos, Nigeria')).toBe('NG');
+  expect(countryCode('Istanbul, Turkey')).toBe('TR');
+  expect(countryCode('Istanbul, Türkiye')).toBe('TR');
+  expect(countryCode('Amsterdam, The Netherlands')).toBe('NL');
+  expect(countryCode('Hong Kong')).toBe('HK');
+  expect(countryCode('Sarajevo, Bosnia & Herzegovina')).toBe('BA');
+  expect(countryCode('London, United Kingdom')).toBe('GB');
+  expect(countryCode('Brussels, European Union')).toBeUndefined();
+});

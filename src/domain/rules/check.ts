@@ -7,7 +7,8 @@ import type { Action, Condition, Operand, RuleAst } from './ast.ts';
 import { RuleError } from './errors.ts';
 import { formatOperand } from './format.ts';
 import { DURATION_SECONDS, KIND_EXAMPLES, KIND_NAMES, type Kind } from './units.ts';
-import { ACTIONS, FUNCTIONS, PROVIDERS, VARIABLES } from './vocabulary.ts';
+import { isProviderName, PROVIDER_NAMES, providerNamesInWords } from '../providers.ts';
+import { ACTIONS, FUNCTIONS, VARIABLES } from './vocabulary.ts';
 
 /** `instance`: evaluated once per instance; `org`: the condition reads only the market, evaluated once. */
 export type RuleScope = 'instance' | 'org';
@@ -118,7 +119,7 @@ class Checker {
     if (value.type === 'variable' && valueKind === 'word') return;
     const word = value.type === 'word' ? value.value : numberAsWord(value);
     if (word === undefined || variable.type !== 'variable') this.fail(`${name} is a word but ${formatOperand(value)} is ${KIND_NAMES[valueKind]}: write e.g. ${example}.`, value.column);
-    const allowed: Partial<Record<string, readonly string[]>> = { provider: PROVIDERS, status: INSTANCE_STATUSES };
+    const allowed: Partial<Record<string, readonly string[]>> = { provider: PROVIDER_NAMES, status: INSTANCE_STATUSES };
     const choices = allowed[variable.name];
     if (choices && !choices.includes(word.toLowerCase())) {
       const guess = nearest(word, choices);
@@ -138,8 +139,8 @@ class Checker {
         if (!this.usesInstance) this.fail(`${action.type} acts on an instance, but the condition reads only the market: add an instance condition, e.g. gpu == H100 AND …`, action.column);
         machineAction = action.type;
       }
-      if (action.type === 'migrate' && action.provider !== null && !(PROVIDERS as readonly string[]).includes(action.provider.toLowerCase())) {
-        this.fail(`"${action.provider}" is not a provider: write migrate provider=vast, runpod, lambda or tensordock.`, action.column);
+      if (action.type === 'migrate' && action.provider !== null && !isProviderName(action.provider.toLowerCase())) {
+        this.fail(`"${action.provider}" is not a provider: write migrate provider=${providerNamesInWords()}.`, action.column);
       }
       if (action.type === 'deploy') this.deploy(action);
     }

@@ -3,6 +3,7 @@
 // with NOT binding tighter than AND, AND tighter than OR, and parentheses around conditions.
 import { nearest } from '../suggest.ts';
 import type { Action, Condition, Operand, RuleAst } from './ast.ts';
+import { providerNamesInWords } from '../providers.ts';
 import { RuleError } from './errors.ts';
 import { tokenize, type Token } from './tokens.ts';
 import { ACTIONS, FUNCTIONS, isAction, isFunction, isKeyword, isVariable } from './vocabulary.ts';
@@ -227,7 +228,7 @@ class Parser {
     if (equals.type !== 'op' || equals.op !== '==') this.fail(`write migrate provider=runpod (an '=' after provider).`, equals.column);
     const value = this.take();
     if (value.type === 'word' || value.type === 'string') return (value.type === 'word' ? value.text : value.value).toLowerCase();
-    this.fail(`migrate provider= needs a provider: vast, runpod, lambda or tensordock.`, value.column);
+    this.fail(`migrate provider= needs a provider: ${providerNamesInWords()}.`, value.column);
   }
 }
 

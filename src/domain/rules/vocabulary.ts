@@ -40,8 +40,6 @@ export type ActionName = keyof typeof ACTIONS;
 
 export const KEYWORDS = ['if', 'for', 'then', 'and', 'or', 'not', 'cooldown'] as const;
 
-export const PROVIDERS = ['vast', 'runpod', 'lambda', 'tensordock'] as const;
-
 export function isVariable(word: string): word is VariableName {
   return Object.hasOwn(VARIABLES, word);
 }

@@ -1,8 +1,7 @@
 // `prices history`: a GPU's recorded prices as a chart (per provider: the cheapest offer, solid, and the
 // median offer, dashed) and one line of judgement on today's cheapest price against the period.
 import type { ChartConfiguration } from 'chart.js';
-import { PROVIDER_LABELS } from '../../../adapters/providers/errors.ts';
-import type { ProviderName } from '../../../adapters/providers/types.ts';
+import { providerLabel } from '../../domain/providers.ts';
 import { cheapestOverTime, judgePrice, ordinal, stepForWindow, type PriceJudgement } from '../../domain/history.ts';
 import { formatUsd } from '../../domain/pricing.ts';
 import { timeSeriesChart, type TimeSeries } from '../charts/index.ts';
@@ -26,8 +25,6 @@ export interface HistoryReport {
   };
 }
 
-const label = (provider: string) => PROVIDER_LABELS[provider as ProviderName] ?? provider;
-
 /** The cheapest latest sample across providers, if any was taken in the last `freshMs`. */
 function currentCheapest(series: readonly SeriesPoints[], now: number, freshMs: number): { price: number; provider: string } | undefined {
   let best: { price: number; provider: string } | undefined;
@@ -42,7 +39,7 @@ function currentCheapest(series: readonly SeriesPoints[], now: number, freshMs: 
 function judgementLine(gpu: string, days: number, current: { price: number; provider: string } | undefined, judgement: PriceJudgement | undefined, since: number | undefined, now: number): string {
   const period = days === 1 ? 'the last day' : `the last ${days} days`;
   if (!current) return `No recent ${gpu} prices recorded: no provider listed it in the last refresh.`;
-  const head = `${gpu} now from ${formatUsd(current.price)}/GPU-h (${label(current.provider)})`;
+  const head = `${gpu} now from ${formatUsd(current.price)}/GPU-h (${providerLabel(current.provider)})`;
   if (!judgement) {
     const minutes = since === undefined ? 0 : Math.round((now - since) / 60_000);
     const began = minutes < 2 ? 'just now' : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
@@ -59,8 +56,8 @@ export function historyReport(gpu: string, days: number, series: readonly Series
   const judgement = current ? judgePrice(current.price, past) : undefined;
   const since = series.length ? Math.min(...series.map((entry) => entry.points[0]!.t)) : undefined;
   const lines: TimeSeries[] = series.flatMap(({ provider, points }) => [
-    { label: `${label(provider)} cheapest`, colourKey: provider, style: 'solid' as const, points: points.map((point) => ({ t: point.t, value: point.min })) },
-    { label: `${label(provider)} median`, colourKey: provider, style: 'dashed' as const, points: points.map((point) => ({ t: point.t, value: point.median })) },
+    { label: `${providerLabel(provider)} cheapest`, colourKey: provider, style: 'solid' as const, points: points.map((point) => ({ t: point.t, value: point.min })) },
+    { label: `${providerLabel(provider)} median`, colourKey: provider, style: 'dashed' as const, points: points.map((point) => ({ t: point.t, value: point.median })) },
   ]);
   const chart = timeSeriesChart({
     title: `${gpu}: price per GPU-hour, ${days === 1 ? 'last day' : `last ${days} days`}`,

@@ -1,6 +1,7 @@
 // alert price gpu=H100 below=2.00 [provider=] [region=], alert list, alert remove <id>: a message with
 // the offer and a Deploy button when the cheapest matching offer drops to the threshold. Pro.
 import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
+import { PROVIDER_NAMES } from '../src/domain/providers.ts';
 import type { Reply } from '../src/core/reply.ts';
 import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import type { PriceAlertRecord } from '../src/store/automation-schema.ts';
@@ -21,7 +22,7 @@ export const alertPrice = defineCommand({
   options: {
     gpu: opt.string('GPU model, e.g. H100 or 4090', { required: true, complete: 'gpu' }),
     below: opt.number('the price in $/h per GPU at or under which to tell', { required: true, min: 0.001, max: 1000 }),
-    provider: opt.choice(['vast', 'runpod', 'lambda', 'tensordock'] as const, 'only this provider', { complete: 'provider' }),
+    provider: opt.choice(PROVIDER_NAMES, 'only this provider', { complete: 'provider' }),
     region: opt.string('a continent, country code or region name, e.g. EU or US'),
   },
   role: 'dev',

@@ -66,7 +66,7 @@ describe('a provider added to the table', () => {
   it('is a choice of every command that takes a provider, and provider add says where its key is made', async () => {
     const { commands } = await withThrowaway();
     const command = (name: string) => commands.COMMANDS.find((candidate) => candidate.name === name)!;
-    for (const name of ['deploy', 'instances', 'batch stop', 'provider add', 'provider test', 'provider remove']) {
+    for (const name of ['deploy', 'instances', 'batch stop', 'provider add', 'provider test', 'provider remove', 'alert price']) {
       expect(command(name).options.provider!.choices, name).toContain('throwaway');
     }
     expect(command('provider add').options.key!.description).toContain('Throwaway: Settings → Tokens');

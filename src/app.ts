@@ -21,6 +21,7 @@ import { ProviderService } from './services/providers.ts';
 import { AutomationService } from './services/automation/index.ts';
 import { MonitoringService } from './services/monitoring/index.ts';
 import { AlertService } from './services/alerts/index.ts';
+import { DigestService } from './services/digests/index.ts';
 import { createProviderAdapter, type AdapterOptions } from '../adapters/providers/index.ts';
 import type { ProviderName } from './domain/providers.ts';
 import { COMMANDS, GROUPS } from '../commands/index.ts';
@@ -49,6 +50,8 @@ export interface Services {
   monitoring: MonitoringService;
   /** Pro alerts: events grouped the Alertmanager way, delivered through an outbox to the notify channels. */
   alerts: AlertService;
+  /** Scheduled digests (cost, automation events, money leaks) posted to the chat each was added in. */
+  digests: DigestService;
   commands: CommandRegistry;
   dataDir: string;
   now: () => Date;
@@ -144,12 +147,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   services.alerts = new AlertService({ config, db, vault, charts, log: log.child({ service: 'alerts' }), now, licenceExpiry });
   services.automation.onEvent((event) => services.alerts.hear(event));
   services.fleet.deployments.outcomeListeners.push((record) => services.alerts.deployOutcome(record));
+  services.digests = new DigestService({ db, fleet: services.fleet.context, charts, events: services.automation.events, log: log.child({ service: 'digests' }), now });
   services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services, options.rateLimit);
   return {
     services,
     async close() {
       services.fleet.close();
       services.alerts.close();
+      services.digests.stop();
       await Promise.all([db.flush(), db.series.flush(), services.market.history.flush(), services.automation.close()]);
     },
   };

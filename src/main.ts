@@ -159,6 +159,9 @@ export async function startBot(config: Config): Promise<RunningBot> {
     await chatSender.post(channel, message);
   });
   scheduler.add({ name: 'alerts', everySeconds: ALERTS_TICK_SECONDS, run: () => services.alerts.tick() });
+  // Digests go to the chat they were added in.
+  services.digests.setPoster((channel, message) => chatSender.post(channel, message));
+  await services.digests.start();
 
   const claimCode = services.claim.issueCode();
   if (claimCode) log.warn({ claimCode }, `No chat admin yet. Send "claim ${claimCode}" to the bot in a direct message to become its admin.`);
@@ -174,6 +177,7 @@ export async function startBot(config: Config): Promise<RunningBot> {
     if (stopping) return;
     stopping = true;
     scheduler.stop();
+    services.digests.stop();
     services.fleet.close();
     await settlesWithin(Promise.allSettled([running.stop(), control?.close()]), SHUTDOWN_BUDGET_MS - 2_500);
     await settlesWithin(app.close(), 1_500);

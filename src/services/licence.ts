@@ -21,6 +21,7 @@ export const PRO_FEATURES = [
   'monitoring charts of GPU utilisation, VRAM, temperature and cost',
   'the money-leak check (stopped disks, interrupted interruptibles, idle GPUs, machines not made by ComputeHub)',
   'alerts to chat channels, email and signed webhooks, grouped, with mutes',
+  'daily or weekly digests of cost, automation events and money leaks posted to a chat',
   'the ComfyUI, SD WebUI, Llama inference and VSCode Server templates',
 ];
 

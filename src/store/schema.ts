@@ -8,6 +8,7 @@ import { ROLES } from '../domain/roles.ts';
 import { pendingConfirmationSchema } from './confirmation-schema.ts';
 import { automationSchema, emptyAutomation } from './automation-schema.ts';
 import { alertsSchema, emptyAlertsStore, notifyChannelSchema } from './alerts-schema.ts';
+import { digestRecordSchema } from './digest-schema.ts';
 import { instanceRecordSchema, ledgerEntrySchema, orgTemplateSchema, projectChoiceSchema } from './fleet-schema.ts';
 
 export const SCHEMA_VERSION = 3;
@@ -110,6 +111,8 @@ export const dbSchema = z.object({
   notifyChannels: z.array(notifyChannelSchema).default([]),
   /** The alert pipeline: grouping state and silences, the delivery outbox, dead letters, chat messages posted. */
   alerts: alertsSchema.default(emptyAlertsStore),
+  /** Scheduled digests (cost, events, money leaks) posted to the chat each was added in. */
+  digests: z.array(digestRecordSchema).default([]),
 });
 
 export type Database = z.infer<typeof dbSchema>;
@@ -145,5 +148,6 @@ export function emptyDatabase(now: Date): Database {
     automation: emptyAutomation(),
     notifyChannels: [],
     alerts: emptyAlertsStore(),
+    digests: [],
   };
 }

@@ -82,6 +82,20 @@ describe('alerts in a chat', () => {
     expect(chat.edits).toMatchObject([{ messageId: 'm1', message: { title: 'Resolved: down' } }]);
   });
 
+  it('an instance that is down mutes its idle alert (inhibition); the idle alert never surfaces late', async () => {
+    const time = clock();
+    const { app, chat } = await teamChat(time);
+    await instances(app, 1);
+    await app.services.alerts.hear(automationEvent(time, { kind: 'down', instanceId: 'i1', message: 'i1 is down' }));
+    await app.services.alerts.hear(automationEvent(time, { kind: 'idle', ruleId: 'd1', instanceId: 'i1', message: 'i1 has had its GPU under 5% for 30m' }));
+    await tickFor(app, time, 60_000);
+    expect(chat.posts.map((post) => post.message.title)).toEqual(['Critical: down']);
+    await app.services.alerts.hear(automationEvent(time, { kind: 'resolved', instanceId: 'i1', message: 'i1 is running again' }));
+    await tickFor(app, time, 5 * 3_600_000, 60_000);
+    expect(chat.posts.map((post) => post.message.title)).toEqual(['Critical: down']);
+    expect(chat.edits.map((edit) => edit.message.title)).toEqual(['Resolved: down']);
+  });
+
   it('a muted instance produces nothing until the mute expires', async () => {
     const time = clock();
     const { app, chat } = await teamChat(time);

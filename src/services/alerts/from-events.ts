@@ -3,11 +3,11 @@
 // one resolution per firing alert of the same origin (the rule, or none) and instance. The watch's
 // events carry ruleId "watch": they are the instance's own alerts (grouped and muted by kind, like
 // a `down` nobody watched), so that ruleId is dropped.
-import type { AlertEvent, AlertState } from '../../domain/alerts/index.ts';
+import type { Alert, AlertEvent, AlertState } from '../../domain/alerts/index.ts';
 import { formatUsd } from '../../domain/pricing.ts';
 import type { Database } from '../../store/schema.ts';
 import type { AutomationEvent } from '../automation/index.ts';
-import { ALERT_SEVERITY, NOTICE_KINDS } from './kinds.ts';
+import { ALERT_SEVERITY, isNotice } from './kinds.ts';
 
 const WATCH_ACTOR = 'watch';
 
@@ -46,36 +46,24 @@ export function alertInput(event: AutomationEvent, data: Pick<Database, 'instanc
 
 /** The resolved events a resolution makes: one per firing alert it ends (notices resolve themselves). */
 export function resolutionEvents(state: AlertState, resolution: Resolution): AlertEvent[] {
-  return state.groups.flatMap((group) =>
-    group.alerts
-      .filter((alert) => alert.status === 'firing' && !NOTICE_KINDS.has(alert.kind) && alert.orgId === resolution.orgId && alert.ruleId === resolution.ruleId && alert.instanceId === resolution.instanceId)
-      .map((alert) => ({
-        kind: alert.kind,
-        status: 'resolved' as const,
-        severity: alert.severity,
-        orgId: alert.orgId,
-        ruleId: alert.ruleId,
-        instanceId: alert.instanceId,
-        at: resolution.at,
-        message: alert.message,
-      })),
-  );
+  return resolveWhere(state, resolution.at, (alert) => !isNotice(alert.kind) && alert.orgId === resolution.orgId && alert.ruleId === resolution.ruleId && alert.instanceId === resolution.instanceId);
 }
 
 /** The kinds a resolution of this origin may end, before knowing which fire: watches end outages, rules their firing. */
 export function kindsResolvedBy(ruleId: string | undefined): string[] {
-  return ruleId === undefined ? ['down', 'action-failed', 'idle'] : ['rule-fired', 'action-failed', 'idle', 'price-alert'];
+  return ruleId === undefined ? ['down'] : ['rule-fired'];
 }
 
 /** Firing alerts of instances destroyed since: their outage or idleness has ended with them. */
 export function goneInstanceResolutions(state: AlertState, data: Pick<Database, 'instances'>, at: string): AlertEvent[] {
-  const gone = (orgId: string, id: string) => {
-    const record = data.instances.find((candidate) => candidate.orgId === orgId && candidate.id === id);
-    return record?.destroyedAt !== undefined;
-  };
+  const gone = (orgId: string, id: string) => data.instances.find((candidate) => candidate.orgId === orgId && candidate.id === id)?.destroyedAt !== undefined;
+  return resolveWhere(state, at, (alert) => alert.instanceId !== undefined && !isNotice(alert.kind) && gone(alert.orgId, alert.instanceId));
+}
+
+function resolveWhere(state: AlertState, at: string, matches: (alert: Alert) => boolean): AlertEvent[] {
   return state.groups.flatMap((group) =>
     group.alerts
-      .filter((alert) => alert.status === 'firing' && alert.instanceId !== undefined && !NOTICE_KINDS.has(alert.kind) && gone(alert.orgId, alert.instanceId))
+      .filter((alert) => alert.status === 'firing' && matches(alert))
       .map((alert) => ({ kind: alert.kind, status: 'resolved' as const, severity: alert.severity, orgId: alert.orgId, ruleId: alert.ruleId, instanceId: alert.instanceId, at, message: alert.message })),
   );
 }

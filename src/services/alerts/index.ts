@@ -146,11 +146,11 @@ export class AlertService {
     const { db } = this.options;
     const nowMs = this.options.now().getTime();
     await this.raiseDaily(licenceNotices(db.data, this.options.licenceExpiry?.(), nowMs));
-    const gone = goneInstanceResolutions(db.data.alerts.state, db.data, new Date(nowMs).toISOString());
+    const ended = goneInstanceResolutions(db.data.alerts.state, db.data, new Date(nowMs).toISOString());
     const due = nextFlushAt(db.data.alerts.state);
-    if (gone.length || (due !== null && due <= nowMs)) {
+    if (ended.length || (due !== null && due <= nowMs)) {
       await db.update((data) => {
-        receiveAll(data, gone, nowMs, this.grouping);
+        receiveAll(data, ended, nowMs, this.grouping);
         flushIntoOutbox(data, nowMs, this.grouping);
         pruneSent(data.alerts, nowMs);
       });

@@ -22,10 +22,15 @@ export const ALERT_SEVERITY: Readonly<Record<string, Severity>> = {
 export const ALERT_KINDS = Object.keys(ALERT_SEVERITY);
 
 /**
- * Kinds that report something that happened rather than a condition that holds: nothing ever
- * resolves them, so they resolve themselves once shown, and their resolution is not announced.
+ * The kinds that hold until an event says they no longer do: an instance down (until it runs again)
+ * and a rule firing (until its condition is false). Every other kind is a *notice*: it reports
+ * something that happened, nothing resolves it, so it resolves itself once shown, unannounced.
  */
-export const NOTICE_KINDS: ReadonlySet<string> = new Set(['restarted', 'redeployed', 'cap-warning', 'cap-hit', 'price-alert', 'deploy-ready', 'deploy-failed', 'key-failing', 'licence-expiring']);
+export const STATE_KINDS: ReadonlySet<string> = new Set(['down', 'rule-fired']);
+
+export function isNotice(kind: string): boolean {
+  return !STATE_KINDS.has(kind);
+}
 
 export function atLeast(severity: Severity, minimum: Severity): boolean {
   return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(minimum);

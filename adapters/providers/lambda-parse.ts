@@ -1,11 +1,51 @@
 // Pure Lambda normalisation: the instance-types object (keyed by name, prices in integer cents,
 // GPU facts only in the description text) → offers per region with capacity; instances; errors.
+// The wire shapes are zod schemas (https://docs.lambda.ai/public-cloud/cloud-api/, docs/providers.md §3).
+import { z } from 'zod';
 import type { Instance, InstanceStatus } from '../../src/domain/instance.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { canonicalGpu } from '../../src/domain/gpus.ts';
-import { asArray, asObject, num, str, usd, type Json } from './common.ts';
+import { usd } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';
+import { readWire, wireList, wireNumber, wireObject, wireOptionalList, wireOptionalObject, wireString } from './wire.ts';
+
+const instanceTypeSchema = wireOptionalObject({
+  name: wireString,
+  description: wireString,
+  gpu_description: wireString,
+  price_cents_per_hour: wireNumber,
+  specs: wireOptionalObject({ vcpus: wireNumber, memory_gib: wireNumber, storage_gib: wireNumber, gpus: wireNumber }),
+});
+type LambdaInstanceType = z.output<typeof instanceTypeSchema>;
+
+const instanceTypesSchema = wireObject({
+  data: z.record(
+    z.string(),
+    wireOptionalObject({
+      instance_type: instanceTypeSchema,
+      regions_with_capacity_available: wireOptionalList(wireObject({ name: wireString, description: wireString })),
+    }),
+  ),
+});
+
+const instanceSchema = wireObject({
+  id: wireString,
+  name: wireString,
+  status: wireString,
+  instance_type: instanceTypeSchema,
+  region: wireOptionalObject({ name: wireString }),
+  ip: wireString,
+  tags: wireOptionalList(wireObject({ key: wireString, value: wireString })),
+  jupyter_url: wireString,
+});
+type LambdaInstance = z.output<typeof instanceSchema>;
+
+const instanceListSchema = wireObject({ data: wireList(instanceSchema) });
+const oneInstanceSchema = wireObject({ data: instanceSchema });
+const launchSchema = wireObject({ data: wireObject({ instance_ids: z.array(wireString) }) });
+const sshKeysSchema = wireObject({ data: wireList(wireObject({ name: wireString, public_key: wireString })) });
+const errorSchema = wireOptionalObject({ error: wireOptionalObject({ code: wireString, message: wireString, suggestion: wireString }) });
 
 export interface LambdaGpuDescription {
   count?: number;
@@ -27,14 +67,14 @@ export function parseLambdaGpuDescription(text: string): LambdaGpuDescription | 
   return description;
 }
 
-export function lambdaGpuName(type: Json): { gpu: string; gpuRaw: string; vramGb: number; count: number | undefined } {
-  const gpuDescription = str(type.gpu_description);
-  const description = str(type.description) ?? '';
+function lambdaGpuName(type: LambdaInstanceType): { gpu: string; gpuRaw: string; vramGb: number; count: number | undefined } {
+  const gpuDescription = type.gpu_description;
+  const description = type.description ?? '';
   const parsed = parseLambdaGpuDescription(gpuDescription ?? description);
-  const gpuRaw = gpuDescription ?? description ?? str(type.name) ?? 'unknown';
+  const gpuRaw = gpuDescription ?? description ?? type.name ?? 'unknown';
   const spelled = parsed ? `${parsed.model} ${parsed.vramGb ?? ''}GB ${parsed.formFactor ?? ''}` : gpuRaw;
   const spec = canonicalGpu(gpuRaw, parsed?.vramGb) ?? canonicalGpu(spelled, parsed?.vramGb) ?? (parsed ? canonicalGpu(parsed.model, parsed.vramGb) : undefined);
-  const count = num(asObject(type.specs).gpus) ?? parseLambdaGpuDescription(description)?.count;
+  const count = type.specs.gpus ?? parseLambdaGpuDescription(description)?.count;
   return { gpu: spec?.name ?? gpuRaw, gpuRaw, vramGb: parsed?.vramGb ?? spec?.vramGb ?? 0, count };
 }
 
@@ -50,18 +90,16 @@ export function parseLambdaOfferId(offerId: string): { typeName: string; region:
 
 export function parseLambdaInstanceTypes(body: unknown, context: { fetchedAt: string; simulated: boolean }): Offer[] {
   const offers: Offer[] = [];
-  for (const [key, entryRaw] of Object.entries(asObject(asObject(body).data))) {
-    const entry = asObject(entryRaw);
-    const type = asObject(entry.instance_type);
-    const name = str(type.name) ?? key;
-    const cents = num(type.price_cents_per_hour);
+  for (const [key, entry] of Object.entries(readWire('lambda', 'the instance types', instanceTypesSchema, body).data)) {
+    const type = entry.instance_type;
+    const name = type.name ?? key;
+    const cents = type.price_cents_per_hour;
     const { gpu, gpuRaw, vramGb, count } = lambdaGpuName(type);
     if (cents === undefined || !count) continue;
     const price = usd(cents / 100);
-    const specs = asObject(type.specs);
-    for (const regionRaw of asArray(entry.regions_with_capacity_available)) {
-      const region = asObject(regionRaw);
-      const regionName = str(region.name);
+    const specs = type.specs;
+    for (const region of entry.regions_with_capacity_available) {
+      const regionName = region.name;
       if (!regionName) continue;
       const offer: Offer = {
         provider: 'lambda',
@@ -78,14 +116,11 @@ export function parseLambdaInstanceTypes(body: unknown, context: { fetchedAt: st
         fetchedAt: context.fetchedAt,
         simulated: context.simulated,
       };
-      const country = countryCode(str(region.description));
+      const country = countryCode(region.description);
       if (country) offer.country = country;
-      const vcpus = num(specs.vcpus);
-      if (vcpus !== undefined) offer.vcpus = vcpus;
-      const ram = num(specs.memory_gib);
-      if (ram !== undefined) offer.ramGb = ram;
-      const disk = num(specs.storage_gib);
-      if (disk !== undefined) offer.diskGb = disk;
+      if (specs.vcpus !== undefined) offer.vcpus = specs.vcpus;
+      if (specs.memory_gib !== undefined) offer.ramGb = specs.memory_gib;
+      if (specs.storage_gib !== undefined) offer.diskGb = specs.storage_gib;
       offers.push(offer);
     }
   }
@@ -118,22 +153,47 @@ export function lambdaPortTags(ports: readonly { port: number; protocol: 'tcp' |
   return ports.filter((port) => port.port !== 22).map((port) => ({ key: `computehub-port-${port.port}`, value: port.protocol }));
 }
 
-function taggedPorts(tags: unknown): { port: number; protocol: 'tcp' | 'http' }[] {
-  return asArray(tags).flatMap((raw) => {
-    const tag = asObject(raw);
-    const port = PORT_TAG.exec(str(tag.key) ?? '')?.[1];
-    const protocol = str(tag.value);
+function taggedPorts(tags: LambdaInstance['tags']): { port: number; protocol: 'tcp' | 'http' }[] {
+  return tags.flatMap((tag) => {
+    const port = PORT_TAG.exec(tag.key ?? '')?.[1];
+    const protocol = tag.value;
     return port && (protocol === 'tcp' || protocol === 'http') ? [{ port: Number(port), protocol }] : [];
   });
 }
 
+/** `GET /instances`: every instance with an id. */
+export function parseLambdaInstances(body: unknown, context: { simulated: boolean }): Instance[] {
+  return readWire('lambda', 'the instance list', instanceListSchema, body)
+    .data.map((instance) => lambdaInstance(instance, context))
+    .filter((instance): instance is Instance => instance !== undefined);
+}
+
+/** `GET /instances/{id}`: the instance in its `data` envelope. */
+export function parseLambdaInstanceAnswer(body: unknown, context: { simulated: boolean }): Instance | undefined {
+  return lambdaInstance(readWire('lambda', 'the instance', oneInstanceSchema, body).data, context);
+}
+
+/** One instance object as Lambda writes it. */
 export function parseLambdaInstance(raw: unknown, context: { simulated: boolean }): Instance | undefined {
-  const instance = asObject(raw);
-  const id = str(instance.id);
+  return lambdaInstance(readWire('lambda', 'the instance', instanceSchema, raw), context);
+}
+
+/** The instance id a launch answers with, if any. */
+export function parseLambdaLaunch(body: unknown): string | undefined {
+  return readWire('lambda', 'the launch', launchSchema, body).data.instance_ids[0];
+}
+
+/** The account's SSH keys: name and public key. */
+export function parseLambdaSshKeys(body: unknown): { name?: string | undefined; public_key?: string | undefined }[] {
+  return readWire('lambda', 'the SSH key list', sshKeysSchema, body).data;
+}
+
+function lambdaInstance(instance: LambdaInstance, context: { simulated: boolean }): Instance | undefined {
+  const id = instance.id;
   if (!id) return undefined;
-  const rawStatus = str(instance.status) ?? 'unknown';
+  const rawStatus = instance.status ?? 'unknown';
   const status = lambdaStatus(rawStatus);
-  const type = asObject(instance.instance_type);
+  const type = instance.instance_type;
   const { gpu, count } = lambdaGpuName(type);
   const result: Instance = {
     provider: 'lambda',
@@ -142,16 +202,14 @@ export function parseLambdaInstance(raw: unknown, context: { simulated: boolean 
     rawStatus,
     gpu,
     gpuCount: count ?? 1,
-    pricePerHour: usd((num(type.price_cents_per_hour) ?? 0) / 100),
+    pricePerHour: usd((type.price_cents_per_hour ?? 0) / 100),
     ports: [],
     interruptible: false,
     simulated: context.simulated,
   };
-  const name = str(instance.name);
-  if (name) result.name = name;
-  const region = str(asObject(instance.region).name);
-  if (region) result.region = region;
-  const ip = str(instance.ip);
+  if (instance.name) result.name = instance.name;
+  if (instance.region.name) result.region = instance.region.name;
+  const ip = instance.ip;
   if (ip) result.publicIp = ip;
   if (ip && status === 'running') {
     result.ssh = { host: ip, port: 22, user: 'ubuntu' };
@@ -159,7 +217,7 @@ export function parseLambdaInstance(raw: unknown, context: { simulated: boolean 
     // edits it (docs/providers.md §3.4), so the published ports are reached through an SSH tunnel.
     result.ports = taggedPorts(instance.tags).map(({ port, protocol }) => ({ containerPort: port, protocol, host: ip, hostPort: port, tunnel: true }));
   }
-  const jupyter = str(instance.jupyter_url);
+  const jupyter = instance.jupyter_url;
   // Lambda's own hosted Jupyter, unless one of our ports already holds the number.
   if (jupyter && status === 'running' && !result.ports.some((port) => port.containerPort === 8888)) {
     result.ports.push({ containerPort: 8888, protocol: 'http', host: new URL(jupyter).host, hostPort: 443, url: jupyter });
@@ -170,9 +228,9 @@ export function parseLambdaInstance(raw: unknown, context: { simulated: boolean 
 /** Lambda errors: {error:{code,message,suggestion}}; branch on the code, never the text. */
 export function lambdaFault(body: unknown, status: number): ProviderFault | undefined {
   if (status >= 200 && status < 300) return undefined;
-  const error = asObject(asObject(body).error);
-  const code = str(error.code);
-  const text = [str(error.message), str(error.suggestion)].filter(Boolean).join(' ') || (typeof body === 'string' ? body : undefined);
+  const { error } = errorSchema.parse(body);
+  const code = error.code;
+  const text = [error.message, error.suggestion].filter(Boolean).join(' ') || (typeof body === 'string' ? body : undefined);
   const fault: ProviderFault = { ...(text ? { message: text } : {}), ...(code ? { code } : {}) };
   if (!code) return fault;
   if (code === 'global/invalid-api-key' || code === 'global/account-inactive') return { ...fault, kind: 'auth' };

@@ -6,10 +6,10 @@ import { providerEntry } from '../../src/domain/providers.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { cloudConfigUserData } from './cloud-init.ts';
-import { asArray, asObject, requireCapability, str, unsupported } from './common.ts';
+import { requireCapability, unsupported } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
-import { lambdaFault, lambdaPortTags, parseLambdaInstance, parseLambdaInstanceTypes, parseLambdaOfferId } from './lambda-parse.ts';
+import { lambdaFault, lambdaPortTags, parseLambdaInstanceAnswer, parseLambdaInstances, parseLambdaInstanceTypes, parseLambdaLaunch, parseLambdaOfferId, parseLambdaSshKeys } from './lambda-parse.ts';
 import type { EndpointIntervals } from './throttle.ts';
 import type { Account, Balance, Capabilities, LaunchSpec, OfferQuery, ProviderAdapter } from './types.ts';
 
@@ -38,7 +38,7 @@ export class LambdaAdapter implements ProviderAdapter {
   async verifyKey(): Promise<Account> {
     // The Cloud API has no "who am I"; listing SSH keys needs a valid key and changes nothing.
     const { body } = await this.http.request({ method: 'GET', path: '/api/v1/ssh-keys', endpoint: 'account' });
-    const keys = asArray(asObject(body).data).length;
+    const keys = parseLambdaSshKeys(body).length;
     return { id: 'lambda-cloud', name: `Lambda Cloud account (${keys} SSH key${keys === 1 ? '' : 's'})` };
   }
 
@@ -53,15 +53,13 @@ export class LambdaAdapter implements ProviderAdapter {
 
   async listInstances(): Promise<Instance[]> {
     const { body, simulated } = await this.http.request({ method: 'GET', path: '/api/v1/instances', endpoint: 'list' });
-    return asArray(asObject(body).data)
-      .map((raw) => parseLambdaInstance(raw, { simulated }))
-      .filter((instance): instance is Instance => instance !== undefined);
+    return parseLambdaInstances(body, { simulated });
   }
 
   async getInstance(id: string): Promise<Instance | undefined> {
     const { status, body, simulated } = await this.http.request({ method: 'GET', path: `/api/v1/instances/${encodeURIComponent(id)}`, endpoint: 'get', expect: [404] });
     if (status === 404) return undefined;
-    return parseLambdaInstance(asObject(body).data, { simulated });
+    return parseLambdaInstanceAnswer(body, { simulated });
   }
 
   async create(spec: LaunchSpec): Promise<Instance> {
@@ -84,7 +82,7 @@ export class LambdaAdapter implements ProviderAdapter {
       endpoint: 'create',
       idempotent: false,
     });
-    const id = str(asArray(asObject(asObject(body).data).instance_ids)[0]);
+    const id = parseLambdaLaunch(body);
     if (!id) throw new ProviderError('lambda', 'bad-response', 'Lambda accepted the launch but returned no instance id. Check `instances` before trying again.');
     const instance = await this.getInstance(id).catch(() => undefined);
     return instance ?? { provider: 'lambda', providerInstanceId: id, name: spec.name, status: 'creating', rawStatus: 'booting', gpu: 'unknown', gpuCount: spec.gpuCount, pricePerHour: 0, ports: [], interruptible: false, simulated };
@@ -126,17 +124,17 @@ export class LambdaAdapter implements ProviderAdapter {
   /** Lambda launches need exactly one registered key name; register the deploy's key once, by fingerprint. */
   private async sshKeyName(publicKey: string | undefined): Promise<string> {
     const { body } = await this.http.request({ method: 'GET', path: '/api/v1/ssh-keys', endpoint: 'sshKeys' });
-    const keys = asArray(asObject(body).data).map(asObject);
+    const keys = parseLambdaSshKeys(body);
     if (!publicKey) {
-      const first = str(keys[0]?.name);
+      const first = keys[0]?.name;
       if (first) return first;
       throw new ProviderError('lambda', 'invalid-request', 'Lambda needs an SSH key to launch an instance and the account has none. Add your public key to the template (or on the Lambda dashboard) and deploy again.');
     }
     const wanted = publicKey.trim();
-    const existing = keys.find((key) => str(key.public_key)?.trim() === wanted);
-    if (existing && str(existing.name)) return str(existing.name)!;
+    const existing = keys.find((key) => key.public_key?.trim() === wanted);
+    if (existing?.name) return existing.name;
     const name = `computehub-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`;
-    if (keys.some((key) => str(key.name) === name)) return name;
+    if (keys.some((key) => key.name === name)) return name;
     await this.http.request({ method: 'POST', path: '/api/v1/ssh-keys', body: { name, public_key: wanted }, endpoint: 'sshKeys', idempotent: true });
     return name;
   }

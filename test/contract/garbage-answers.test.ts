@@ -1,0 +1,63 @@
+// Answers that are JSON but not the provider's shape: the adapter reads each provider's wire shapes
+// with zod (adapters/providers/*-parse.ts), so a garbage answer is a clear ProviderError that names
+// the provider and the field, never an empty list or a crash; extra fields are ignored and optional
+// ones may be missing. A loopback server plays the provider, answering what each test sets.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProviderAdapter, ProviderError } from '../../adapters/providers/index.ts';
+import type { ProviderName } from '../../adapters/providers/types.ts';
+import { captureLog, failure, KEYS } from './harness.ts';
+
+/** What the fake provider answers, by path. */
+const answers = new Map<string, unknown>();
+let server: http.Server;
+let origin: string;
+
+beforeAll(async () => {
+  server = http.createServer((request, response) => {
+    const path = (request.url ?? '').split('?')[0]!;
+    const body = answers.get(path);
+    response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body ?? { error: { code: 'global/not-found', message: 'no such path' } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const adapter = (provider: ProviderName) => createProviderAdapter(provider, { baseUrl: origin, apiKey: KEYS[provider], log: captureLog, timeoutMs: 5_000, waitScale: 0.001, retries: 0 });
+
+describe('Lambda answers of the wrong shape', () => {
+  it('an instance-type list that is not an object is a bad-response naming Lambda and the field', async () => {
+    answers.set('/api/v1/instance-types', { data: 'garbage' });
+    const error = await failure(adapter('lambda').listOffers());
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ provider: 'lambda', kind: 'bad-response' });
+    expect(error.message).toMatch(/^Lambda answered the instance types in a shape ComputeHub cannot read \(data: .*\)\. Try again in a minute/);
+  });
+
+  it('an instance list without its data list is a bad-response, not "no instances"', async () => {
+    answers.set('/api/v1/instances', { instances: [] });
+    expect(await failure(adapter('lambda').listInstances())).toMatchObject({ kind: 'bad-response', message: expect.stringContaining('the instance list') });
+  });
+
+  it('ignores fields it does not know, accepts missing optional ones, and skips an unreadable record', async () => {
+    answers.set('/api/v1/instance-types', {
+      data: {
+        gpu_1x_a10: {
+          instance_type: { name: 'gpu_1x_a10', description: '1x A10 (24 GB PCIe)', price_cents_per_hour: '75', brand_new_field: { nested: true } },
+          regions_with_capacity_available: [{ name: 'us-east-1', description: 'Virginia, USA' }, 'not a region'],
+          another_new_field: 1,
+        },
+      },
+      meta: 'ignored',
+    });
+    const offers = await adapter('lambda').listOffers();
+    expect(offers).toHaveLength(1);
+    expect(offers[0]).toMatchObject({ provider: 'lambda', gpu: 'A10', gpuCount: 1, pricePerHour: 0.75, region: 'us-east-1', country: 'US' });
+    expect(offers[0]!.vcpus).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
-// The rooms of docs/ARCHITECTURE.md ("Rooms and their doors"), checked by `npm test`
-// (test/rooms.test.ts runs dependency-cruiser over src, commands and adapters).
+// The rooms of docs/ARCHITECTURE.md ("Rooms and their doors"), checked by `npm test` (and
+// `npm run rooms`): dependency-cruiser over src, commands and adapters; any violation fails the run.
 // Rules name folders, never files, so a new file in a room obeys its room's rules without an edit here.
 // Reference: https://github.com/sverweij/dependency-cruiser/blob/main/doc/rules-reference.md
 //
@@ -53,7 +53,7 @@ module.exports = {
     },
     // Who may import whom, room by room.
     room('core-room', '^src/core/', ['^src/domain/', '^src/log\\.ts$'],
-      'src/core (the command model, registry, Reply) imports only src/domain and src/log.ts: what it needs from services it declares itself (src/core/ports.ts).'),
+      'src/core (the command model, registry, Reply) imports only src/domain and src/log.ts: what it needs from services it declares itself (src/core/ports.ts), and src/app.ts hands them in.'),
     room('domain-room', '^src/domain/', ['^data/'],
       'src/domain is pure logic and shapes: it imports nothing of ours outside src/domain (shipped JSON catalogues in data/ excepted).'),
     {

@@ -57,6 +57,11 @@ export interface Services {
   now: () => Date;
 }
 
+// Handlers see every service through their context; core declares only the name (src/core/command.ts).
+declare module './core/command.ts' {
+  interface CommandServices extends Services {}
+}
+
 export interface AppOptions {
   log?: Logger;
   now?: () => Date;

@@ -203,8 +203,15 @@ export interface CommandContext<S extends OptionSpecs = OptionSpecs> {
   pins: Pins;
   /** Edit the one message that shows this command's progress. */
   progress: ProgressSink;
-  services: import('../app.ts').Services;
+  services: CommandServices;
 }
+
+/**
+ * Everything a handler reaches through `context.services`. Core only names it: src/app.ts adds its
+ * `Services` here by declaration merging (TypeScript module augmentation,
+ * https://www.typescriptlang.org/docs/handbook/declaration-merging.html), so core never imports the app.
+ */
+export interface CommandServices {}
 
 export interface CommandDefinition<S extends OptionSpecs = OptionSpecs> {
   /** One word, or `group sub` for a subcommand (e.g. `licence activate`). */

@@ -5,17 +5,17 @@ import type { Actor, CommandDefinition, OptionSpecs } from './command.ts';
 import { DeniedError, UsageError, UserError } from './errors.ts';
 import { usageLine } from './options.ts';
 import { reply } from './reply.ts';
-import type { Execution } from './registry.ts';
-import type { Services } from '../app.ts';
+import type { Execution } from './invocation.ts';
+import type { RegistryServices } from './ports.ts';
+import { PRO_FEATURES } from '../domain/pro.ts';
 import { hasRole, type Role } from '../domain/roles.ts';
 import type { Logger } from '../log.ts';
 import { scrubSecrets } from '../log.ts';
-import { PRO_FEATURES, type ProStatus } from '../services/licence.ts';
 
 type AnyDefinition = CommandDefinition<OptionSpecs>;
 
 /** Why this role (or this edition) may not run the command, if it may not. */
-export function refusalOf(definition: AnyDefinition, role: Role, licence: () => ProStatus): { message: string; audit: string } | undefined {
+export function refusalOf(definition: AnyDefinition, role: Role, licence: RegistryServices['licence']['status']): { message: string; audit: string } | undefined {
   const name = definition.name;
   if ((definition.mutating && role === 'viewer') || !hasRole(role, definition.role)) {
     const needed = definition.mutating && definition.role === 'viewer' ? 'dev' : definition.role;
@@ -57,7 +57,7 @@ export function failureOf(error: unknown, definition: AnyDefinition | undefined,
 }
 
 /** The refusal of a Confirm pressed where another org applies; org names are told only to their members. */
-export function otherOrgRefusal(services: Pick<Services, 'identity' | 'db'>, actor: Actor, pinned: string, current: string | undefined): string {
+export function otherOrgRefusal(services: Pick<RegistryServices, 'identity' | 'db'>, actor: Actor, pinned: string, current: string | undefined): string {
   const { identity, db } = services;
   const name = (orgId: string | undefined) => (orgId && identity.roleIn(actor, orgId) ? db.data.orgs.find((org) => org.id === orgId)?.name : undefined);
   const shown = name(pinned);
@@ -69,7 +69,7 @@ export function otherOrgRefusal(services: Pick<Services, 'identity' | 'db'>, act
  * `--org=<id>` runs a command only where that org applies. An alert's buttons carry it, so they act
  * on the instance the alert named, never on another org's instance of the same id.
  */
-export function pinnedOrgRefusal(services: Pick<Services, 'identity' | 'db'>, actor: Actor, pinned: string | true | undefined, current: string | undefined): string | undefined {
+export function pinnedOrgRefusal(services: Pick<RegistryServices, 'identity' | 'db'>, actor: Actor, pinned: string | true | undefined, current: string | undefined): string | undefined {
   if (pinned === undefined) return undefined;
   if (pinned === true) throw new UsageError("--org needs the org's id, e.g. --org=default.");
   return pinned === current ? undefined : otherOrgRefusal(services, actor, pinned, current);

@@ -1,6 +1,8 @@
 // A pending confirmation: what a preview showed, pinned, so its Confirm button carries out exactly
 // that once, within a time limit. Pure rules here; the store and the registry do the rest.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { isoTime } from './fleet-records.ts';
 
 /** What a preview fixed beyond the command's options, checked again when Confirm is pressed. */
 export interface Pins {
@@ -20,3 +22,28 @@ export function deployTokenFor(confirmationId: string, part = ''): string {
 export function priceRose(previewed: number | undefined, now: number): boolean {
   return previewed !== undefined && Math.round(now * 1e6) > Math.round(previewed * 1e6);
 }
+
+/** A pending confirmation as the store keeps it (src/store/confirmation-schema.ts) and the registry carries it out. */
+export const pendingConfirmationSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  /** Who asked for the preview. */
+  owner: z.object({ platform: z.string(), userId: z.string(), displayName: z.string() }),
+  /** The command's full name, e.g. `batch destroy`. */
+  command: z.string(),
+  /** The line as previewed (what to type to see a fresh preview). */
+  previewLine: z.string(),
+  /** The pinned line: canonical targets (instance ids, the exact offer), never names or selectors. */
+  line: z.string(),
+  /** The options the confirmed run receives (never a secret: commands with a secret are not confirmed). */
+  options: z.record(z.string(), z.unknown()),
+  pins: z.object({ pricePerHour: z.number().optional() }).default({}),
+  createdAt: isoTime,
+  expiresAt: isoTime,
+  state: z.enum(['pending', 'confirmed', 'cancelled']).default('pending'),
+  settledAt: isoTime.optional(),
+  /** `platform:userId` of who confirmed or cancelled it. */
+  settledBy: z.string().optional(),
+});
+
+export type PendingConfirmation = z.infer<typeof pendingConfirmationSchema>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { INSTANCE_STATUSES } from './instance.ts';
 import { providerNameSchema } from './providers.ts';
 
+/** An instant as the store writes it: ISO 8601 with an offset. */
 export const isoTime = z.string().datetime({ offset: true });
 
 /**

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../core/command.ts';
 import { DeniedError, UserError } from '../core/errors.ts';
-import type { Pins } from '../domain/confirmations.ts';
+import type { NewConfirmation, Unusable } from '../core/ports.ts';
 import type { Role } from '../domain/roles.ts';
 import type { PendingConfirmation } from '../store/confirmation-schema.ts';
 import type { Db } from '../store/db.ts';
@@ -12,20 +12,6 @@ import type { Db } from '../store/db.ts';
 const KEPT_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
 /** The most kept at once; the oldest go first. */
 const MAX_KEPT = 5_000;
-
-export interface NewConfirmation {
-  id: string;
-  orgId: string;
-  owner: Actor;
-  command: string;
-  previewLine: string;
-  line: string;
-  options: Record<string, unknown>;
-  pins: Pins;
-}
-
-/** Why a confirmation cannot be carried out, or undefined when it can. */
-export type Unusable = { problem: 'unknown' | 'confirmed' | 'cancelled' | 'expired'; message: string };
 
 const actorKey = (actor: Pick<Actor, 'platform' | 'userId'>) => `${actor.platform}:${actor.userId}`;
 

@@ -1,5 +1,5 @@
-// The shapes of an instance record and a ledger entry: what src/domain's fleet and ledger logic works
-// on, validated by the store (src/store/fleet-schema.ts) when the database loads.
+// The shapes of an instance record, a ledger entry and a GPU metric sample: what src/domain's fleet,
+// ledger and monitoring logic works on, validated by the store (src/store/fleet-schema.ts) when the database loads.
 import { z } from 'zod';
 import { INSTANCE_STATUSES } from './instance.ts';
 import { providerNameSchema } from './providers.ts';
@@ -80,6 +80,17 @@ export const ledgerEntrySchema = z.object({
   amountMicros: z.number().int(),
 });
 
+export const metricSampleSchema = z.object({
+  instanceId: z.string(),
+  orgId: z.string(),
+  at: isoTime,
+  gpuUtilPercent: z.number().optional(),
+  gpuTempC: z.number().optional(),
+  vramUsedGb: z.number().optional(),
+  vramTotalGb: z.number().optional(),
+});
+
 export type InstanceRecord = z.infer<typeof instanceRecordSchema>;
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+export type MetricSample = z.infer<typeof metricSampleSchema>;
 export type DeployPhase = (typeof DEPLOY_PHASES)[number];

@@ -5,23 +5,21 @@ import { z } from 'zod';
 import { isoTime } from '../domain/fleet-records.ts';
 import { templateSchema } from '../domain/templates.ts';
 
-// Instance records and ledger entries are domain shapes (src/domain works on them); the store keeps them.
-export { DEPLOY_PHASES, instanceRecordSchema, ledgerEntrySchema, type DeployPhase, type InstanceRecord, type LedgerEntry } from '../domain/fleet-records.ts';
-
-export const metricSampleSchema = z.object({
-  instanceId: z.string(),
-  orgId: z.string(),
-  at: isoTime,
-  gpuUtilPercent: z.number().optional(),
-  gpuTempC: z.number().optional(),
-  vramUsedGb: z.number().optional(),
-  vramTotalGb: z.number().optional(),
-});
+// Instance records, ledger entries and metric samples are domain shapes (src/domain works on them); the store keeps them.
+export {
+  DEPLOY_PHASES,
+  instanceRecordSchema,
+  ledgerEntrySchema,
+  metricSampleSchema,
+  type DeployPhase,
+  type InstanceRecord,
+  type LedgerEntry,
+  type MetricSample,
+} from '../domain/fleet-records.ts';
 
 export const orgTemplateSchema = z.object({ orgId: z.string(), addedBy: z.string(), addedAt: isoTime, template: templateSchema });
 
 export const projectChoiceSchema = z.object({ orgId: z.string(), platform: z.string(), userId: z.string(), projectId: z.string() });
 
-export type MetricSample = z.infer<typeof metricSampleSchema>;
 export type OrgTemplate = z.infer<typeof orgTemplateSchema>;
 export type ProjectChoice = z.infer<typeof projectChoiceSchema>;

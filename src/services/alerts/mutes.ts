@@ -19,7 +19,7 @@ export class Mutes {
     private readonly now: () => Date,
   ) {}
 
-  /** Mutes an instance, a rule (r1, c1), an alert kind no rule raised (down, idle…), or all. */
+  /** Mutes an instance, a rule, cap, idle rule or price alert (r1, c1…), an alert kind no rule raised (down…), or all. */
   async add(orgId: string, what: string, duration: string, author: string, reason: string | undefined): Promise<Silence> {
     const durationMs = parseDurationMs(duration);
     if (durationMs === undefined) throw new UsageError(`${duration} is not a duration: say e.g. 30m, 2h or 1d.`);
@@ -55,8 +55,8 @@ export class Mutes {
     if (wanted === 'all') return { type: 'all' };
     if (this.db.data.instances.some((record) => record.orgId === orgId && record.id === wanted)) return { type: 'instance', id: wanted };
     const data = this.db.data.automation;
-    const isRule = [...data.rules, ...data.caps].some((record) => record.orgId === orgId && record.id === wanted);
+    const isRule = [...data.rules, ...data.caps, ...data.idles, ...data.priceAlerts].some((record) => record.orgId === orgId && record.id === wanted);
     if (isRule || ALERT_KINDS.includes(wanted)) return { type: 'rule', id: wanted };
-    throw new UsageError(`${what} is neither an instance, a rule or cap of this org, nor an alert kind (${ALERT_KINDS.join(', ')}). Say e.g. mute i3 2h, mute r1 30m or mute all 1h.`);
+    throw new UsageError(`${what} is neither an instance, a rule, cap, idle rule or price alert of this org, nor an alert kind (${ALERT_KINDS.join(', ')}). Say e.g. mute i3 2h, mute r1 30m or mute all 1h.`);
   }
 }

@@ -1,5 +1,6 @@
 // Pure RunPod normalisation (GraphQL shapes): GPU types → offers (per-GPU price × count + disk),
 // pods → instances (desiredStatus + runtime), SSH from the public TCP mapping of port 22, errors[].
+import { z } from 'zod';
 import type { GpuMetrics, Instance, InstanceStatus, PortMapping } from '../../src/domain/instance.ts';
 import type { Offer } from '../../src/domain/offer.ts';
 import { parseCudaVersion } from '../../src/domain/cuda.ts';
@@ -7,6 +8,23 @@ import { canonicalGpu } from '../../src/domain/gpus.ts';
 import { asArray, asObject, HOURS_PER_MONTH, num, str, usd, type Json } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';
+import { readWire, wireObject, wireOptionalList } from './wire.ts';
+
+// The GraphQL answers' envelopes as zod schemas: a list that is not a list is a bad-response, not
+// "nothing to rent". The records inside are read leniently below.
+const gpuTypesAnswerSchema = wireObject({ gpuTypes: z.array(z.unknown()), dataCenters: wireOptionalList(z.unknown()) });
+const podsAnswerSchema = wireObject({ myself: wireObject({ pods: z.array(z.unknown()) }) });
+
+/** `gpuTypes` and `dataCenters` of the offers query. */
+export function readRunpodGpuTypesAnswer(data: unknown): { gpuTypes: unknown[]; dataCenters: RunpodDataCenter[] } {
+  const answer = readWire('runpod', 'the GPU types', gpuTypesAnswerSchema, data);
+  return { gpuTypes: answer.gpuTypes, dataCenters: parseRunpodDataCenters(answer.dataCenters) };
+}
+
+/** The pods of `myself { pods }`. */
+export function readRunpodPodsAnswer(data: unknown): unknown[] {
+  return readWire('runpod', 'the pod list', podsAnswerSchema, data).myself.pods;
+}
 
 /** RunPod bills pod disk (container + volume) at $0.10 per GB-month while running. */
 export const RUNPOD_DISK_USD_PER_GB_MONTH = 0.1;

@@ -10,7 +10,7 @@ import { asArray, asObject, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, num, str } from 
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
 import { parseRunpodV2Pod, runpodV2CreateBody } from './runpod-v2.ts';
-import { parseRunpodDataCenters, parseRunpodGpuType, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_CONTAINER_DISK_GB } from './runpod-parse.ts';
+import { parseRunpodGpuType, readRunpodGpuTypesAnswer, readRunpodPodsAnswer, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_CONTAINER_DISK_GB } from './runpod-parse.ts';
 import type { Account, Balance, Capabilities, LaunchSpec, OfferQuery, ProviderAdapter } from './types.ts';
 
 const POD_FIELDS = `id name desiredStatus imageName gpuCount vcpuCount memoryInGb containerDiskInGb volumeInGb costPerHr podType ports lastStatusChange machineId
@@ -50,11 +50,11 @@ export class RunpodAdapter implements ProviderAdapter {
     const lowestPriceGpuCount = query.gpuCount ?? 1;
     const { data, simulated } = await this.graphql(GPU_TYPES_QUERY, { lowest: { gpuCount: lowestPriceGpuCount } }, 'offers');
     const fetchedAt = this.now().toISOString();
-    const dataCenters = parseRunpodDataCenters(data.dataCenters);
+    const { gpuTypes, dataCenters } = readRunpodGpuTypesAnswer(data);
     const base = { diskGb: query.diskGb ?? DEFAULT_DISK_GB, interruptible: query.interruptible === true, fetchedAt, simulated, dataCenters, lowestPriceGpuCount };
     const counts = query.gpuCount ? [query.gpuCount] : COMMON_GPU_COUNTS;
     const wanted = query.gpus?.length ? new Set(query.gpus) : undefined;
-    return asArray(data.gpuTypes)
+    return gpuTypes
       .flatMap((raw) => counts.flatMap((gpuCount) => parseRunpodGpuType(raw, { ...base, gpuCount })))
       .filter((offer) => !wanted || wanted.has(offer.gpu));
   }
@@ -62,7 +62,7 @@ export class RunpodAdapter implements ProviderAdapter {
   async listInstances(): Promise<Instance[]> {
     const { data, simulated } = await this.graphql(`query Pods { myself { pods { ${POD_FIELDS} } } }`, {}, 'list');
     const fetchedAt = this.now().toISOString();
-    return asArray(asObject(data.myself).pods)
+    return readRunpodPodsAnswer(data)
       .map((raw) => parseRunpodPod(raw, { fetchedAt, simulated }))
       .filter((pod): pod is Instance => pod !== undefined);
   }

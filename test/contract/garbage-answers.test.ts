@@ -61,3 +61,23 @@ describe('Lambda answers of the wrong shape', () => {
     expect(offers[0]!.vcpus).toBeUndefined();
   });
 });
+
+describe('RunPod answers of the wrong shape', () => {
+  it('GPU types that are not a list are a bad-response naming RunPod and the field', async () => {
+    answers.set('/graphql', { data: { gpuTypes: { 'NVIDIA A40': {} }, dataCenters: [] } });
+    const error = await failure(adapter('runpod').listOffers({ gpuCount: 1 }));
+    expect(error).toMatchObject({ provider: 'runpod', kind: 'bad-response' });
+    expect(error.message).toMatch(/^RunPod answered the GPU types in a shape ComputeHub cannot read \(gpuTypes: /);
+  });
+
+  it('a pod list without myself.pods is a bad-response, not "no pods"', async () => {
+    answers.set('/graphql', { data: { myself: { id: 'u1' } } });
+    expect(await failure(adapter('runpod').listInstances())).toMatchObject({ kind: 'bad-response', message: expect.stringContaining('myself.pods') });
+  });
+
+  it('a missing data centre list and unknown fields are fine', async () => {
+    answers.set('/graphql', { data: { gpuTypes: [{ id: 'NVIDIA A40', displayName: 'A40', memoryInGb: 48, communityCloud: true, secureCloud: false, communityPrice: 0.4, novel: 'x' }] } });
+    const offers = await adapter('runpod').listOffers({ gpuCount: 1 });
+    expect(offers.map((offer) => offer.offerId)).toEqual(['COMMUNITY:NVIDIA A40']);
+  });
+});

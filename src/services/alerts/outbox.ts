@@ -28,10 +28,10 @@ export function newEntry(delivery: Delivery, channel: NotifyChannel, nowIso: str
 
 /**
  * 30 s, 1 min, 2 min, … up to an hour, each ±20 % so receivers coming back are not hit all at once
- * (not the full jitter of backoffMs: with it, eight failures could come within a few minutes).
+ * (not full jitter: with it, eight failures could come within a few minutes).
  */
 export function retryDelayMs(failures: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
-  const backoff = backoffMs(Math.max(0, failures - 1), { baseMs: FIRST_RETRY_MS, maxMs: MAX_RETRY_MS, jitter: 'none' }) * (0.8 + 0.4 * random());
+  const backoff = backoffMs(Math.max(0, failures - 1), { baseMs: FIRST_RETRY_MS, maxMs: MAX_RETRY_MS, jitter: 'spread' }, random);
   return Math.round(Math.min(MAX_RETRY_MS, Math.max(backoff, retryAfterMs ?? 0)));
 }
 

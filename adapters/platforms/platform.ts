@@ -23,8 +23,18 @@ export interface ChatPlatform {
    */
   start(lost?: (error: unknown) => void): Promise<void>;
   stop(): Promise<void>;
-  /** Posts a Reply to a channel unprompted (alerts, scheduled reports). */
-  post(channelId: string, message: Reply): Promise<void>;
+  /**
+   * Posts a Reply to a channel unprompted (alerts, scheduled reports), its image and buttons rendered
+   * natively (the image's description instead when the platform refuses it). The id names the
+   * message(s) for `edit`; it means nothing outside this platform.
+   */
+  post(channelId: string, message: Reply): Promise<PostedMessage>;
+  /** Shows another Reply in a posted message (an alert resolved); returns its id now (a message deleted meanwhile is posted again). */
+  edit(channelId: string, messageId: string, message: Reply): Promise<PostedMessage>;
+}
+
+export interface PostedMessage {
+  messageId: string;
 }
 
 /** The platform refused the token or key: the message says how to fix it; another attempt would be refused too. */

@@ -70,7 +70,7 @@ export async function prepareAnswer(line: string, execution: Execution, removeSe
  * The secret part of an answer goes to the asker alone; when the platform cannot reach them privately,
  * the chat hears only that it could not (PRIVATE_UNDELIVERABLE), never the secret.
  */
-export async function deliverPrivately(secret: Reply, asker: Actor, ways: { privately: (message: Reply) => Promise<void>; inChat: (message: Reply) => Promise<void> }, failed: FailureLog): Promise<void> {
+export async function deliverPrivately(secret: Reply, asker: Actor, ways: { privately: (message: Reply) => Promise<unknown>; inChat: (message: Reply) => Promise<unknown> }, failed: FailureLog): Promise<void> {
   try {
     await ways.privately(secret);
   } catch (error) {

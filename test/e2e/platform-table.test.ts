@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configuredPlatforms, PLATFORMS, startPlatforms, type PlatformEntry } from '../../adapters/platforms/index.ts';
-import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
+import type { ChatPlatform, PostedMessage } from '../../adapters/platforms/platform.ts';
 import { loadConfig, SECRET_VARIABLES, type Config } from '../../src/config.ts';
 import { startBanner } from '../../src/main.ts';
 import { parseMemberRef } from '../../src/services/members.ts';
@@ -27,7 +27,13 @@ class PigeonPlatform implements ChatPlatform {
     this.stopped = true;
   }
 
-  async post(): Promise<void> {}
+  async post(): Promise<PostedMessage> {
+    return { messageId: 'coo' };
+  }
+
+  async edit(): Promise<PostedMessage> {
+    return { messageId: 'coo' };
+  }
 }
 
 const pigeon = new PigeonPlatform();

@@ -79,6 +79,7 @@ export class FakeDiscord {
   readonly channels = new Map<string, Json>();
   private readonly interactions = new Map<string, PendingInteraction>();
   private readonly messages = new Map<string, Json>();
+  private readonly attachmentBytes = new Map<string, Buffer>();
   private readonly failures: Failure[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly sessions = new Set<string>();
@@ -377,6 +378,14 @@ export class FakeDiscord {
       if (!this.channels.has(match[1]!)) throw new HttpError(404, 10003, 'Unknown Channel');
       return this.createMessage(match[1]!, body, files);
     }
+    if ((method === 'PATCH' || method === 'DELETE') && (match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+      this.requireBot(headers);
+      const message = this.messages.get(match[2]!);
+      if (!message || message.channel_id !== match[1]) throw new HttpError(404, 10008, 'Unknown Message');
+      if (message.author.id !== this.botUser.id) throw new HttpError(403, 50005, 'Cannot edit a message authored by another user');
+      if (method === 'DELETE') return void this.messages.delete(message.id);
+      return this.editMessage(message.id, body, files);
+    }
     throw new HttpError(404, 0, '404: Not Found');
   }
 
@@ -395,7 +404,7 @@ export class FakeDiscord {
       author: { ...this.botUser, discriminator: '0', bot: true, global_name: null, avatar: null },
       embeds: data.embeds ?? [],
       components: data.components ?? [],
-      attachments: files.map((file, index) => ({ id: String(index), filename: file.filename, size: file.data.length, url: `${this.origin}/attachments/${file.filename}` })),
+      attachments: files.map((file) => this.attachment(file, nextId())),
       flags: data.flags ?? 0,
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
@@ -409,13 +418,49 @@ export class FakeDiscord {
     return message;
   }
 
+  /** A message as the channel shows it now. */
+  message(id: string): Json | undefined {
+    return this.messages.get(id);
+  }
+
+  /** Messages the bot posted in a channel, oldest first. */
+  channelMessages(channelId: string): Json[] {
+    return [...this.messages.values()].filter((message) => message.channel_id === channelId);
+  }
+
+  /** The bytes of an attachment, by its id. */
+  attachmentData(id: string): Buffer | undefined {
+    return this.attachmentBytes.get(id);
+  }
+
+  private attachment(file: UploadedFile, id: string): Json {
+    this.attachmentBytes.set(id, file.data);
+    return { id, filename: file.filename, size: file.data.length, url: `${this.origin}/attachments/${file.filename}` };
+  }
+
+  /**
+   * API v10: `attachments` lists every attachment the message keeps (existing ids) or gains (the
+   * index of a files[n] part); left out, the old ones stay and new files are added. An embed's
+   * attachment:// image must name one of the attachments the message ends up with.
+   */
   private editMessage(id: string, data: Json, files: UploadedFile[]): Json {
     const message = this.messages.get(id);
     if (!message) throw new HttpError(404, 10008, 'Unknown Message');
-    this.validMessage(data, files, false);
-    const { attachments: _kept, ...changes } = data;
-    Object.assign(message, changes, { edited_timestamp: new Date().toISOString() });
-    if (files.length || data.attachments) message.attachments = files.map((file, index) => ({ id: String(index), filename: file.filename, size: file.data.length }));
+    const old: Json[] = message.attachments ?? [];
+    const listed: Json[] | undefined = data.attachments;
+    const kept = listed ? old.filter((attachment) => listed.some((entry) => String(entry.id) === attachment.id)) : old;
+    const added = files.map((file) => this.attachment(file, nextId()));
+    const fresh = listed?.filter((entry) => !old.some((attachment) => attachment.id === String(entry.id))) ?? [];
+    this.validMessage({ ...data, attachments: fresh }, files, false);
+    const attachments = [...kept, ...added];
+    for (const embed of (data.embeds ?? message.embeds ?? []) as Json[]) {
+      const image: string | undefined = embed.image?.url;
+      if (image?.startsWith('attachment://') && !attachments.some((attachment) => attachment.filename === image.slice('attachment://'.length))) {
+        throw new HttpError(400, 50035, 'Invalid Form Body', { _errors: [{ code: 'INVALID', message: `embeds.image: ${image} is not an attachment of the message` }] });
+      }
+    }
+    const { attachments: _listed, ...changes } = data;
+    Object.assign(message, changes, { attachments, edited_timestamp: new Date().toISOString() });
     return message;
   }
 

@@ -45,9 +45,12 @@ export interface SharedFile {
   filename: string;
   title?: string;
   altText?: string;
-  channel: string;
+  /** Where it was shared; none: private to the bot (an image block may still show it). */
+  channel?: string;
   threadTs?: string;
   bytes: Buffer;
+  /** When Slack has processed it (Date.now() ms): an image block naming it earlier is refused. */
+  readyAt: number;
 }
 
 interface Conversation {
@@ -71,6 +74,11 @@ export class FakeSlack {
   readonly users = new Map<string, { name: string; display_name: string }>();
   /** While true every request gets HTTP 503, as during a Slack incident. */
   down = false;
+  /**
+   * How long Slack takes to process an upload before an image block may show it: a message naming
+   * it sooner is refused with invalid_blocks "invalid slack file", as the real Slack does.
+   */
+  fileProcessingMs = 0;
   private rateLimited: { count: number; retryAfter: number } = { count: 0, retryAfter: 0 };
   private readonly changed = new EventEmitter();
   private readonly pendingUploads = new Map<string, { filename: string; length: number; altText?: string; bytes?: Buffer }>();
@@ -278,7 +286,7 @@ export class FakeSlack {
         for (const file of files) {
           const pending = this.pendingUploads.get(file.id)!;
           this.pendingUploads.delete(file.id);
-          this.files.push({ id: file.id, filename: pending.filename, title: file.title, altText: pending.altText, channel: args.channel_id, threadTs: args.thread_ts, bytes: pending.bytes! });
+          this.files.push({ id: file.id, filename: pending.filename, title: file.title, altText: pending.altText, channel: args.channel_id, threadTs: args.thread_ts, bytes: pending.bytes!, readyAt: Date.now() + this.fileProcessingMs });
         }
         return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title })) };
       }
@@ -303,10 +311,23 @@ export class FakeSlack {
     if (args.blocks === undefined && !args.text) return { ok: false, error: 'no_text' };
     if (typeof args.text === 'string' && args.text.length > 40_000) return { ok: false, error: 'msg_too_long' };
     if (args.blocks !== undefined) {
-      const errors = checkBlocks(args.blocks);
-      if (errors.length) return { ok: false, error: 'invalid_blocks', errors, response_metadata: { messages: errors } };
+      const errors = [...checkBlocks(args.blocks), ...this.imageFileProblems(args.blocks)];
+      if (errors.length) return { ok: false, error: 'invalid_blocks', errors, response_metadata: { messages: errors.map((error) => `[ERROR] ${error}`) } };
     }
     return undefined;
+  }
+
+  /** An image block's slack_file must name one file by id, uploaded (by the bot), and processed. */
+  private imageFileProblems(blocks: unknown): string[] {
+    if (!Array.isArray(blocks)) return [];
+    return blocks.flatMap((block: Json, index) => {
+      if (block?.type !== 'image' || block.slack_file === undefined) return [];
+      const where = `[json-pointer:/blocks/${index}/slack_file]`;
+      const { id, url } = block.slack_file as { id?: string; url?: string };
+      if ((id === undefined) === (url === undefined)) return [`must provide exactly one of url or id ${where}`];
+      const file = this.files.find((candidate) => candidate.id === id);
+      return file && Date.now() >= file.readyAt ? [] : [`invalid slack file ${where}`];
+    });
   }
 
   private membership(id: string): { channel: string; problem?: Json } {

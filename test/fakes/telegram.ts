@@ -1,7 +1,8 @@
 // A loopback fake of the Telegram Bot API (https://core.telegram.org/bots/api) for the real grammy
 // client: POST /bot<token>/<method>, JSON or multipart bodies, long-polled getUpdates, and the checks
 // the real API makes that matter to us (text and caption lengths after HTML parsing, HTML that must
-// parse, callback_data ≤ 64 bytes, editing only existing messages, "message is not modified",
+// parse, callback_data ≤ 64 bytes, editing only existing messages (a photo's caption and picture
+// with editMessageCaption / editMessageMedia, never a text's), "message is not modified",
 // deleting only where the bot may, bots not starting private conversations, command menu rules).
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -17,12 +18,16 @@ export interface ApiCall {
   response: { ok: boolean; error_code?: number; description?: string; result?: unknown };
 }
 
-interface StoredMessage {
+export interface StoredMessage {
   id: number;
   fromBot: boolean;
   kind: 'text' | 'photo';
+  /** The text, or a photo's caption (as sent, HTML included). */
   text: string;
+  /** The inline keyboard as JSON ('' when none). */
   markup: string;
+  /** A photo's bytes, as last sent or replaced. */
+  photo?: Buffer;
 }
 
 export interface FakeUser {
@@ -148,6 +153,11 @@ export class FakeTelegram {
     return Boolean(this.messages.get(chatId)?.has(messageId));
   }
 
+  /** A message as the chat shows it now. */
+  message(chatId: number, messageId: number): StoredMessage | undefined {
+    return this.messages.get(chatId)?.get(messageId);
+  }
+
   /** Resolves with the first call (from index `from` on) that matches, waiting for it if needed. */
   async waitFor(method: string, match: (call: ApiCall) => boolean = () => true, options: { from?: number; timeoutMs?: number } = {}): Promise<ApiCall> {
     const find = () => this.calls.slice(options.from ?? 0).find((call) => call.method === method && match(call));
@@ -262,6 +272,10 @@ export class FakeTelegram {
         return this.sendPhoto(payload, files);
       case 'editMessageText':
         return this.editMessageText(payload);
+      case 'editMessageCaption':
+        return this.editMessageCaption(payload);
+      case 'editMessageMedia':
+        return this.editMessageMedia(payload, files);
       case 'deleteMessage':
         return this.deleteMessage(payload);
       case 'answerCallbackQuery':
@@ -366,17 +380,23 @@ export class FakeTelegram {
     return { message_id: id, date: now(), chat: this.chat(chatId), from: FAKE_BOT, text: visible };
   }
 
-  private sendPhoto(payload: Record<string, any>, files: ApiCall['files']) {
-    const chatId = this.checkChat(payload);
-    const reference = /^attach:\/\/(.+)$/.exec(String(payload.photo ?? ''));
-    const file = reference ? files[reference[1]!] : undefined;
+  /** The uploaded photo an `attach://<name>` reference names: a PNG, or Telegram cannot process it. */
+  private attachedPhoto(reference: unknown, files: ApiCall['files']): Buffer {
+    const name = /^attach:\/\/(.+)$/.exec(String(reference ?? ''));
+    const file = name ? files[name[1]!] : undefined;
     if (!file) throw bad('there is no photo in the request');
     if (!file.bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw bad('IMAGE_PROCESS_FAILED');
+    return file.bytes;
+  }
+
+  private sendPhoto(payload: Record<string, any>, files: ApiCall['files']) {
+    const chatId = this.checkChat(payload);
+    const photo = this.attachedPhoto(payload.photo, files);
     const caption = payload.caption === undefined ? '' : String(payload.caption);
     this.checkText(caption, payload.parse_mode, 1024, 'message caption is too long');
     const markup = this.checkMarkup(payload.reply_markup);
     this.checkReplyTo(chatId, payload);
-    const id = this.store(chatId, { fromBot: true, kind: 'photo', text: caption, markup });
+    const id = this.store(chatId, { fromBot: true, kind: 'photo', text: caption, markup, photo });
     return { message_id: id, date: now(), chat: this.chat(chatId), from: FAKE_BOT, photo: [{ file_id: `photo${id}`, file_unique_id: `u${id}`, width: 800, height: 400 }] };
   }
 
@@ -397,6 +417,38 @@ export class FakeTelegram {
     return { message_id: message.id, date: now(), chat: this.chat(chatId), from: FAKE_BOT, text: visible };
   }
 
+  /** A bot's photo message to edit (editMessageCaption, editMessageMedia). */
+  private photoToEdit(payload: Record<string, any>): StoredMessage {
+    const message = this.messages.get(Number(payload.chat_id))?.get(Number(payload.message_id));
+    if (!message || !message.fromBot) throw bad('message to edit not found');
+    if (message.kind !== 'photo') throw bad('there is no caption in the message to edit');
+    return message;
+  }
+
+  private editMessageCaption(payload: Record<string, any>) {
+    const message = this.photoToEdit(payload);
+    const caption = payload.caption === undefined ? '' : String(payload.caption);
+    this.checkText(caption, payload.parse_mode, 1024, 'message caption is too long');
+    const markup = this.checkMarkup(payload.reply_markup);
+    if (caption === message.text && markup === message.markup) {
+      throw bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    }
+    Object.assign(message, { text: caption, markup });
+    return { message_id: message.id, date: now(), chat: this.chat(Number(payload.chat_id)), from: FAKE_BOT, caption };
+  }
+
+  private editMessageMedia(payload: Record<string, any>, files: ApiCall['files']) {
+    const message = this.photoToEdit(payload);
+    const media = payload.media as { type?: string; media?: string; caption?: string; parse_mode?: string } | undefined;
+    if (media?.type !== 'photo') throw bad("can't parse InputMedia: media type must be photo here");
+    const photo = this.attachedPhoto(media.media, files);
+    const caption = media.caption === undefined ? '' : String(media.caption);
+    this.checkText(caption, media.parse_mode, 1024, 'message caption is too long');
+    const markup = this.checkMarkup(payload.reply_markup);
+    Object.assign(message, { text: caption, markup, photo });
+    return { message_id: message.id, date: now(), chat: this.chat(Number(payload.chat_id)), from: FAKE_BOT, caption, photo: [{ file_id: `photo${message.id}`, file_unique_id: `u${message.id}`, width: 800, height: 400 }] };
+  }
+
   private deleteMessage(payload: Record<string, any>): true {
     const chatId = Number(payload.chat_id);
     const messageId = Number(payload.message_id);
@@ -415,7 +467,7 @@ export class FakeTelegram {
   }
 }
 
-const OBJECT_FIELDS = new Set(['reply_markup', 'reply_parameters', 'caption_entities', 'link_preview_options']);
+const OBJECT_FIELDS = new Set(['reply_markup', 'reply_parameters', 'caption_entities', 'link_preview_options', 'media']);
 
 function now(): number {
   return Math.floor(Date.now() / 1000);

@@ -20,7 +20,7 @@ export function describeDiscordError(error: unknown): Record<string, unknown> {
 }
 
 /** Discord refused what was sent (400 bad form, 413 too large), as opposed to an outage or a dead token. */
-function isRefusal(error: unknown): boolean {
+export function isRefusal(error: unknown): boolean {
   const status = (error as { status?: number }).status;
   return status === 400 || status === 413;
 }

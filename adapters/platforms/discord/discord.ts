@@ -12,7 +12,8 @@ import { buildSlashCommands, commandLine, matchingChoices, slashTarget, COMMAND_
 import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord, type ButtonEffect } from './discord-render.ts';
 import { describeDiscordError, InteractionResponder, type AnswerableInteraction } from './discord-responder.ts';
 import { withinDeadline, settlesWithin } from '../../../src/core/deadline.ts';
-import { CredentialsRefused, type ChatPlatform, type PlatformDeps } from '../platform.ts';
+import { CredentialsRefused, type ChatPlatform, type PlatformDeps, type PostedMessage } from '../platform.ts';
+import { DiscordPosts, sendableChannel } from './discord-posts.ts';
 import { prepareAnswer } from '../reply-step.ts';
 
 export interface DiscordTuning {
@@ -57,6 +58,7 @@ class DiscordPlatform implements ChatPlatform {
   private stopped = false;
   private registered = false;
   private readonly buttons = new ButtonCommands(BUTTON_PAYLOAD_LIMIT);
+  private readonly posts: DiscordPosts;
   private readonly log: Logger;
 
   constructor(
@@ -66,6 +68,7 @@ class DiscordPlatform implements ChatPlatform {
     private readonly tuning: Required<DiscordTuning>,
   ) {
     this.log = deps.log.child({ platform: 'discord' });
+    this.posts = new DiscordPosts((message) => renderDiscord(message, this.buttons), this.log);
   }
 
   /** One login on a fresh client. */
@@ -86,15 +89,8 @@ class DiscordPlatform implements ChatPlatform {
     if (client && !(await settlesWithin(client.destroy(), STOP_WAIT_MS))) this.log.warn('Discord client did not close within 5 s; leaving it behind');
   }
 
-  async post(channelId: string, message: Reply): Promise<void> {
-    const client = this.client;
-    if (!client?.isReady()) throw new Error('Discord is not connected right now (it reconnects by itself), so the message was not posted. It can be sent again once the bot is back.');
-    const channel = await client.channels.fetch(channelId, { allowUnknownGuild: true });
-    if (!channel?.isSendable()) {
-      throw new Error(`Discord channel ${channelId} does not take messages from the bot. Check the channel id, and that the bot is in that server with View Channel, Send Messages, Embed Links and Attach Files.`);
-    }
-    for (const part of renderDiscord(message, this.buttons)) await channel.send(part);
-  }
+  readonly post = async (channelId: string, message: Reply): Promise<PostedMessage> => ({ messageId: await this.posts.post(await sendableChannel(this.client, channelId), message) });
+  readonly edit = async (channelId: string, messageId: string, message: Reply): Promise<PostedMessage> => ({ messageId: await this.posts.edit(await sendableChannel(this.client, channelId), messageId, message) });
 
   private async attemptLogin(): Promise<void> {
     const client = this.createClient();

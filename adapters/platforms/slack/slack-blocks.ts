@@ -22,6 +22,8 @@ export const SLACK_LIMITS = {
   actionsElements: 25,
   buttonText: 75,
   buttonValue: 2000,
+  /** An image block's alt_text. */
+  imageAltText: 2000,
   /** The top-level text is the notification fallback; Slack truncates beyond 40 000, we keep it readable. */
   fallbackText: 3000,
 } as const;
@@ -108,8 +110,11 @@ export function fallbackText(message: Reply): string {
   return truncateEscaped(escapeMrkdwn(plain), SLACK_LIMITS.fallbackText);
 }
 
-/** The Block Kit rendering of a Reply, as one message or (when it exceeds Slack's limits) several. */
-export function renderSlack(message: Reply, encoder: ButtonCommands): SlackMessage[] {
+/**
+ * The Block Kit rendering of a Reply, as one message or (when it exceeds Slack's limits) several.
+ * `imageFileId`: the Reply's image, uploaded to Slack, shown in an image block above the buttons.
+ */
+export function renderSlack(message: Reply, encoder: ButtonCommands, imageFileId?: string): SlackMessage[] {
   const blocks: KnownBlock[] = [];
   if (message.title) {
     blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(`${KIND_EMOJI[message.kind]}${message.title}`, SLACK_LIMITS.headerText), emoji: true } });
@@ -122,6 +127,7 @@ export function renderSlack(message: Reply, encoder: ButtonCommands): SlackMessa
   if (message.fields?.length) blocks.push(...fieldSections(message.fields));
   if (message.table) blocks.push(...sections(monospace(renderTable(message.table))));
   if (message.code) blocks.push(...sections(monospace(message.code)));
+  if (imageFileId && message.image) blocks.push({ type: 'image', slack_file: { id: imageFileId }, alt_text: truncate(message.image.alt || message.image.filename, SLACK_LIMITS.imageAltText) });
   if (message.buttons?.length) blocks.push(...actionBlocks(message.buttons, encoder));
   if (message.footer) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncateEscaped(escapeMrkdwn(message.footer), SLACK_LIMITS.contextText) }] });

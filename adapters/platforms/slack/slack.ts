@@ -12,7 +12,8 @@ import type { Actor, Channel } from '../../../src/core/command.ts';
 import type { Reply } from '../../../src/core/reply.ts';
 import type { Logger } from '../../../src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
-import type { ChatPlatform, PlatformDeps } from '../platform.ts';
+import type { ChatPlatform, PlatformDeps, PostedMessage } from '../platform.ts';
+import { SlackPosts } from './slack-posts.ts';
 import { prepareAnswer, removeSecretMessage, type SecretNotes } from '../reply-step.ts';
 import { SlackAnswer, type AnswerPlace } from './slack-answer.ts';
 import { ACTION_PREFIX, SLACK_LIMITS } from './slack-blocks.ts';
@@ -44,6 +45,8 @@ export interface SlackPlatformOptions {
   port?: number;
   /** The Web API client's retry policy (tests shorten it). */
   retryConfig?: webApi.RetryOptions;
+  /** Waits for Slack to process an uploaded chart before an alert shows it (tests shorten them). */
+  fileReadyWaitsMs?: readonly number[];
 }
 
 function slackActor(userId: string, displayName: string | undefined): Actor {
@@ -60,6 +63,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly app: App;
   private readonly log: Logger;
   private readonly buttons = new ButtonCommands(SLACK_LIMITS.buttonValue);
+  private readonly posts: SlackPosts;
   private readonly names = new Map<string, string>();
   private readonly socketMode: boolean;
   private readonly apiUrl: string;
@@ -88,6 +92,7 @@ export class SlackPlatform implements ChatPlatform {
       logger: slackLogger(deps.log),
       clientOptions: { ...connection, retryConfig: options.retryConfig ?? RETRY_CONFIG },
     });
+    this.posts = new SlackPosts(this.app.client, this.buttons, this.log, options.fileReadyWaitsMs);
     this.listen();
   }
 
@@ -120,8 +125,12 @@ export class SlackPlatform implements ChatPlatform {
     await this.app.stop();
   }
 
-  async post(channelId: string, message: Reply): Promise<void> {
-    await this.answerIn({ client: this.app.client, channel: channelId, user: '', direct: false }).finish(message, { private: false });
+  async post(channelId: string, message: Reply): Promise<PostedMessage> {
+    return { messageId: await this.posts.post(channelId, message) };
+  }
+
+  async edit(_channelId: string, messageId: string, message: Reply): Promise<PostedMessage> {
+    return { messageId: await this.posts.edit(messageId, message) };
   }
 
   private answerIn(place: AnswerPlace): SlackAnswer {

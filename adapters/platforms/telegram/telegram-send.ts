@@ -15,6 +15,12 @@ export const MAX_BUTTONS = 100;
 
 export type ChatId = number | string;
 
+/** One message a Reply was posted as: a photo (with its caption) or a text. */
+export interface PostedPart {
+  id: number;
+  kind: 'photo' | 'text';
+}
+
 /** Where a new message goes: threaded under the message it answers (in groups), or not. */
 export interface Placement {
   replyTo?: number;
@@ -53,15 +59,13 @@ export class TelegramSender {
     return { inline_keyboard: rows };
   }
 
-  /** Posts a Reply as new messages (as text alone when Telegram refuses its image). */
-  async send(chatId: ChatId, message: Reply, placement: Placement = {}): Promise<void> {
-    const rest = message.image ? await this.sendPhoto(chatId, message, placement) : undefined;
-    if (rest) {
-      await this.sendTexts(chatId, rest, this.keyboard(message.buttons), {});
-      return;
-    }
+  /** Posts a Reply as new messages (as text alone when Telegram refuses its image); returns them in order. */
+  async send(chatId: ChatId, message: Reply, placement: Placement = {}): Promise<PostedPart[]> {
+    const keyboard = this.keyboard(message.buttons);
+    const photo = message.image ? await this.sendPhoto(chatId, message, placement) : undefined;
+    if (photo) return [{ id: photo.id, kind: 'photo' }, ...texts(await this.sendTexts(chatId, photo.rest, keyboard, {}))];
     const text = imageAsText(message);
-    await this.sendTexts(chatId, withFallback(renderHtmlMessages(text), text), this.keyboard(message.buttons), placement);
+    return texts(await this.sendTexts(chatId, withFallback(renderHtmlMessages(text), text), keyboard, placement));
   }
 
   /**
@@ -69,7 +73,7 @@ export class TelegramSender {
    * image, which a text message cannot become) are sent after it.
    */
   async replace(chatId: ChatId, messageId: number, message: Reply): Promise<void> {
-    const parts = message.image ? await this.sendPhoto(chatId, message, {}) : undefined;
+    const parts = message.image ? (await this.sendPhoto(chatId, message, {}))?.rest : undefined;
     if (parts) {
       if (parts.length === 0) {
         // The photo carries everything; the message that showed progress would only be stale.
@@ -115,39 +119,50 @@ export class TelegramSender {
     if (more.length) await this.sendTexts(chatId, more, keyboard, {});
   }
 
-  private async sendTexts(chatId: ChatId, parts: string[], keyboard: InlineKeyboardMarkup | undefined, placement: Placement): Promise<void> {
+  async sendTexts(chatId: ChatId, parts: string[], keyboard: InlineKeyboardMarkup | undefined, placement: Placement): Promise<number[]> {
+    const ids: number[] = [];
     for (const [index, part] of parts.entries()) {
       const isLast = index === parts.length - 1;
-      await this.sendText(chatId, part, isLast ? keyboard : undefined, index === 0 ? placement : {});
+      ids.push(await this.sendText(chatId, part, isLast ? keyboard : undefined, index === 0 ? placement : {}));
     }
+    return ids;
   }
 
   /**
-   * Sends the image; returns the text parts still to send (none when the caption held it all), or
-   * undefined when Telegram refused the photo (PHOTO_INVALID_DIMENSIONS, 413 too large, no right to
-   * send photos in the chat): the caller then sends the Reply as text, with the image's description.
+   * Sends the image; returns its message and the text parts still to send (none when the caption held
+   * it all), or undefined when Telegram refused the photo (PHOTO_INVALID_DIMENSIONS, 413 too large, no
+   * right to send photos in the chat): the caller then sends the Reply as text, with the image's description.
    */
-  private async sendPhoto(chatId: ChatId, message: Reply, placement: Placement): Promise<string[] | undefined> {
+  private async sendPhoto(chatId: ChatId, message: Reply, placement: Placement): Promise<{ id: number; rest: string[] } | undefined> {
     const image = message.image!;
     const { caption, complete } = renderCaption(message);
     try {
-      await this.api.sendPhoto(chatId, new InputFile(Buffer.from(image.png), image.filename), {
+      const sent = await this.api.sendPhoto(chatId, new InputFile(Buffer.from(image.png), image.filename), {
         caption: caption || undefined,
         parse_mode: 'HTML',
         reply_markup: complete ? this.keyboard(message.buttons) : undefined,
         reply_parameters: placement.replyTo ? { message_id: placement.replyTo, allow_sending_without_reply: true } : undefined,
       });
+      return { id: sent.message_id, rest: complete ? [] : renderHtmlMessages(message) };
     } catch (error) {
-      if (!(error instanceof GrammyError) || error.error_code === 429) throw error;
+      if (!isImageRefusal(error)) throw error;
       this.log.warn({ ...describeError(error), image: image.filename, bytes: image.png.byteLength }, 'Telegram refused the image; sending the reply as text');
       return undefined;
     }
-    return complete ? [] : renderHtmlMessages(message);
   }
 }
 
+/** Telegram refused the picture itself (a Bot API error other than flood control), not the connection. */
+export function isImageRefusal(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code !== 429;
+}
+
+function texts(ids: number[]): PostedPart[] {
+  return ids.map((id) => ({ id, kind: 'text' as const }));
+}
+
 /** A text message cannot be empty: a Reply with only buttons still gets a line to hang them on. */
-function withFallback(parts: string[], message: Reply): string[] {
+export function withFallback(parts: string[], message: Reply): string[] {
   if (parts.length > 0) return parts;
   return [message.buttons?.length ? 'Choose:' : 'Done.'];
 }

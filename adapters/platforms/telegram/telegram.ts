@@ -10,7 +10,8 @@ import { registerSecret } from '../../../src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
 import { withinDeadline } from '../../../src/core/deadline.ts';
 import type { BackoffPolicy } from '../../../src/domain/backoff.ts';
-import { CredentialsRefused, type ChatPlatform, type PlatformDeps } from '../platform.ts';
+import { CredentialsRefused, type ChatPlatform, type PlatformDeps, type PostedMessage } from '../platform.ts';
+import { PostedMessages } from './telegram-posts.ts';
 import { deliverPrivately, prepareAnswer, removeSecretMessage, type SecretNotes } from '../reply-step.ts';
 import { publishCommands } from './telegram-menu.ts';
 import { ChatPacer, TELEGRAM_PACING, type PacingRules } from './telegram-pacing.ts';
@@ -69,6 +70,7 @@ class TelegramPlatform implements ChatPlatform {
   readonly name = 'telegram';
   private readonly bot: Bot;
   private readonly sender: TelegramSender;
+  private readonly posts: PostedMessages;
   private readonly buttons = new ButtonCommands(TELEGRAM_CALLBACK_DATA_BYTES);
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
@@ -89,6 +91,7 @@ class TelegramPlatform implements ChatPlatform {
     this.bot.api.config.use(...retryAfter(deps.log, tuning.retry));
     this.bot.api.config.use(pollingBackoff(deps.log, tuning.backoff, () => this.bot.isRunning() && !this.stopping));
     this.sender = new TelegramSender(this.bot.api, this.buttons, deps.log);
+    this.posts = new PostedMessages(this.sender, deps.log);
     this.bot.on('message:text', (ctx) => this.detach(() => this.onMessage(ctx)));
     this.bot.on('callback_query:data', (ctx) => this.detach(() => this.onPress(ctx)));
     this.bot.catch((error) => deps.log.error({ ...describeError(error.error), updateId: error.ctx.update.update_id }, 'Telegram update failed'));
@@ -114,8 +117,12 @@ class TelegramPlatform implements ChatPlatform {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  async post(channelId: string, message: Reply): Promise<void> {
-    await this.sender.send(chatIdOf(channelId), message);
+  async post(channelId: string, message: Reply): Promise<PostedMessage> {
+    return { messageId: await this.posts.post(chatIdOf(channelId), message) };
+  }
+
+  async edit(channelId: string, messageId: string, message: Reply): Promise<PostedMessage> {
+    return { messageId: await this.posts.edit(chatIdOf(channelId), messageId, message) };
   }
 
   /** getMe: proves the token works. */

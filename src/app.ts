@@ -21,6 +21,7 @@ import { ProviderService } from './services/providers.ts';
 import { AutomationService } from './services/automation/index.ts';
 import { MonitoringService } from './services/monitoring/index.ts';
 import { AlertService } from './services/alerts/index.ts';
+import { createAlertPictures } from './services/alerts/alert-renderer.ts';
 import { DigestService } from './services/digests/index.ts';
 import { createProviderAdapter, type AdapterOptions } from '../adapters/providers/index.ts';
 import type { ProviderName } from './domain/providers.ts';
@@ -112,6 +113,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     simulatorUrls: options.simulatorUrls,
     now,
   });
+  const providersFor: ProvidersFor = options.providersFor ?? ((orgId) => providers.forOrg(orgId));
   const licence = new LicenceService({
     db,
     vault,
@@ -130,7 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log: log.child({ service: 'fleet' }),
     now,
     licence,
-    providersFor: options.providersFor ?? ((orgId) => providers.forOrg(orgId)),
+    providersFor,
     sshPublicKey: config.SSH_PUBLIC_KEY,
     // The market is built just below; by the time anyone deploys it is there.
     cachedOffer: (reference) => services.market.findOffer(reference),
@@ -140,7 +142,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config,
     dataDir,
     log: log.child({ service: 'market' }),
-    providers: options.providersFor ?? ((orgId) => providers.forOrg(orgId)),
+    providers: providersFor,
     now: () => now().getTime(),
   });
   services.automation = await AutomationService.open({ db, fleet: services.fleet, market: services.market, identity, log: log.child({ service: 'automation' }), now, dataDir });
@@ -149,7 +151,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const check = licence.check();
     return check?.valid ? check.licence.expiresAt : undefined;
   };
-  services.alerts = new AlertService({ config, db, vault, charts, log: log.child({ service: 'alerts' }), now, licenceExpiry });
+  const alertLog = log.child({ service: 'alerts' });
+  const pictures = createAlertPictures({
+    db,
+    history: services.market.history,
+    simulatedMarket: (orgId) => providersFor(orgId).some((provider) => provider.mode === 'simulated'),
+    priceFreshMs: config.PRICES_TTL_SECONDS * 2000,
+    charts,
+    log: alertLog,
+    now,
+  });
+  services.alerts = new AlertService({ config, db, vault, ...pictures, log: alertLog, now, licenceExpiry });
   services.automation.onEvent((event) => services.alerts.hear(event));
   services.fleet.deployments.outcomeListeners.push((record) => services.alerts.deployOutcome(record));
   services.digests = new DigestService({ db, fleet: services.fleet.context, charts, events: services.automation.events, log: log.child({ service: 'digests' }), now });

@@ -34,12 +34,6 @@ function connectedPlatform(platforms: readonly ChatPlatform[], name: string): Ch
   return platform;
 }
 
-/** The id of a posted message, where the platform answers one (an editable alert message). */
-function postedMessageId(posted: unknown): string | null {
-  const id = (posted as { messageId?: unknown } | undefined)?.messageId;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
-}
-
 /** How often due alert groups are flushed and the delivery outbox drained. */
 const ALERTS_TICK_SECONDS = 2;
 
@@ -145,12 +139,10 @@ export async function startBot(config: Config): Promise<RunningBot> {
         if (withConsole) process.stdout.write(`${renderText(message)}\n`);
         return { messageId: null };
       }
-      return { messageId: postedMessageId(await connectedPlatform(platforms, channel.platform).post(channel.id, message)) };
+      return connectedPlatform(platforms, channel.platform).post(channel.id, message);
     },
     async edit(channel, messageId, message) {
-      const platform: ChatPlatform & { edit?: (channelId: string, messageId: string, message: Reply) => Promise<void> } = connectedPlatform(platforms, channel.platform);
-      if (!platform.edit) throw new Error(`${channel.platform} cannot edit messages`);
-      await platform.edit(channel.id, messageId, message);
+      await connectedPlatform(platforms, channel.platform).edit(channel.id, messageId, message);
     },
   };
   services.alerts.setChatSender(chatSender);

@@ -46,18 +46,21 @@ describe('alerts in a chat', () => {
     expect(chat.posts).toHaveLength(1);
     const [post] = chat.posts;
     expect(post!.channel).toEqual({ platform: 'telegram', id: TEAM.id });
-    expect(post!.message.title).toBe('Info: rule-fired (100 alerts)');
+    expect(post!.message.title).toBe('Rule fired: 100 instances');
     expect(post!.message.text).toContain('i1: gpu_util < 5% for 30m (RTX 4090, vast, $0.420/h)');
     expect(post!.message.text).toContain('…and 80 more');
-    expect(post!.message.footer).toBe('events rule=r1 · mute r1 2h');
+    expect(post!.message.footer).toBe('More: events rule=r1');
+    // Too many instances for a button each: one Mute for the rule, acting in this org only.
+    expect(post!.message.buttons).toEqual([{ label: 'Mute r1 2h', command: 'mute r1 2h --org=default', style: 'secondary' }]);
 
     for (let n = 1; n <= 100; n++) await app.services.alerts.hear(automationEvent(time, { kind: 'resolved', ruleId: 'r1', instanceId: `i${n}`, message: `i${n}: no longer true` }));
     await tickFor(app, time, 10 * 60_000);
     expect(chat.posts).toHaveLength(1);
     expect(chat.edits).toHaveLength(1);
     expect(chat.edits[0]).toMatchObject({ messageId: 'm1', channel: { platform: 'telegram', id: TEAM.id } });
-    expect(chat.edits[0]!.message.title).toBe('Resolved: rule-fired (100 alerts)');
-    expect(chat.edits[0]!.message.text).toMatch(/^All resolved:/);
+    expect(chat.edits[0]!.message.title).toBe('Resolved · Rule fired: 100 instances');
+    expect(chat.edits[0]!.message.text).toMatch(/^Resolved at 2026-03-02 \d\d:\d\d UTC, after \d+ m\./);
+    expect(chat.edits[0]!.message.buttons).toBeUndefined();
     await tickFor(app, time, 5 * 3_600_000, 60_000);
     expect([chat.posts.length, chat.edits.length]).toEqual([1, 1]);
   });
@@ -79,7 +82,7 @@ describe('alerts in a chat', () => {
     await app.services.alerts.hear(automationEvent(time, { kind: 'resolved', ruleId: 'watch', instanceId: 'i1', message: 'i1 is running again' }));
     await tickFor(app, time, 6 * 60_000);
     expect(chat.posts).toEqual([]);
-    expect(chat.edits).toMatchObject([{ messageId: 'm1', message: { title: 'Resolved: down' } }]);
+    expect(chat.edits).toMatchObject([{ messageId: 'm1', message: { title: 'Resolved · Down: i1 (worker-1)' } }]);
   });
 
   it('an instance that is down mutes its idle alert (inhibition); the idle alert never surfaces late', async () => {
@@ -111,8 +114,9 @@ describe('alerts in a chat', () => {
     // The outage goes on: once the mute has expired, the next look at the group tells it.
     await tickFor(app, time, 3_600_000 + 5 * 60_000, 30_000);
     expect(chat.posts).toHaveLength(1);
-    expect(chat.posts[0]!.message.title).toBe('Critical: down');
-    expect(chat.posts[0]!.message.footer).toBe('ssh i2 · events instance=i2 · mute i2 2h');
+    expect(chat.posts[0]!.message.title).toBe('Down: i2 (worker-2)');
+    expect(chat.posts[0]!.message.footer).toBe('More: events instance=i2 · simulated');
+    expect(chat.posts[0]!.message.buttons!.map((button) => button.command)).toEqual(['restart i2 --org=default', 'stop i2 --org=default', 'mute i2 2h --org=default']);
   });
 
   it('an event the notify channel shows is not posted a second time, directly, to the chat its watch was made in', async () => {
@@ -133,6 +137,6 @@ describe('alerts in a chat', () => {
     expect(direct).toEqual([expect.stringMatching(/^-999: Down \(watch\): i2 \(worker-2\) is down/)]);
     await tickFor(app, time, 60_000);
     expect(chat.posts).toHaveLength(1);
-    expect(chat.posts[0]!.message.title).toBe('Critical: down (2 alerts)');
+    expect(chat.posts[0]!.message.title).toBe('Down: 2 instances');
   });
 });

@@ -36,7 +36,7 @@ describe('alerts from deploys, provider keys and the licence', () => {
     const deployed = await world.run('deploy gpu=4090 provider=vast template=pytorch --yes');
     expect(deployed.outcome, deployed.reply.text).toBe('ok');
     await alertTicks(world, 35_000);
-    expect(chat.posts.map((post) => post.message.title)).toEqual(['Info: deploy-ready']);
+    expect(chat.posts.map((post) => post.message.title)).toEqual([expect.stringMatching(/^Deploy ready: i1 \(.+\)$/)]);
     expect(chat.posts[0]!.channel).toEqual({ platform: 'slack', id: TEAM.id });
     expect(chat.posts[0]!.message.text).toMatch(/^i1 \(.+\) is ready \(RTX 4090, vast, \$[\d.]+\/h\)\.$/);
 
@@ -45,7 +45,7 @@ describe('alerts from deploys, provider keys and the licence', () => {
       await world.app.services.alerts.afterSync(await world.app.services.fleet.sync());
       await alertTicks(world, 60_000);
     }
-    expect(chat.posts.map((post) => post.message.title)).toEqual(['Info: deploy-ready', 'Critical: key-failing']);
+    expect(chat.posts.map((post) => post.message.title)).toEqual([expect.stringMatching(/^Deploy ready: i1/), 'Provider key failing']);
     expect(chat.posts[1]!.message.text).toContain('vast refused the API key');
   });
 
@@ -59,7 +59,7 @@ describe('alerts from deploys, provider keys and the licence', () => {
     app.services.alerts.setChatSender(chat);
     expect((await app.run('notify add here', { actor: LOCAL_ACTOR, channel: TEAM })).outcome).toBe('ok');
     await tickFor(app, time, 3_600_000, 30_000);
-    expect(chat.posts.map((post) => post.message.title)).toEqual(['Warning: licence-expiring']);
+    expect(chat.posts.map((post) => post.message.title)).toEqual(['Licence expiring']);
     expect(chat.posts[0]!.message.text).toContain(`expires on ${expiresAt.slice(0, 10)} (in 3 days)`);
   });
 });

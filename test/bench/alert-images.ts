@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_GROUPING, emptyAlertState, flush, receive, type AlertEvent, type Delivery } from '../../src/domain/alerts/index.ts';
-import { createAlertRenderer } from '../../src/services/alerts/alert-renderer.ts';
+import { createAlertPictures } from '../../src/services/alerts/alert-renderer.ts';
 import type { InstanceView } from '../../src/domain/fleet.ts';
 import { startWorld } from '../fleet/world.ts';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     'alert-cap': { ...base, kind: 'cap-hit', severity: 'warning', ruleId: 'c1', message: `${instance.id} has cost $${cap.toFixed(2)} in all (cap $${cap.toFixed(2)}).`, values: { spend: cap, cap } },
     'alert-price': { orgId: 'default', status: 'firing', at, kind: 'price-alert', severity: 'info', ruleId: 'r1', message: 'RTX 4090 is at its cheapest this week.', values: { gpu: 'RTX 4090' } },
   };
-  const render = createAlertRenderer({
+  const { render } = createAlertPictures({
     db: services.db,
     history: services.market.history,
     simulatedMarket: () => false,

@@ -52,19 +52,21 @@ export async function alertChart(lead: Alert, instances: readonly string[], fact
     const gpu = typeof lead.values?.gpu === 'string' ? lead.values.gpu : single?.gpu;
     return gpu ? priceChart(gpu, lead.orgId, sources, nowMs) : undefined;
   }
-  if (!single) return undefined;
-  return (await gpuChart(single, lead, sources.db, nowMs)) ?? spendChart(single, sources.db, nowMs);
+  if (instances.length !== 1) return undefined;
+  return (await gpuChart(instances[0]!, single, lead, sources.db, nowMs)) ?? (single && spendChart(single, sources.db, nowMs));
 }
 
-async function gpuChart(record: InstanceRecord, lead: Alert, db: Db, nowMs: number): Promise<AlertChart | undefined> {
-  const samples = await metricHistory(db.series, { orgId: record.orgId, instanceId: record.id }, { fromMs: nowMs - METRICS_WINDOW_MS, toMs: nowMs + 1 });
+/** The instance's GPU figures, by its id: they outlive its record (a machine destroyed since). */
+async function gpuChart(instanceId: string, record: InstanceRecord | undefined, lead: Alert, db: Db, nowMs: number): Promise<AlertChart | undefined> {
+  const samples = await metricHistory(db.series, { orgId: lead.orgId, instanceId }, { fromMs: nowMs - METRICS_WINDOW_MS, toMs: nowMs + 1 });
   if (!hasGpuFigures(samples)) return undefined;
+  const machine = record ? `${record.gpuCount > 1 ? `${record.gpuCount}× ` : ''}${record.gpu} on ${record.provider} · ` : '';
   const config = gpuMetricsChart({
-    title: `${label(record)}: GPU, last 6 hours`,
-    subtitle: `${record.gpuCount > 1 ? `${record.gpuCount}× ` : ''}${record.gpu} on ${record.provider} · alert since ${utcTime(Date.parse(lead.startsAt))}${simulatedNote(record.simulated)}`,
+    title: `${record ? label(record) : instanceId}: GPU, last 6 hours`,
+    subtitle: `${machine}alert since ${utcTime(Date.parse(lead.startsAt))}${simulatedNote(record?.simulated ?? false)}`,
     samples,
   });
-  return { config, filename: `gpu-${slug(record.id)}.png` };
+  return { config, filename: `gpu-${slug(instanceId)}.png` };
 }
 
 /** The machine's spend over the last week (or since it was created): the picture when it reports no GPU figures. */

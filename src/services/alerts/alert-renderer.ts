@@ -1,19 +1,23 @@
-// The chat renderer of alert deliveries: the facts the store holds about what the alerts name, the
-// chart drawn to a PNG, and the Reply with its buttons. A chart that cannot be drawn is logged and
-// left out: the alert itself must still go out.
-import type { Reply } from '../../core/reply.ts';
-import type { Delivery } from '../../domain/alerts/index.ts';
+// An alert's pictures for every channel: the chat message (the Reply with its chart and buttons) and
+// the chart alone (inline in the email). Both read what the store holds now about the instances and
+// caps the alerts name. A chart that cannot be drawn is logged and left out: the alert still goes.
+import type { Reply, ReplyImage } from '../../core/reply.ts';
+import { leadAlert, type Delivery } from '../../domain/alerts/index.ts';
 import type { Logger } from '../../log.ts';
-import type { ChartRenderer } from '../charts/index.ts';
-import { describeChart } from '../charts/index.ts';
+import { describeChart, type ChartRenderer } from '../charts/index.ts';
 import { alertChart, type AlertChartSources } from './alert-charts.ts';
 import { alertReply, namedInstances, type AlertFacts } from './alert-reply.ts';
-import { leadAlert } from '../../domain/alerts/index.ts';
+import type { AlertChart, AlertRenderer } from './senders.ts';
 
-export interface AlertRendererDeps extends AlertChartSources {
+export interface AlertPicturesDeps extends AlertChartSources {
   charts: ChartRenderer;
   log: Logger;
   now: () => Date;
+}
+
+export interface AlertPictures {
+  render: AlertRenderer;
+  chart: AlertChart;
 }
 
 /**
@@ -21,8 +25,6 @@ export interface AlertRendererDeps extends AlertChartSources {
  * chart's text stays readable there (on the default 800 px canvas it shrinks to half).
  */
 const ALERT_CHART_SIZE = { width: 520, height: 340, devicePixelRatio: 3 };
-
-export type AlertRenderer = (delivery: Delivery) => Promise<Reply>;
 
 /** What the store says now about the instances and caps of the delivery's org. */
 export function alertFacts(deps: Pick<AlertChartSources, 'db'>, delivery: Delivery): AlertFacts {
@@ -34,19 +36,25 @@ export function alertFacts(deps: Pick<AlertChartSources, 'db'>, delivery: Delive
   };
 }
 
-export function createAlertRenderer(deps: AlertRendererDeps): AlertRenderer {
-  return async (delivery) => {
-    const facts = alertFacts(deps, delivery);
+export function createAlertPictures(deps: AlertPicturesDeps): AlertPictures {
+  const image = async (delivery: Delivery, facts: AlertFacts): Promise<ReplyImage | undefined> => {
     const lead = leadAlert(delivery.alerts);
-    if (!lead) return alertReply(delivery, facts);
+    if (!lead) return undefined;
     try {
       const chart = await alertChart(lead, namedInstances(delivery.alerts), facts, deps, deps.now().getTime());
-      if (!chart) return alertReply(delivery, facts);
+      if (!chart) return undefined;
       const rendered = await deps.charts.render(chart.config, ALERT_CHART_SIZE);
-      return alertReply(delivery, facts, { png: rendered.png, alt: describeChart(chart.config), filename: chart.filename });
+      return { png: rendered.png, alt: describeChart(chart.config), filename: chart.filename };
     } catch (error) {
       deps.log.warn({ err: error, delivery: delivery.key }, 'the alert chart could not be drawn; sending the alert without it');
-      return alertReply(delivery, facts);
+      return undefined;
     }
+  };
+  return {
+    render: async (delivery): Promise<Reply> => {
+      const facts = alertFacts(deps, delivery);
+      return alertReply(delivery, facts, await image(delivery, facts));
+    },
+    chart: (delivery) => image(delivery, alertFacts(deps, delivery)),
   };
 }

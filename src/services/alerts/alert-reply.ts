@@ -22,18 +22,28 @@ export interface AlertFacts {
 export const MUTE_BUTTON_DURATION = '2h';
 /** Instances that get buttons of their own; a bigger group gets a Mute for its rule instead. */
 const MAX_INSTANCES_WITH_BUTTONS = 3;
+/** Kinds that come again while their cause lasts, so muting them helps (a deploy or a licence notice is told once). */
+const MUTABLE_KINDS: ReadonlySet<string> = new Set(['down', 'idle', 'cap-warning', 'cap-hit', 'rule-fired', 'price-alert', 'action-failed', 'restarted', 'redeployed']);
 /** A raised cap is this much higher than the old one, rounded up to a round amount. */
 const RAISE_FACTOR = 1.5;
 
 const KIND_OF_SEVERITY: Record<Severity, Reply['kind']> = { critical: 'error', warning: 'warning', info: 'info' };
 
+/** Kinds only alerts have (the automation's events have their titles in EVENT_TITLES). */
+const ALERT_TITLES: Record<string, string> = { 'deploy-ready': 'Deploy ready', 'deploy-failed': 'Deploy failed', 'key-failing': 'Provider key failing', 'licence-expiring': 'Licence expiring' };
+
 export function alertTitle(kind: string): string {
-  return (EVENT_TITLES as Record<string, string>)[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1).replaceAll('-', ' ');
+  return (EVENT_TITLES as Record<string, string>)[kind] ?? ALERT_TITLES[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1).replaceAll('-', ' ');
 }
 
 /** The distinct instances the alerts name, in order. */
 export function namedInstances(alerts: readonly Alert[]): string[] {
   return [...new Set(alerts.flatMap((alert) => (alert.instanceId ? [alert.instanceId] : [])))];
+}
+
+/** A rule (r1), cap (c1) or idle check (idle1) the alert came from; not the watch or a pseudo-rule such as a failing key's. */
+function ruleOf(alert: Alert): string | undefined {
+  return alert.ruleId && /^(r|c|idle)\d+$/.test(alert.ruleId) ? alert.ruleId : undefined;
 }
 
 const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -63,7 +73,8 @@ function fieldsOf(delivery: Delivery, lead: Alert, instances: string[], facts: A
   }
   const { spend, cap } = lead.values ?? {};
   if (typeof spend === 'number' && typeof cap === 'number') fields.push({ name: 'Spend', value: `${formatUsd(usdToMicros(spend))} of ${formatUsd(usdToMicros(cap))}`, inline: true });
-  if (lead.ruleId && lead.ruleId !== 'watch') fields.push({ name: 'Rule', value: lead.ruleId, inline: true });
+  const rule = ruleOf(lead);
+  if (rule) fields.push({ name: 'Rule', value: rule, inline: true });
   fields.push({ name: 'Since', value: utcMinute(lead.startsAt), inline: true });
   return fields;
 }
@@ -108,14 +119,17 @@ function buttonsOf(delivery: Delivery, lead: Alert, instances: string[], facts: 
   if (cap) buttons.push({ label: `Raise cap to ${formatUsd(usdToMicros(raisedCap(cap.usd)))}`, command: pinned(raiseCapLine(cap), orgId), style: 'primary' });
   const withButtons = instances.length <= MAX_INSTANCES_WITH_BUTTONS ? instances : [];
   for (const id of withButtons) buttons.push(...instanceButtons(lead.kind, id, facts.instances.get(id), orgId));
-  const muted = withButtons.length ? withButtons : lead.ruleId && lead.ruleId !== 'watch' ? [lead.ruleId] : [];
+  const rule = ruleOf(lead);
+  // `mute` takes an instance, a rule or a cap (not an idle check: its alerts name their instance).
+  const muted = !MUTABLE_KINDS.has(lead.kind) ? [] : withButtons.length ? withButtons : rule && /^[rc]\d/.test(rule) ? [rule] : [];
   for (const target of muted) buttons.push({ label: `Mute ${target} ${MUTE_BUTTON_DURATION}`, command: pinned(`mute ${target} ${MUTE_BUTTON_DURATION}`, orgId), style: 'secondary' });
   return buttons;
 }
 
 function titleOf(delivery: Delivery, lead: Alert, instances: string[], facts: AlertFacts): string {
   const what = alertTitle(lead.kind);
-  const where = instances.length === 1 ? instanceName(instances[0]!, facts.instances.get(instances[0]!)) : instances.length > 1 ? `${instances.length} instances` : lead.ruleId && lead.ruleId !== 'watch' ? `rule ${lead.ruleId}` : '';
+  const rule = ruleOf(lead);
+  const where = instances.length === 1 ? instanceName(instances[0]!, facts.instances.get(instances[0]!)) : instances.length > 1 ? `${instances.length} instances` : rule ? `rule ${rule}` : '';
   const title = where ? `${what}: ${where}` : what;
   return delivery.status === 'resolved' ? `Resolved · ${title}` : title;
 }
@@ -131,7 +145,8 @@ function textOf(delivery: Delivery, lead: Alert, message: string): string {
 function footerOf(lead: Alert, instances: string[], facts: AlertFacts): string {
   const single = instances.length === 1 ? instances[0]! : undefined;
   const record = single ? facts.instances.get(single) : undefined;
-  const more = single ? [...(record && !record.destroyedAt && record.ssh ? [`ssh ${single}`] : []), `events instance=${single}`] : lead.ruleId ? [`events rule=${lead.ruleId}`] : ['events'];
+  const rule = ruleOf(lead);
+  const more = single ? [...(record && !record.destroyedAt && record.ssh ? [`ssh ${single}`] : []), `events instance=${single}`] : rule ? [`events rule=${rule}`] : ['events'];
   return `More: ${more.join(' · ')}${record?.simulated ? ' · simulated' : ''}`;
 }
 

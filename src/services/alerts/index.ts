@@ -12,14 +12,12 @@ import type { NotifyChannel, OutboxEntry } from '../../store/alerts-schema.ts';
 import type { Vault } from '../../store/vault.ts';
 import { EmailNotifier } from '../../../adapters/notifiers/email.ts';
 import type { AutomationEvent } from '../automation/index.ts';
-import type { ChartRenderer } from '../charts/index.ts';
 import { accepts, addChannel, findChannel, removeChannel, type ChannelRequest } from './channels.ts';
 import { alertInput, goneInstanceResolutions, kindsResolvedBy, resolutionEvents } from './from-events.ts';
 import { ALERT_SEVERITY } from './kinds.ts';
 import { entriesByChannel, entryId, newEntry, pruneSent, recordDelivered, recordFailure } from './outbox.ts';
 import { flushIntoOutbox, receiveAll } from './pipeline.ts';
 import { ChatRateLimits } from './rate-limits.ts';
-import { metricsChart, plainAlertReply } from './render.ts';
 import { attempt, type AlertChart, type AlertRenderer, type ChatSender, type SenderDeps } from './senders.ts';
 import { Mutes } from './mutes.ts';
 import { deployAlert, keyFailingNotices, licenceNotices, takeDaily, type DailyNotice } from './sources.ts';
@@ -34,7 +32,10 @@ export interface AlertServiceOptions {
   config: Pick<Config, 'ALERT_GROUP_WAIT_SECONDS' | 'ALERT_GROUP_INTERVAL_SECONDS' | 'ALERT_REPEAT_INTERVAL_SECONDS' | 'SMTP_URL' | 'SMTP_FROM' | 'HTTP_TIMEOUT_MS'>;
   db: Db;
   vault: Vault;
-  charts: ChartRenderer;
+  /** The chat message of a delivery (src/services/alerts/alert-renderer.ts: chart and buttons). */
+  render: AlertRenderer;
+  /** The chart of a delivery alone (inline in the email). */
+  chart: AlertChart;
   log: Logger;
   now: () => Date;
   /** When the licence in force ends, if it does (its alert comes a week before). */
@@ -54,8 +55,6 @@ export class AlertService {
   private readonly email: EmailNotifier | undefined;
   private readonly limits = new ChatRateLimits();
   private chat: ChatSender | undefined;
-  private render: AlertRenderer = plainAlertReply;
-  private chart: AlertChart;
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: AlertServiceOptions) {
@@ -67,22 +66,12 @@ export class AlertService {
       repeatIntervalMs: config.ALERT_REPEAT_INTERVAL_SECONDS * 1000,
     };
     this.email = config.SMTP_URL && config.SMTP_FROM ? new EmailNotifier({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, log: options.log, timeoutMs: config.HTTP_TIMEOUT_MS }) : undefined;
-    this.chart = metricsChart(options.db, options.charts, options.now);
     this.mutes = new Mutes(options.db, options.now);
   }
 
   /** The chat platforms (src/main.ts); until set, chat deliveries wait in the outbox. */
   setChatSender(sender: ChatSender): void {
     this.chat = sender;
-  }
-
-  /** Replaces the plain-text chat message (e.g. with one carrying the chart and buttons). */
-  setRenderer(render: AlertRenderer): void {
-    this.render = render;
-  }
-
-  setChart(chart: AlertChart): void {
-    this.chart = chart;
   }
 
   get emailReady(): boolean {
@@ -197,8 +186,8 @@ export class AlertService {
       email: this.email,
       vault,
       log,
-      render: this.render,
-      chart: this.chart,
+      render: this.options.render,
+      chart: this.options.chart,
       webhookTimeoutMs: config.HTTP_TIMEOUT_MS,
       postedMessage: (deliveryKey, channel) => db.data.alerts.sent.find((sent) => sent.orgId === channel.orgId && sent.channelId === channel.id && sent.deliveryKey === deliveryKey)?.messageId ?? null,
     };

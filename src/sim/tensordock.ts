@@ -20,42 +20,39 @@ interface TensordockState {
   secrets: { id: string; name: string; type: string; value: string }[];
 }
 
+/** The GPUs a location has capacity for this hour, each with its price now. */
+function gpusInStock(market: Market, location: TensordockLocation) {
+  const now = market.clock.now();
+  return location.gpus.filter((entry) => tensordockHasCapacity(market.seed, location, entry.gpu.tensordock!.v0Name, now)).map((entry) => ({ entry, price: tensordockGpuPrice(entry, now) }));
+}
 
 function locationJson(market: Market, location: TensordockLocation) {
-  const { seed } = market;
-  const now = () => market.clock.now();
   return {
     id: location.id,
     city: location.city,
     stateprovince: location.stateprovince,
     country: location.country,
     tier: location.tier,
-    gpus: location.gpus
-      .filter((entry) => tensordockHasCapacity(seed, location, entry.gpu.tensordock!.v0Name, now()))
-      .map((entry) => ({
-        v0Name: entry.gpu.tensordock!.v0Name,
-        displayName: entry.gpu.tensordock!.displayName,
-        max_count: entry.maxCount,
-        price_per_hr: tensordockGpuPrice(entry, now()),
-        resources: location.resources,
-        pricing: location.pricing,
-        network_features: { dedicated_ip_available: location.tier >= 3, port_forwarding_available: true, network_storage_available: false },
-      })),
+    gpus: gpusInStock(market, location).map(({ entry, price }) => ({
+      v0Name: entry.gpu.tensordock!.v0Name,
+      displayName: entry.gpu.tensordock!.displayName,
+      max_count: entry.maxCount,
+      price_per_hr: price,
+      resources: location.resources,
+      pricing: location.pricing,
+      network_features: { dedicated_ip_available: location.tier >= 3, port_forwarding_available: true, network_storage_available: false },
+    })),
   };
 }
 
 function hostnodeJson(market: Market, location: TensordockLocation) {
-  const { seed } = market;
-  const now = () => market.clock.now();
   return {
     id: location.hostnodeId,
     location_id: location.id,
     engine: 'kvm',
     uptime_percentage: 99.2 + location.tier * 0.15,
     available_resources: {
-      gpus: location.gpus
-        .filter((entry) => tensordockHasCapacity(seed, location, entry.gpu.tensordock!.v0Name, now()))
-        .map((entry) => ({ v0Name: entry.gpu.tensordock!.v0Name, availableCount: entry.maxCount, price_per_hr: tensordockGpuPrice(entry, now()) })),
+      gpus: gpusInStock(market, location).map(({ entry, price }) => ({ v0Name: entry.gpu.tensordock!.v0Name, availableCount: entry.maxCount, price_per_hr: price })),
       vcpu_count: location.resources.max_vcpus,
       ram_gb: location.resources.max_ram_gb,
       storage_gb: location.resources.max_storage_gb,

@@ -37,7 +37,15 @@ export interface Route {
   endpoint: SimEndpoint | ((context: RequestContext) => SimEndpoint);
   /** Public catalogue routes answer without a key (third parties call them anonymously). */
   anonymous?: boolean;
+  /** Reads the endpoint, the operations and anonymity from the body (RunPod GraphQL: by root field). */
+  classify?(context: RequestContext): Classified;
   handle(context: RequestContext): Answer | Promise<Answer>;
+}
+
+export interface Classified {
+  endpoint: SimEndpoint;
+  operations?: string[];
+  anonymous?: boolean;
 }
 
 /** One row of a face's route table: the route, with a handler of the face's state. */
@@ -58,8 +66,6 @@ export interface Face {
   /** The provider's answer for a request-level fault (rateLimit, serverError, auth). */
   faultAnswer(fault: SimFault, context: RequestContext): Answer;
   notFound(context: RequestContext): Answer;
-  /** Refines the endpoint from the body and names the operations (RunPod GraphQL: by root field). */
-  classify?(context: RequestContext): { endpoint: SimEndpoint; operations?: string[]; anonymous?: boolean };
   /** Where the key may come from besides Authorization (Vast/RunPod ?api_key=, TensorDock v0 form fields). */
   keyFrom?(context: RequestContext): string | undefined;
 }
@@ -191,7 +197,7 @@ export function createFaceServer(face: Face, deps: ServerDeps): http.Server {
     };
     context.apiKey = credential(request.headers) ?? face.keyFrom?.(context);
     if (match) context.endpoint = typeof match.route.endpoint === 'function' ? match.route.endpoint(context) : match.route.endpoint;
-    const classified = match && face.classify?.(context);
+    const classified = match?.route.classify?.(context);
     if (classified) context.endpoint = classified.endpoint;
     deps.requests.push({
       provider: face.provider,

@@ -2,7 +2,7 @@
 // (runpod-graphql-schema.ts) and executed against the resolvers (runpod-graphql-resolvers.ts). Every
 // answer, even a malformed query, is HTTP 200 with errors[] (docs/providers.md §2.1).
 import { executeSync, getOperationAST, Kind, parse, validate, type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type SelectionSetNode } from 'graphql';
-import { isRecord, type Answer, type RequestContext } from './http.ts';
+import { isRecord, type Answer, type Classified, type RequestContext } from './http.ts';
 import type { Market } from './market.ts';
 import { createRunpodResolvers } from './runpod-graphql-resolvers.ts';
 import { RUNPOD_SCHEMA } from './runpod-graphql-schema.ts';
@@ -78,7 +78,7 @@ export function createRunpodGraphql(market: Market, pods: RunpodPods) {
   }
 
   /** Tags a GraphQL request by its root field; catalogue-only queries may come without a key. */
-  function classify(context: RequestContext): { endpoint: SimEndpoint; operations?: string[]; anonymous?: boolean } {
+  function classify(context: RequestContext): Classified {
     const request = requestOf(context);
     let document: DocumentNode;
     try {

@@ -77,3 +77,5 @@ export function createRunpodQuota(now: () => number) {
     },
   };
 }
+
+export type RunpodQuota = ReturnType<typeof createRunpodQuota>;

@@ -66,8 +66,11 @@ function snapshots(count: number, instances: number, stepMs: number): RuleSnapsh
 const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
+/** The 50 rule texts every rules benchmark uses. */
+export const RULE_TEXTS = Array.from({ length: RULES }, (_, i) => TEMPLATES[i % TEMPLATES.length]!(Math.floor(i / TEMPLATES.length)));
+
 export function rulesFigures(): string[] {
-  const texts = Array.from({ length: RULES }, (_, i) => TEMPLATES[i % TEMPLATES.length]!(Math.floor(i / TEMPLATES.length)));
+  const texts = RULE_TEXTS;
   let started = performance.now();
   const rules = texts.map((text, i) => compileRule(`r${i + 1}`, text));
   const compileMs = performance.now() - started;

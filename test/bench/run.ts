@@ -8,6 +8,7 @@
 //   5. The whole market: the bot alone in a process of its own (whole-market.ts) against the simulator
 //      in another (`computehub sim`), at Vast's real pace: offers cached, the broadest warm query, RSS.
 //   6. Rule evaluation per sync (test/bench/rules.ts).
+//   7. The whole automation loop per sync: rules, watches, caps, idle checks (test/bench/automation-loop.ts).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,7 @@ import { filterOffers, rankOffers, type OfferCriteria, type SortKey } from '../.
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { testApp } from '../support/app.ts';
 import { rulesFigures } from './rules.ts';
+import { automationLoopFigures } from './automation-loop.ts';
 import { medianMs, medianMsSync } from './timing.ts';
 
 const VAST_OFFERS = 20_000;
@@ -212,6 +214,7 @@ try {
     'The machine is shared with other work, so figures vary from run to run by tens of percent.',
     '',
     ...rulesFigures(),
+    ...(await automationLoopFigures()),
     '## Memory (this benchmark process, with the simulator in it)',
     '',
     `- Peak resident set (resourceUsage().maxRSS): **${mb(maxRss)}**`,

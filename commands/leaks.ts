@@ -5,7 +5,7 @@ import { leaksReply, moneyLeaks } from '../src/services/billing/leaks.ts';
 
 export const leaks = defineCommand({
   name: 'leaks',
-  summary: 'Money leaks: stopped disks still billing, interrupted interruptibles, idle GPUs, machines not made by ComputeHub',
+  summary: 'Money leaks, each with $/day: stopped disks, interrupted bids, idle GPUs, machines made elsewhere',
   description: `Checks every provider first. Lists what bills without doing anything useful, with what it costs a day and what it has cost since (by the ledger, which reaches back 30 days): stopped machines whose disk still bills, interruptibles that lost their bid and still bill their disk, running machines whose GPU has been under ${IDLE_BELOW_PERCENT} % at every sync for ${IDLE_HOURS} h or more (read from the last 24 h of metrics), and machines on your provider accounts that ComputeHub did not create. Each row says the command that stops it.`,
   examples: ['leaks', 'leaks --json'],
   options: {},

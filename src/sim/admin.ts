@@ -2,7 +2,8 @@
 //   POST /faults  {fault spec} or [{...}]     DELETE /faults[?provider=vast]   DELETE /faults/{id}
 //   GET /faults   GET /state   POST /clock/advance {"ms": 60000}   GET /requests?provider=vast&limit=50
 import http from 'node:http';
-import { send } from './http.ts';
+import { text as readText } from 'node:stream/consumers';
+import { createRouter, send, type Answer, type RoutePattern } from './http.ts';
 import type { FaultRegistry } from './faults.ts';
 import type { Market } from './market.ts';
 import { SIM_PROVIDERS, type SimClock, type SimFaultSpec, type SimRequest } from './types.ts';
@@ -14,13 +15,86 @@ export interface AdminDeps {
   clock: SimClock;
 }
 
-export function createAdminServer({ market, faults, requests, clock }: AdminDeps): http.Server {
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+interface AdminRequest {
+  query: URLSearchParams;
+  body: unknown;
+  params: Record<string, string>;
+}
+
+interface AdminRoute extends RoutePattern {
+  handle(deps: AdminDeps, request: AdminRequest): Answer;
+}
+
+const faultList = ({ faults }: AdminDeps): Answer => ({ status: 200, json: { faults: faults.list() } });
+
+function addFaults({ faults }: AdminDeps, { body }: AdminRequest): Answer {
+  const specs = Array.isArray(body) ? body : [body];
+  try {
+    return { status: 201, json: { faults: specs.map((spec) => faults.add(spec as SimFaultSpec)) } };
+  } catch (error) {
+    return { status: 400, json: { error: (error as Error).message } };
+  }
+}
+
+function advanceClock({ clock }: AdminDeps, { body }: AdminRequest): Answer {
+  const ms = Number((body as { ms?: unknown } | undefined)?.ms);
+  if (!(ms >= 0)) return { status: 400, json: { error: 'send {"ms": <non-negative number>}' } };
+  clock.advance(ms);
+  return { status: 200, json: { now: new Date(clock.now()).toISOString() } };
+}
+
+function state({ market, faults, requests, clock }: AdminDeps): Answer {
+  return {
+    status: 200,
+    json: {
+      simulated: true,
+      now: new Date(clock.now()).toISOString(),
+      timeScale: clock.timeScale,
+      seed: market.seed,
+      vastOffers: market.vastOfferCount,
+      balances: Object.fromEntries(SIM_PROVIDERS.map((provider) => [provider, market.balance(provider)])),
+      instances: market.instances(),
+      faults: faults.list(),
+      requestCount: requests.length,
+    },
+  };
+}
+
+function recorded({ requests }: AdminDeps, { query }: AdminRequest): Answer {
+  const provider = query.get('provider');
+  const limit = Math.max(1, Number(query.get('limit') ?? 100) || 100);
+  return { status: 200, json: { requests: requests.filter((entry) => !provider || entry.provider === provider).slice(-limit) } };
+}
+
+const ADMIN_ROUTES: AdminRoute[] = [
+  { method: 'POST', path: '/faults', handle: addFaults },
+  {
+    method: 'DELETE',
+    path: '/faults',
+    handle: (deps, { query }) => {
+      deps.faults.clear(query.get('provider') ?? undefined);
+      return faultList(deps);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/faults/:id',
+    handle: (deps, { params }) => {
+      deps.faults.clear(params.id);
+      return faultList(deps);
+    },
+  },
+  { method: 'GET', path: '/faults', handle: faultList },
+  { method: 'POST', path: '/clock/advance', handle: advanceClock },
+  { method: 'GET', path: '/state', handle: state },
+  { method: 'GET', path: '/requests', handle: recorded },
+];
+
+export function createAdminServer(deps: AdminDeps): http.Server {
+  const route = createRouter(ADMIN_ROUTES);
+  return http.createServer((request, response) => {
+    void readText(request).then((raw) => {
       const url = new URL(request.url ?? '/', 'http://sim.invalid');
-      const raw = Buffer.concat(chunks).toString('utf8');
       let body: unknown;
       try {
         body = raw ? JSON.parse(raw) : undefined;
@@ -28,58 +102,9 @@ export function createAdminServer({ market, faults, requests, clock }: AdminDeps
         send(response, { status: 400, json: { error: 'body must be JSON' } });
         return;
       }
-      send(response, route(request.method ?? 'GET', url, body));
-    });
+      const method = request.method ?? 'GET';
+      const match = route(method, url.pathname);
+      send(response, match ? match.route.handle(deps, { query: url.searchParams, body, params: match.params }) : { status: 404, json: { error: `no admin route ${method} ${url.pathname}; see src/sim/README.md` } });
+    }, () => response.destroy());
   });
-
-  function route(method: string, url: URL, body: unknown) {
-    const path = url.pathname.replace(/\/$/, '');
-    if (method === 'POST' && path === '/faults') {
-      const specs = Array.isArray(body) ? body : [body];
-      try {
-        return { status: 201, json: { faults: specs.map((spec) => faults.add(spec as SimFaultSpec)) } };
-      } catch (error) {
-        return { status: 400, json: { error: (error as Error).message } };
-      }
-    }
-    if (method === 'DELETE' && path === '/faults') {
-      faults.clear(url.searchParams.get('provider') ?? undefined);
-      return { status: 200, json: { faults: faults.list() } };
-    }
-    const one = /^\/faults\/([^/]+)$/.exec(path);
-    if (method === 'DELETE' && one) {
-      faults.clear(decodeURIComponent(one[1]!));
-      return { status: 200, json: { faults: faults.list() } };
-    }
-    if (method === 'GET' && path === '/faults') return { status: 200, json: { faults: faults.list() } };
-    if (method === 'POST' && path === '/clock/advance') {
-      const ms = Number((body as { ms?: unknown } | undefined)?.ms);
-      if (!(ms >= 0)) return { status: 400, json: { error: 'send {"ms": <non-negative number>}' } };
-      clock.advance(ms);
-      return { status: 200, json: { now: new Date(clock.now()).toISOString() } };
-    }
-    if (method === 'GET' && path === '/state') {
-      return {
-        status: 200,
-        json: {
-          simulated: true,
-          now: new Date(clock.now()).toISOString(),
-          timeScale: clock.timeScale,
-          seed: market.seed,
-          vastOffers: market.vastOfferCount,
-          balances: Object.fromEntries(SIM_PROVIDERS.map((provider) => [provider, market.balance(provider)])),
-          instances: market.instances(),
-          faults: faults.list(),
-          requestCount: requests.length,
-        },
-      };
-    }
-    if (method === 'GET' && path === '/requests') {
-      const provider = url.searchParams.get('provider');
-      const limit = Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100);
-      return { status: 200, json: { requests: requests.filter((entry) => !provider || entry.provider === provider).slice(-limit) } };
-    }
-    return { status: 404, json: { error: `no admin route ${method} ${url.pathname}; see src/sim/README.md` } };
-  }
-  return server;
 }

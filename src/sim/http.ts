@@ -29,10 +29,14 @@ export interface RequestContext {
   endpoint: SimEndpoint;
 }
 
-export interface Route {
+/** What the router matches on: a method and a path pattern with :name segments. */
+export interface RoutePattern {
   method: string;
-  /** Path pattern with :name segments; a trailing slash in the request is optional. */
   path: string;
+}
+
+/** A face's route; a trailing slash in the request path is optional. */
+export interface Route extends RoutePattern {
   /** The logical endpoint faults and recordings use; a function when the body decides (Vast's state change). */
   endpoint: SimEndpoint | ((context: RequestContext) => SimEndpoint);
   /** Public catalogue routes answer without a key (third parties call them anonymously). */
@@ -80,12 +84,9 @@ export interface ServerDeps {
 
 const MAX_RECORDED = 20_000;
 
-interface CompiledRoute extends Route {
-  regex: RegExp;
-  names: string[];
-}
+type Compiled<R> = R & { regex: RegExp; names: string[] };
 
-function compile(route: Route): CompiledRoute {
+function compile<R extends RoutePattern>(route: R): Compiled<R> {
   const names: string[] = [];
   const pattern = route.path
     .replace(/\/$/, '')
@@ -100,7 +101,7 @@ function compile(route: Route): CompiledRoute {
 }
 
 /** The router: the first route of the table whose method and path pattern match, with its path parameters. */
-export function createRouter(table: readonly Route[]): (method: string, path: string) => { route: Route; params: Record<string, string> } | undefined {
+export function createRouter<R extends RoutePattern>(table: readonly R[]): (method: string, path: string) => { route: R; params: Record<string, string> } | undefined {
   const routes = table.map(compile);
   return (method, path) => {
     for (const route of routes) {

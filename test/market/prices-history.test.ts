@@ -22,7 +22,7 @@ interface HistoryData {
 let market: MarketFixture;
 let clock = Date.parse('2026-11-20T00:00:00Z');
 beforeAll(async () => {
-  market = await marketFixture({ PRICES_TTL_SECONDS: '300', PRICES_DEADLINE_MS: '5000' }, { now: () => new Date(clock) });
+  market = await marketFixture({ PRICES_TTL_SECONDS: '300', PRICES_DEADLINE_MS: '25000' }, { now: () => new Date(clock) });
 });
 afterAll(async () => {
   await market?.close();

@@ -226,6 +226,8 @@ export class AlertService {
     await this.options.db.update((data) => {
       for (const channel of channels) data.alerts.outbox.push(newEntry(delivery, channel, nowIso));
     });
+    // A tick already running may have read the outbox before these entries: the next one has them.
+    await this.tick();
     await this.tick();
     const { outbox, deadLetters } = this.options.db.data.alerts;
     return channels.map((channel) => {

@@ -92,11 +92,11 @@ describe('alerts in a chat', () => {
     await app.services.alerts.hear(automationEvent(time, { kind: 'down', instanceId: 'i1', message: 'i1 is down' }));
     await app.services.alerts.hear(automationEvent(time, { kind: 'idle', ruleId: 'd1', instanceId: 'i1', message: 'i1 has had its GPU under 5% for 30m' }));
     await tickFor(app, time, 60_000);
-    expect(chat.posts.map((post) => post.message.title)).toEqual(['Critical: down']);
+    expect(chat.posts.map((post) => post.message.title)).toEqual(['Down: i1 (worker-1)']);
     await app.services.alerts.hear(automationEvent(time, { kind: 'resolved', instanceId: 'i1', message: 'i1 is running again' }));
     await tickFor(app, time, 5 * 3_600_000, 60_000);
-    expect(chat.posts.map((post) => post.message.title)).toEqual(['Critical: down']);
-    expect(chat.edits.map((edit) => edit.message.title)).toEqual(['Resolved: down']);
+    expect(chat.posts.map((post) => post.message.title)).toEqual(['Down: i1 (worker-1)']);
+    expect(chat.edits.map((edit) => edit.message.title)).toEqual(['Resolved · Down: i1 (worker-1)']);
   });
 
   it('a muted instance produces nothing until the mute expires', async () => {

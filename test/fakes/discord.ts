@@ -261,7 +261,9 @@ export class FakeDiscord {
       type,
       token: pending.token,
       version: 1,
+      // Discord sends the channel both ways; discord.js reads the partial channel object.
       channel_id: where.channelId,
+      channel: { id: where.channelId, type: where.guildId ? 0 : 1 },
       app_permissions: '0',
       locale: 'en-US',
       entitlements: [],

@@ -114,7 +114,9 @@ class DiscordPlatform implements ChatPlatform {
 
   private createClient(): Client {
     // Interactions arrive without any gateway intent, and no intent means no privileged-intent setup.
-    const client = new Client({ intents: [], ...(this.config.DISCORD_API_URL ? { rest: { api: this.config.DISCORD_API_URL } } : {}) });
+    // Node's fetch, not @discordjs/rest's own undici: that one hands its FormData (a file upload) to
+    // whichever undici installed the process-wide dispatcher first, and another version cannot read it.
+    const client = new Client({ intents: [], rest: { makeRequest: fetch as never, ...(this.config.DISCORD_API_URL && { api: this.config.DISCORD_API_URL }) } });
     client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
     client.on(Events.Error, (error) => this.log.error({ err: describeDiscordError(error) }, 'Discord client error'));
     client.on(Events.Warn, (message) => this.log.warn({ message }, 'Discord client warning'));

@@ -17,7 +17,8 @@ function computehub(args: string[], options: { input?: string; env?: Record<stri
   });
 }
 
-describe('npm start with no tokens: the terminal chat', () => {
+// Each case starts the CLI up to three times (a few seconds each; far more on a loaded machine).
+describe('npm start with no tokens: the terminal chat', { timeout: 180_000 }, () => {
   it('lists the commands for `help` and leaves on `quit`', () => {
     const result = computehub(['start'], { input: 'help\nwhoami\nquit\n' });
     expect(result.status).toBe(0);

@@ -21,7 +21,7 @@ export const mute = defineCommand({
     duration: opt.string('how long, e.g. 30m, 2h, 1d', { positional: true }),
     reason: opt.string('why (shown in mute list)', { positional: true, rest: true, maxLength: 300 }),
   },
-  role: 'admin',
+  role: 'dev',
   mutating: true,
   tier: 'pro',
   async run(context) {
@@ -47,7 +47,7 @@ export const unmute = defineCommand({
   summary: 'End a mute now',
   examples: ['unmute m1'],
   options: { id: opt.string('mute id from mute list, e.g. m1', { required: true, positional: true, pattern: /^m\d+$/i, patternHint: 'expected a mute id such as m1' }) },
-  role: 'admin',
+  role: 'dev',
   mutating: true,
   tier: 'pro',
   async run({ services, orgId, options }) {

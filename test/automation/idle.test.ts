@@ -1,23 +1,12 @@
 // idle checks and down events against the simulator on a driven clock: a GPU that goes idle (the
 // simulator's idle fault) is stopped only once it has stayed under the threshold for the whole
 // duration; an unwatched instance that crashes gives one `down` and, once back, one `resolved`.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
+import { describe, expect, it } from 'vitest';
 import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { World } from '../fleet/world.ts';
+import { proWorlds } from './pro-world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function withInstance(): Promise<{ w: World; instance: InstanceView }> {
-  world = await startWorld({ pro: true });
-  const result = await world.run('deploy gpu=4090 provider=runpod template=pytorch --yes');
-  expect(result.outcome, result.reply.text).toBe('ok');
-  return { w: world, instance: result.reply.data as InstanceView };
-}
+const { start: startProWorld, withInstance } = proWorlds();
 
 async function tick(w: World, advanceMs = 0): Promise<void> {
   w.sim.clock.advance(advanceMs);
@@ -81,7 +70,7 @@ describe('idle', () => {
   });
 
   it('refuses a threshold that is not util<n, saying how to write it', async () => {
-    world = await startWorld({ pro: true });
+    const world = await startProWorld();
     const result = await world.run('idle i1 util>5');
     expect(result.outcome).toBe('usage');
     expect(result.reply.text).toMatch(/util<5/);

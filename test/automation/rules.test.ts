@@ -1,23 +1,12 @@
 // Rules in the running app against the simulator on a driven clock: added from the chat line as
 // typed, evaluated after each sync, their actions taken through the fleet with the rule as actor,
 // FOR held across a bot restart, and every decision in `events`.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
+import { describe, expect, it } from 'vitest';
 import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { World } from '../fleet/world.ts';
+import { proWorlds } from './pro-world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function withInstance(): Promise<{ w: World; instance: InstanceView }> {
-  world = await startWorld({ pro: true });
-  const result = await world.run('deploy gpu=4090 provider=runpod template=pytorch --yes');
-  expect(result.outcome, result.reply.text).toBe('ok');
-  return { w: world, instance: result.reply.data as InstanceView };
-}
+const { start: startProWorld, withInstance } = proWorlds();
 
 async function tick(w: World): Promise<void> {
   const { services } = w.app;
@@ -31,7 +20,7 @@ async function events(w: World, filter = ''): Promise<AutomationEvent[]> {
 
 describe('rule add', () => {
   it('takes the rest of the line as typed, and shows a mistake with its column and a caret', async () => {
-    world = await startWorld({ pro: true });
+    const world = await startProWorld();
     const added = await world.run('rule add if cost_per_hour>2 then notify "pricey, check it", stop --json');
     expect(added.outcome, added.reply.text).toBe('ok');
     expect(added.reply.data).toMatchObject({ id: 'r1', text: 'IF cost_per_hour > 2 THEN notify "pricey, check it", stop', enabled: true, lastFiredAt: null, fireCount: 0 });
@@ -45,7 +34,7 @@ describe('rule add', () => {
   });
 
   it('checks a deploy action with the deploy command\'s own options', async () => {
-    world = await startWorld({ pro: true });
+    const world = await startProWorld();
     const result = await world.run('rule add IF cheapest(H100) < $1 THEN deploy gpu=H100 disk=5');
     expect(result.outcome).toBe('usage');
     expect(result.reply.text).toMatch(/In the rule's deploy: .*disk/);
@@ -111,7 +100,7 @@ describe('rules after each sync', () => {
 
 describe('rules that deploy, and authors who lose their role', () => {
   it('deploy: one machine per firing, billed to the rule, with its time limit, never re-triggered by what it deployed', async () => {
-    world = await startWorld({ pro: true, providers: ['runpod'] });
+    const world = await startProWorld({ providers: ['runpod'] });
     const w = world;
     const added = await w.run('rule add IF cheapest(H100) < $1000 THEN deploy gpu=H100 provider=runpod template=pytorch stop-after=2h');
     expect(added.outcome, added.reply.text).toBe('ok');

@@ -83,11 +83,9 @@ describe('cap', () => {
     const billed = () => w.sim.market.instance('runpod', providerInstanceId!)!.costUsd;
     const ledgerAtFault = spend(w, id);
     let atStop: { billed: number; ledger: number } | undefined;
-    let before = billed();
     let intervalMs = 0;
     for (let step = 0; step < 40 && !atStop; step++) {
       const previous = w.sim.clock.now();
-      before = billed();
       const ledgerBefore = spend(w, id);
       w.sim.clock.advance(SYNC_MS);
       await tick(w);
@@ -98,7 +96,8 @@ describe('cap', () => {
     // The ledger had not moved since the provider stopped answering: only the extrapolation saw the cap.
     expect(atStop!.ledger).toBe(ledgerAtFault);
     expect(ledgerAtFault).toBeLessThan(cap);
-    expect(before).toBeLessThan(cap);
+    // Not `before < cap`: the clock moves on while a sync runs (more on a loaded machine), so the provider
+    // may bill past the cap after the previous decision saw it under; the bound below is what matters.
     expect(atStop!.billed - cap).toBeLessThanOrEqual((pricePerHour * intervalMs) / 3_600_000 + 0.000_01);
     expect((await events(w)).map((event) => event.kind)).toEqual(['cap-warning', 'cap-hit']);
   });

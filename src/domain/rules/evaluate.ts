@@ -3,7 +3,7 @@
 //
 // Per rule and target a stretch starts when the condition is first seen true. The rule fires once
 // per stretch, when the stretch has lasted FOR, unless the target's cooldown since the last firing
-// has not passed, the instance has had too many spending actions from rules this hour (the loop
+// has not passed, the instance has had too many automatic spending actions this hour (rules and watches) (the loop
 // guard), or the org's hourly budget of actions is spent — then it is skipped, reported once per
 // stretch and reason, and fires later in the same stretch once nothing blocks it. When a fired
 // stretch ends (the condition is false or unknown, the instance is gone, the rule is paused) the
@@ -162,7 +162,7 @@ class Evaluator {
       const recent = this.spendingByInstance.get(target) ?? [];
       if (recent.length + spending > this.spendingLimit) {
         const list = recent.map((record) => `${record.action} by ${record.ruleId} at ${clock(Date.parse(record.at))}`).join(', ');
-        return { reason: 'loop', message: `${target} already had ${recent.length} restarts, migrations or deploys from rules in the last hour (${list}); not another, so rules cannot loop` };
+        return { reason: 'loop', message: `${target} already had ${recent.length} automatic restarts, migrations or deploys in the last hour (${list}); not another, so automation cannot loop` };
       }
     }
     if (budgeted > 0 && this.actions.length + budgeted > this.budget) {

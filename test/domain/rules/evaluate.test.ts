@@ -110,7 +110,7 @@ describe('evaluating rules', () => {
     const restarts = run.all.filter((d) => d.kind === 'fired' && d.ruleId === 'starter').map((d) => Date.parse(d.at));
     for (const at of restarts) expect(restarts.filter((other) => other > at - 60 * MINUTE && other <= at).length).toBeLessThanOrEqual(3);
     const guard = run.all.find((d) => d.skip === 'loop');
-    expect(guard).toMatchObject({ ruleId: 'starter', reason: expect.stringContaining('i1 already had 3 restarts, migrations or deploys from rules in the last hour (restart by starter at 00:05 UTC') });
+    expect(guard).toMatchObject({ ruleId: 'starter', reason: expect.stringContaining('i1 already had 3 automatic restarts, migrations or deploys in the last hour (restart by starter at 00:05 UTC') });
     expect(run.all.filter((d) => d.ruleId === 'stopper' && d.kind === 'skipped')).toEqual([]);
     expect(machine.status).toBe('stopped');
   });

@@ -24,7 +24,7 @@ export interface ChatSender {
   edit(channel: ChatAddress, messageId: string, message: Reply): Promise<void>;
 }
 
-/** Draws a delivery as the chat message (the default is plain text; a richer one adds the chart and buttons). */
+/** Draws a delivery as the chat message: its facts, chart and buttons (alert-renderer.ts). */
 export type AlertRenderer = (delivery: Delivery) => Promise<Reply>;
 
 /** The chart an alert shows (inline in the email). */

@@ -5,7 +5,7 @@ import { deployTokenFor, priceRose } from '../src/domain/confirmations.ts';
 import { DEPLOY_TOKEN_PATTERN } from '../src/domain/fleet.ts';
 import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
 import { offerReference } from '../src/domain/ranking-reference.ts';
-import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/services/fleet/deploy.ts';
+import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/services/fleet/deploy-plan.ts';
 import { findProject } from '../src/services/projects.ts';
 import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './shared/fleet-replies.ts';
 import { withAppSecret } from './app-secrets.ts';

@@ -5,7 +5,7 @@ import { UserError } from '../../core/errors.ts';
 import { formatUsd, usdToMicros } from '../../domain/ledger.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
-import type { DeployRequest } from '../fleet/deploy.ts';
+import type { DeployRequest } from '../fleet/deploy-plan.ts';
 import { findTemplate } from '../fleet/records.ts';
 
 export interface RedeployRequest {

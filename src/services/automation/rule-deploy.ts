@@ -4,7 +4,7 @@
 // org's hourly budget counts it, and one rule runs one deploy at a time.
 import { DURATION_SECONDS, type RuleAction } from '../../domain/rules/index.ts';
 import { formatUsd, usdToMicros } from '../../domain/ledger.ts';
-import { newDeployToken, type DeployRequest } from '../fleet/deploy.ts';
+import { newDeployToken, type DeployRequest } from '../fleet/deploy-plan.ts';
 import { findProject } from '../projects.ts';
 import { setTimeLimit } from './time-limits.ts';
 import { auditAction, errorText, recordEvent, runInBackground, type AutomationContext } from './context.ts';

@@ -4,7 +4,7 @@
 import { adminOnlyActions, compileRule, evaluate, rearm, ORG_TARGET, type Decision, type Rule, type RuleAction, type RuleState } from '../../domain/rules/index.ts';
 import type { MetricSample, LedgerEntry } from '../../store/fleet-schema.ts';
 import type { RuleRecord } from '../../store/automation-schema.ts';
-import { newDeployToken } from '../fleet/deploy.ts';
+import { newDeployToken } from '../fleet/deploy-plan.ts';
 import { auditAction, errorText, recordEvent, runInBackground, type AutomationContext } from './context.ts';
 import { startRuleDeploy } from './rule-deploy.ts';
 import { redeploy } from './redeploy.ts';

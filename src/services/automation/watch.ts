@@ -2,7 +2,8 @@
 // stop is restarted in the same evaluation, with backoff, up to `max` times per outage; when a
 // restart is impossible or did not help, its template is redeployed on the cheapest equivalent
 // offer (same provider first) and the old machine destroyed, so exactly one machine is left.
-import { newDeployToken, providerOf } from '../fleet/deploy.ts';
+import { providerOf } from '../fleet/deploy.ts';
+import { newDeployToken } from '../fleet/deploy-plan.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { WatchRecord } from '../../store/automation-schema.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';

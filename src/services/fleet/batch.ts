@@ -4,7 +4,8 @@ import { UserError } from '../../core/errors.ts';
 import { deployTokenFor } from '../../domain/confirmations.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
-import { newDeployToken, type DeployService } from './deploy.ts';
+import type { DeployService } from './deploy.ts';
+import { newDeployToken } from './deploy-plan.ts';
 import { applyAction, type LifecycleAction } from './lifecycle.ts';
 
 export interface BatchResult {

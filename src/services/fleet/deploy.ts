@@ -1,64 +1,28 @@
-// Deploying: plan (template, offer, true $/h) → create with our label → poll until ready, reporting
-// each phase → on failure or timeout, destroy whatever carries our label. The deploy token in the
+// Deploying a plan (deploy-plan.ts): create with our label → poll until ready, reporting each
+// phase → on failure or timeout, destroy whatever carries our label. The deploy token in the
 // label makes a retried or double-clicked deploy, or one resumed after a restart, rent one machine.
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError } from '../../../adapters/providers/errors.ts';
 import type { LaunchSpec } from '../../../adapters/providers/types.ts';
-import { DeniedError, UsageError, UserError } from '../../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { deployLabel, deployPhase, isDeploying, observe, tokenFromLabel } from '../../domain/fleet.ts';
 import type { Instance } from '../../domain/instance.ts';
-import type { Offer } from '../../domain/offer.ts';
 import { renderTemplate, type Template } from '../../domain/templates.ts';
 import type { InstanceRecord } from '../../store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import { destroyByLabel, settleFailure } from './cleanup.ts';
-import { chooseOffer, type OfferWanted } from './offers.ts';
+import { deployTemplate, newDeployToken, planDeploy, type DeployPlan, type DeployRequest } from './deploy-plan.ts';
 import { providerNamed, type BoundProvider } from './bound-providers.ts';
-import { allocateInstanceId, findTemplate, openAppSecret } from './records.ts';
+import { allocateInstanceId, openAppSecret } from './records.ts';
 import { registerSecret } from '../../log.ts';
 import { appSecretPurpose } from '../../store/seal-secrets.ts';
-
-export interface DeployRequest extends OfferWanted {
-  orgId: string;
-  projectId: string;
-  /** platform:userId of whoever asked. */
-  actor: string;
-  templateId: string;
-  image?: string | undefined;
-  diskGb?: number | undefined;
-  name?: string | undefined;
-  /** Same token, same deploy: a retry never rents a second machine. */
-  token?: string | undefined;
-}
-
-export interface DeployPlan {
-  request: DeployRequest;
-  token: string;
-  template: Template;
-  image: string;
-  /** The CUDA the image needs from the host driver, when the template declares it (RunPod places the pod by it). */
-  cuda?: number;
-  provider: BoundProvider;
-  offer: Offer;
-  diskGb: number;
-  /** What it will bill while running, USD/h: the bid for interruptible rentals. */
-  pricePerHour: number;
-  name: string;
-}
 
 /** Called with the record each time the deploy moves to another phase. */
 export type DeployProgress = (record: InstanceRecord) => Promise<void>;
 
-const IMAGE_PATTERN = /^[\w.\-/:@]+$/;
 const TRANSIENT: readonly string[] = ['rate-limit', 'unavailable', 'timeout', 'bad-response'];
 /** Create errors after which the provider may have made the machine all the same. */
 const LOST_ANSWER: readonly string[] = ['unavailable', 'timeout', 'bad-response'];
-
-export function newDeployToken(): string {
-  // 10 base-36 characters from 8 random bytes: short enough for every provider's name field.
-  return BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36).padStart(13, '0').slice(-10);
-}
 
 export class DeployService {
   private readonly inFlight = new Map<string, Promise<InstanceRecord>>();
@@ -67,47 +31,11 @@ export class DeployService {
 
   /** The template to deploy, refused when it is Pro and no licence is in force. */
   template(orgId: string, templateId: string, image: string | undefined): { template: Template; image: string } {
-    const template = findTemplate(this.context.db.data, orgId, templateId);
-    if (template.tier === 'pro') {
-      const status = this.context.licence.status();
-      if (!status.pro) {
-        throw new DeniedError(
-          `${template.name} is a Pro template. ${status.reason} The free templates are custom, jupyter and pytorch; ` +
-            'or activate a licence with: licence activate <key>',
-        );
-      }
-    }
-    const chosen = image ?? template.image;
-    if (!chosen) throw new UsageError(`The ${template.name} template runs the image you name: add image=..., e.g. image=nvidia/cuda:12.4.1-runtime-ubuntu22.04`);
-    if (!IMAGE_PATTERN.test(chosen)) throw new UsageError(`'${chosen}' is not a Docker image name. Write it as repository:tag, e.g. nvidia/cuda:12.4.1-runtime-ubuntu22.04`);
-    return { template, image: chosen };
+    return deployTemplate(this.context, orgId, templateId, image);
   }
 
-  async plan(request: DeployRequest): Promise<DeployPlan> {
-    const { template, image: namedOrDefault } = this.template(request.orgId, request.templateId, request.image);
-    const diskGb = Math.max(request.diskGb ?? template.minDiskGb, template.minDiskGb);
-    if (request.diskGb !== undefined && request.diskGb < template.minDiskGb) {
-      throw new UsageError(`${template.name} needs at least ${template.minDiskGb} GB of disk; disk=${request.diskGb} is too small.`);
-    }
-    const bound = this.context.providersFor(request.orgId);
-    // Without SSH_PUBLIC_KEY TensorDock cannot rent; "the best offer" then looks elsewhere, and only
-    // an explicit TensorDock request gets the explanation below.
-    const explicit = request.provider === 'tensordock' || request.reference?.toLowerCase().startsWith('tensordock:');
-    const providers = this.context.sshPublicKey || explicit ? bound : bound.filter((provider) => provider.name !== 'tensordock');
-    const { provider, offer, image: build, cuda } = await chooseOffer(providers, request, template, diskGb, { log: this.context.log, cached: this.context.cachedOffer });
-    const image = build ?? namedOrDefault;
-    if (request.bidPerHour !== undefined && offer.minBidPerHour !== undefined && request.bidPerHour < offer.minBidPerHour) {
-      throw new UserError(`A bid of $${request.bidPerHour}/h is below this offer's minimum of $${offer.minBidPerHour}/h. Bid at least that, or leave bid out for on-demand.`);
-    }
-    if (provider.name === 'tensordock' && !this.context.sshPublicKey) {
-      throw new UserError('TensorDock only rents a VM with an SSH key. Set SSH_PUBLIC_KEY in .env to your public key (~/.ssh/id_ed25519.pub), restart, and deploy again.');
-    }
-    const token = request.token ?? newDeployToken();
-    const name = request.name ?? `${template.id}-${offer.gpu.toLowerCase().replace(/[^a-z0-9]+/g, '')}`;
-    // A bid replaces the minimum bid; what the offer adds on top (Vast disk) is still paid.
-    const extras = offer.minBidPerHour !== undefined ? Math.max(0, offer.pricePerHour - offer.minBidPerHour) : 0;
-    const pricePerHour = request.bidPerHour !== undefined ? Math.round((request.bidPerHour + extras) * 1e6) / 1e6 : offer.pricePerHour;
-    return { request, token, template, image, ...(cuda !== undefined && { cuda }), provider, offer, diskGb, pricePerHour, name };
+  plan(request: DeployRequest): Promise<DeployPlan> {
+    return planDeploy(this.context, request);
   }
 
   /** Told of every deploy this process ran to its end, ready or failed (the alerts). */

@@ -16,8 +16,8 @@ import type { Simulator } from './sim/index.ts';
 import { ConsolePlatform } from '../adapters/platforms/console/console.ts';
 import { renderText } from '../adapters/platforms/text.ts';
 import { LOCAL_CHANNEL } from './core/command.ts';
-import type { ChatPlatform, PlatformDeps } from '../adapters/platforms/platform.ts';
-import { configuredPlatforms, PLATFORMS, startPlatforms } from '../adapters/platforms/index.ts';
+import type { ChatPlatform } from '../adapters/platforms/platform.ts';
+import { configuredPlatforms, PLATFORMS, startPlatforms, type PlatformEntry, type RunningPlatforms } from '../adapters/platforms/index.ts';
 import type { ChatSender } from './services/alerts/index.ts';
 import type { Reply } from './core/reply.ts';
 import { settlesWithin } from './core/deadline.ts';
@@ -72,33 +72,83 @@ export async function startBot(config: Config): Promise<RunningBot> {
   const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
   const loose = await secureDataDir(dataDir);
   const lock = await DataDirLock.acquire(dataDir, 'bot', COMMAND_WAIT_MS);
-  const enabled = configuredPlatforms(config, PLATFORMS);
-  const chatPlatforms = enabled.map((entry) => entry.name);
-  const withConsole = consoleWanted(config, chatPlatforms);
-  // When the terminal chat is all there is and a person is typing, the chat owns the screen, so the
-  // log goes to a file beside the data; otherwise (a server) it stays on stderr for `docker logs`.
-  const chatOwnsScreen = withConsole && chatPlatforms.length === 0 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const logFile = config.LOG_FILE ?? (chatOwnsScreen ? path.resolve(config.COMPUTEHUB_DATA_DIR, 'computehub.log') : undefined);
-  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile });
+  const chats = chosenChats(config);
+  const { log, logFile } = openLog(config, chats);
   if (lock.tookOverFrom) log.warn({ previous: lock.tookOverFrom }, `took over the data directory lock of process ${lock.tookOverFrom.pid}, which is no longer running`);
   if (loose.length) log.warn({ paths: loose.map((entry) => entry.path) }, describeLoose(loose));
-  // While the bot runs, the CLI's commands come through here, so the bot stays the only writer. It
-  // listens at once: a command sent while the bot is starting waits for it instead of failing.
+  const cli = await listenForCli(dataDir, log);
+  const { app, simulator } = await openApp(config, log);
+  const { services } = app;
+  cli.started(services);
+
+  const scheduler = await startScheduler(config, services, log);
+  const running = startPlatforms(chats.enabled, config, { registry: services.commands, log, complete: createCompletions(services.db, services.identity) });
+  await deliverToChats(services, scheduler, running.platforms, chats.withConsole);
+
+  const claimCode = services.claim.issueCode();
+  if (claimCode) log.warn({ claimCode }, `No chat admin yet. Send "claim ${claimCode}" to the bot in a direct message to become its admin.`);
+  const banner = startBanner({ services, platforms: [...(chats.withConsole ? ['terminal'] : []), ...chats.names], simulated: Boolean(simulator), logFile, claimCode });
+  // The simulator's URLs (admin included: faults, clock, requests) are loopback only.
+  log.info({ platforms: chats.names, console: chats.withConsole, simulator: simulator ? simulator.urls : false }, 'started');
+
+  const stop = gracefulStop({ scheduler, services, platforms: running, control: cli.control, app, simulator, lock });
+  const exit = exitOnSignals(stop, log);
+  if (chats.withConsole) {
+    process.stdout.write(`${banner}\n`);
+    runTerminal(services, exit, running.platforms.length === 0);
+  } else {
+    process.stderr.write(`${banner}\n`);
+  }
+  return { app, stop };
+}
+
+/** The chats this start runs: the platforms whose token is set, and the terminal chat when wanted. */
+interface Chats {
+  enabled: PlatformEntry[];
+  names: string[];
+  withConsole: boolean;
+}
+
+function chosenChats(config: Config): Chats {
+  const enabled = configuredPlatforms<PlatformEntry>(config, PLATFORMS);
+  const names = enabled.map((entry) => entry.name);
+  return { enabled, names, withConsole: consoleWanted(config, names) };
+}
+
+function openLog(config: Config, chats: Chats): { log: Logger; logFile: string | undefined } {
+  // When the terminal chat is all there is and a person is typing, the chat owns the screen, so the
+  // log goes to a file beside the data; otherwise (a server) it stays on stderr for `docker logs`.
+  const chatOwnsScreen = chats.withConsole && chats.names.length === 0 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const logFile = config.LOG_FILE ?? (chatOwnsScreen ? path.resolve(config.COMPUTEHUB_DATA_DIR, 'computehub.log') : undefined);
+  return { log: createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: logFile }), logFile };
+}
+
+/**
+ * While the bot runs, the CLI's commands come through here, so the bot stays the only writer. It
+ * listens at once: a command sent while the bot is starting waits for `started` instead of failing.
+ */
+async function listenForCli(dataDir: string, log: Logger): Promise<{ control: ControlSocket | undefined; started: (services: Services) => void }> {
   let started!: (services: Services) => void;
   const ready = new Promise<Services>((resolve) => (started = resolve));
-  const control: ControlSocket | undefined = await serveControlSocket(dataDir, async (argv, out) => runCliCommand(await ready, argv, out), log).catch((error: unknown) => {
+  const control = await serveControlSocket(dataDir, async (argv, out) => runCliCommand(await ready, argv, out), log).catch((error: unknown) => {
     log.warn({ err: error }, 'the CLI cannot reach this bot: its control socket did not start');
     return undefined;
   });
+  return { control, started };
+}
 
+/** The simulator (when no provider key is set), then the app on it; an app that fails to start closes the simulator. */
+async function openApp(config: Config, log: Logger): Promise<{ app: App; simulator: Simulator | undefined }> {
   const simulator: Simulator | undefined = wantsSimulator(config) ? await startSimulator() : undefined;
   const app = await createApp(config, { log, simulatorUrls: simulator?.urls }).catch(async (error: unknown) => {
     await simulator?.close();
     throw error;
   });
-  const { services } = app;
-  started(services);
+  return { app, simulator };
+}
 
+/** The background jobs; resolves once each provider's first offers are in (or HTTP_TIMEOUT_MS passed). */
+async function startScheduler(config: Config, services: Services, log: Logger): Promise<Scheduler> {
   const scheduler = new Scheduler(log.child({ service: 'scheduler' }));
   scheduler.add(heartbeatJob(services.dataDir, () => storeProblems(services.db)));
   // The automation evaluates what each sync saw, in the same job: detection and action in one interval.
@@ -127,12 +177,11 @@ export async function startBot(config: Config): Promise<RunningBot> {
       await services.automation.evaluate('rules');
     },
   });
+  return scheduler;
+}
 
-  let stopping = false;
-  const deps: PlatformDeps = { registry: services.commands, log, complete: createCompletions(services.db, services.identity) };
-  const running = startPlatforms(enabled, config, deps);
-  const { platforms } = running;
-  // Alerts and automation events reach the chats through the platforms (the terminal prints them).
+/** Alerts, automation events and digests reach the chats through the platforms (the terminal prints them). */
+async function deliverToChats(services: Services, scheduler: Scheduler, platforms: readonly ChatPlatform[], withConsole: boolean): Promise<void> {
   const chatSender: ChatSender = {
     async post(channel, message) {
       if (channel.platform === LOCAL_CHANNEL.platform) {
@@ -154,28 +203,41 @@ export async function startBot(config: Config): Promise<RunningBot> {
   // Digests go to the chat they were added in.
   services.digests.setPoster((channel, message) => chatSender.post(channel, message));
   await services.digests.start();
+}
 
-  const claimCode = services.claim.issueCode();
-  if (claimCode) log.warn({ claimCode }, `No chat admin yet. Send "claim ${claimCode}" to the bot in a direct message to become its admin.`);
+/** What a graceful stop closes, in this order. */
+interface Running {
+  scheduler: Scheduler;
+  services: Services;
+  platforms: RunningPlatforms;
+  control: ControlSocket | undefined;
+  app: App;
+  simulator: Simulator | undefined;
+  lock: DataDirLock;
+}
 
-  const banner = startBanner({ services, platforms: [...(withConsole ? ['terminal'] : []), ...chatPlatforms], simulated: Boolean(simulator), logFile, claimCode });
-  // The simulator's URLs (admin included: faults, clock, requests) are loopback only.
-  log.info({ platforms: chatPlatforms, console: withConsole, simulator: simulator ? simulator.urls : false }, 'started');
-
-  // Graceful stop (SIGTERM from docker stop, systemd, Ctrl-C): no new scheduled work, deploys parked
-  // (their records are saved at every phase; the next start resumes them by deploy token), the answers
-  // in flight delivered, the store flushed. Bounded, so a hung platform cannot outlast docker's 10 s.
-  const stop = async () => {
+/**
+ * Graceful stop (SIGTERM from docker stop, systemd, Ctrl-C): no new scheduled work, deploys parked
+ * (their records are saved at every phase; the next start resumes them by deploy token), the answers
+ * in flight delivered, the store flushed. Bounded, so a hung platform cannot outlast docker's 10 s.
+ */
+function gracefulStop(running: Running): () => Promise<void> {
+  let stopping = false;
+  return async () => {
     if (stopping) return;
     stopping = true;
-    scheduler.stop();
-    services.digests.stop();
-    services.fleet.close();
-    await settlesWithin(Promise.allSettled([running.stop(), control?.close()]), SHUTDOWN_BUDGET_MS - 2_500);
-    await settlesWithin(app.close(), 1_500);
-    await settlesWithin(simulator?.close(), 500);
-    await settlesWithin(lock.release(), 500);
+    running.scheduler.stop();
+    running.services.digests.stop();
+    running.services.fleet.close();
+    await settlesWithin(Promise.allSettled([running.platforms.stop(), running.control?.close()]), SHUTDOWN_BUDGET_MS - 2_500);
+    await settlesWithin(running.app.close(), 1_500);
+    await settlesWithin(running.simulator?.close(), 500);
+    await settlesWithin(running.lock.release(), 500);
   };
+}
+
+/** Stops, then exits, on SIGINT or SIGTERM; the returned exit does the same for the terminal's quit. */
+function exitOnSignals(stop: () => Promise<void>, log: Logger): () => void {
   const exit = () =>
     void stop()
       .catch((error: unknown) => log.error({ err: error }, 'error while stopping'))
@@ -185,19 +247,17 @@ export async function startBot(config: Config): Promise<RunningBot> {
       });
   process.once('SIGINT', exit);
   process.once('SIGTERM', exit);
+  return exit;
+}
 
-  if (withConsole) {
-    process.stdout.write(`${banner}\n`);
-    const terminal = new ConsolePlatform({
-      input: process.stdin,
-      output: process.stdout,
-      registry: services.commands,
-      imagesDir: path.join(services.dataDir, 'images'),
-      interactive: Boolean(process.stdin.isTTY),
-    });
-    void terminal.run().then(() => (platforms.length === 0 ? exit() : undefined));
-  } else {
-    process.stderr.write(`${banner}\n`);
-  }
-  return { app, stop };
+/** The terminal chat on stdin; quitting it exits the bot when it is the only chat. */
+function runTerminal(services: Services, exit: () => void, onlyChat: boolean): void {
+  const terminal = new ConsolePlatform({
+    input: process.stdin,
+    output: process.stdout,
+    registry: services.commands,
+    imagesDir: path.join(services.dataDir, 'images'),
+    interactive: Boolean(process.stdin.isTTY),
+  });
+  void terminal.run().then(() => (onlyChat ? exit() : undefined));
 }

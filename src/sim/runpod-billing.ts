@@ -4,9 +4,7 @@
 import type { Answer, RequestContext } from './http.ts';
 import type { SimInstance } from './lifecycle.ts';
 import type { Market } from './market.ts';
-import { problem } from './runpod-v2.ts';
-
-const invalid = (detail: string, errors: string[]) => problem(422, 'Unprocessable Entity', detail, errors);
+import { invalid, problem } from './runpod-v2-rules.ts';
 
 const BUCKET_HOURS = { hour: 1, day: 24, week: 168, month: 730, year: 8760 } as const;
 type BucketSize = keyof typeof BUCKET_HOURS;

@@ -3,10 +3,9 @@
 // answer, even a malformed query, is HTTP 200 with errors[] (docs/providers.md §2.1).
 import { executeSync, getOperationAST, Kind, parse, validate, type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type SelectionSetNode } from 'graphql';
 import { isRecord, type Answer, type Classified, type RequestContext } from './http.ts';
-import type { Market } from './market.ts';
-import { createRunpodResolvers } from './runpod-graphql-resolvers.ts';
+import { RUNPOD_RESOLVERS } from './runpod-graphql-resolvers.ts';
 import { RUNPOD_SCHEMA } from './runpod-graphql-schema.ts';
-import type { RunpodPods } from './runpod-pods.ts';
+import type { RunpodState } from './runpod-pods.ts';
 import type { SimEndpoint } from './types.ts';
 
 /** Public catalogue fields: third parties query them without a key. */
@@ -56,9 +55,7 @@ function fieldsOf(selectionSet: SelectionSetNode, document: DocumentNode): Field
   });
 }
 
-export function createRunpodGraphql(market: Market, pods: RunpodPods) {
-  const rootValue = createRunpodResolvers(market, pods);
-
+export function createRunpodGraphql(state: RunpodState) {
   function handle(context: RequestContext): Answer {
     const request = requestOf(context);
     if (!request.query) return refused([new GraphQLError('Must provide query string.')], 'BAD_USER_INPUT');
@@ -70,7 +67,7 @@ export function createRunpodGraphql(market: Market, pods: RunpodPods) {
     }
     const invalid = validate(RUNPOD_SCHEMA, document);
     if (invalid.length) return refused(invalid, 'GRAPHQL_VALIDATION_FAILED');
-    const result = executeSync({ schema: RUNPOD_SCHEMA, document, rootValue, variableValues: request.variables, operationName: request.operationName });
+    const result = executeSync({ schema: RUNPOD_SCHEMA, document, rootValue: RUNPOD_RESOLVERS, contextValue: state, variableValues: request.variables, operationName: request.operationName });
     // No data: the variables or the operation name did not fit, so nothing ran.
     if (result.data === undefined) return refused(result.errors ?? [], 'BAD_USER_INPUT');
     const errors = result.errors?.map((error) => ({ ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', ...error.extensions } }));

@@ -75,8 +75,8 @@ module.exports = {
       'A provider adapter imports domain, src/core/errors.ts (its errors are user errors) and src/log.ts only.'),
     room('notifiers-room', '^adapters/notifiers/', ['^src/domain/', '^src/(log|config)\\.ts$', '^adapters/providers/retry\\.ts$'],
       'A notifier imports domain, src/log.ts, src/config.ts and the providers\' pure retry.ts.'),
-    room('platforms-room', '^adapters/platforms/', ['^src/core/', '^src/(log|config)\\.ts$', '^src/domain/backoff\\.ts$'],
-      'A platform imports core (registry, Reply), src/log.ts, src/config.ts and the one backoff formula (src/domain/backoff.ts, shared with providers, which may not import core); never providers or services.', SCRIPTS),
+    room('platforms-room', '^adapters/platforms/', ['^src/core/', '^src/(log|config)\\.ts$', '^src/domain/(backoff|platform-names)\\.ts$'],
+      'A platform imports core (registry, Reply), src/log.ts, src/config.ts, the one backoff formula (src/domain/backoff.ts, shared with providers, which may not import core) and the platform names (src/domain/platform-names.ts, shared with config and services); never providers or services.', SCRIPTS),
   ],
   options: {
     parser: 'swc',

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_RETENTION } from './store/retention.ts';
 import { PROVIDER_TABLE } from './domain/provider-table.ts';
 import { PROVIDER_KEY_VARIABLES } from './domain/providers.ts';
+import { isPlatformName, platformNamesInWords } from './domain/platform-names.ts';
 
 const optionalText = z
   .string()
@@ -45,11 +46,11 @@ const adminList = z
   .transform((value, ctx) => {
     const admins: { platform: string; userId: string }[] = [];
     for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
-      const match = /^(telegram|discord|slack|console):(\S+)$/.exec(entry);
-      if (!match) {
+      const match = /^([^:\s]+):(\S+)$/.exec(entry);
+      if (!match || !isPlatformName(match[1]!)) {
         ctx.addIssue({
           code: 'custom',
-          message: `'${entry}' is not platform:userId (platform is telegram, discord, slack or console), e.g. telegram:12345`,
+          message: `'${entry}' is not platform:userId (platform is ${platformNamesInWords()}), e.g. telegram:12345`,
         });
         continue;
       }

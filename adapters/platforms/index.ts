@@ -6,6 +6,7 @@ import type { Config } from '../../src/config.ts';
 import { BUTTON_PAYLOAD_LIMIT, MESSAGE_LIMITS } from './discord/discord-render.ts';
 import { createDiscordPlatform } from './discord/discord.ts';
 import type { BackoffPolicy } from '../../src/domain/backoff.ts';
+import type { ChatPlatformName } from '../../src/domain/platform-names.ts';
 import { ConnectionKeeper, RECONNECT_BACKOFF } from './connection.ts';
 import type { ChatPlatform, PlatformDeps } from './platform.ts';
 import { SLACK_LIMITS } from './slack/slack-blocks.ts';
@@ -29,8 +30,8 @@ export interface PlatformCapabilities {
 }
 
 export interface PlatformEntry {
-  /** The name in member references (`telegram:12345`), logs and the start banner. */
-  name: string;
+  /** The name in member references (`telegram:12345`), logs and the start banner: one of src/domain/platform-names.ts. */
+  name: ChatPlatformName;
   label: string;
   /** Setting this variable turns the platform on (config.ts checks the rest of its set). */
   tokenVariable: keyof Config;
@@ -87,8 +88,6 @@ export const PLATFORMS = [
     },
   },
 ] as const satisfies readonly PlatformEntry[];
-
-export type PlatformName = (typeof PLATFORMS)[number]['name'];
 
 /** The platforms whose token is set, in table order (config.ts has checked that each set is complete). */
 export function configuredPlatforms<Entry extends PlatformEntry>(config: Config, table: readonly Entry[]): Entry[] {

@@ -2,6 +2,7 @@
 // the name union and list, the zod enum the store validates with, labels, environment variables.
 import { z } from 'zod';
 import { PROVIDER_TABLE, type ProviderEntry } from './provider-table.ts';
+import { inWords } from './words.ts';
 
 export type { Capabilities, Capability, ProviderEntry } from './provider-table.ts';
 
@@ -32,7 +33,7 @@ export function providerLabel(name: string): string {
 
 /** The names as a sentence lists them: "vast, runpod, lambda or tensordock". */
 export function providerNamesInWords(joiner = 'or'): string {
-  return PROVIDER_NAMES.length > 1 ? `${PROVIDER_NAMES.slice(0, -1).join(', ')} ${joiner} ${PROVIDER_NAMES.at(-1)}` : PROVIDER_NAMES.join('');
+  return inWords(PROVIDER_NAMES, joiner);
 }
 
 /** The store's and the options' check of a provider name. */

@@ -1,15 +1,14 @@
 // Members of an org and their roles (admin, dev, viewer). An org always keeps at least one admin.
 import { UserError } from '../core/errors.ts';
+import { isPlatformName } from '../domain/platform-names.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Db } from '../store/db.ts';
 import type { Member } from '../store/schema.ts';
 
-const PLATFORMS = ['telegram', 'discord', 'slack', 'console'] as const;
-
 /** "telegram:12345" → its parts; the message says how to write it. */
 export function parseMemberRef(reference: string): { platform: string; userId: string } {
   const match = /^(\w+):(\S+)$/.exec(reference.trim());
-  if (!match || !(PLATFORMS as readonly string[]).includes(match[1]!.toLowerCase())) {
+  if (!match || !isPlatformName(match[1]!.toLowerCase())) {
     throw new UserError(`'${reference}' is not a member reference. Write platform:userId, e.g. telegram:12345 or discord:998877 (whoami shows yours).`);
   }
   return { platform: match[1]!.toLowerCase(), userId: match[2]! };

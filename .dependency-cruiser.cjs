@@ -77,6 +77,23 @@ module.exports = {
       'A notifier imports domain, src/log.ts, src/config.ts and the providers\' pure retry.ts.'),
     room('platforms-room', '^adapters/platforms/', ['^src/core/', '^src/(log|config)\\.ts$', '^src/domain/(backoff|platform-names)\\.ts$'],
       'A platform imports core (registry, Reply), src/log.ts, src/config.ts, the one backoff formula (src/domain/backoff.ts, shared with providers, which may not import core) and the platform names (src/domain/platform-names.ts, shared with config and services); never providers or services.', SCRIPTS),
+    // A door is named, not climbed to: an import into another room uses the room's package.json
+    // subpath name (`#core/registry.ts`, `#providers/errors.ts`), so the imports say which rooms a
+    // file enters and a moved file keeps its importers. Relative paths stay inside a room.
+    {
+      name: 'cross-room-import-by-name',
+      comment: 'An import into another room uses its package.json "imports" name (#core/…, #domain/…, #providers/…), not a ../ path.',
+      severity: 'error',
+      from: { path: '^(src/[^/]+|adapters/[^/]+|commands)/' },
+      to: { path: OURS, pathNot: '^$1/', dependencyTypesNot: ['aliased-subpath-import'] },
+    },
+    {
+      name: 'cross-room-import-by-name-from-src-root',
+      comment: 'A file at the top of src (app.ts, main.ts…) names the rooms it enters with their "imports" names too.',
+      severity: 'error',
+      from: { path: '^src/[^/]+\\.ts$' },
+      to: { path: '^(src/[^/]+/|adapters/|commands/|data/)', dependencyTypesNot: ['aliased-subpath-import'] },
+    },
   ],
   options: {
     parser: 'swc',

@@ -1,11 +1,11 @@
 // alert price gpu=H100 below=2.00 [provider=] [region=], alert list, alert remove <id>: a message with
 // the offer and a Deploy button when the cheapest matching offer drops to the threshold. Pro.
-import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
-import { PROVIDER_NAMES } from '../src/domain/providers.ts';
-import type { Reply } from '../src/core/reply.ts';
-import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
-import type { PriceAlertRecord } from '../src/store/automation-schema.ts';
-import { priceAlertText, REARM_SHARE } from '../src/services/automation/price-alerts.ts';
+import { defineCommand, defineGroup, opt, type CommandContext } from '#core/command.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import type { Reply } from '#core/reply.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
+import type { PriceAlertRecord } from '#store/automation-schema.ts';
+import { priceAlertText, REARM_SHARE } from '#services/automation/price-alerts.ts';
 import { gpusFrom } from './prices.ts';
 
 export const alertGroup = defineGroup({ name: 'alert', summary: 'Price alerts: a message with a Deploy button when a GPU gets cheap (Pro)', aliases: ['alerts'], defaultSubcommand: 'list' });

@@ -2,12 +2,12 @@
 // ssh, deploy and batch apply-template: only to devs and admins, and only privately. In a direct
 // message they join the answer; in a shared channel the answer stays secret-free and they follow as a
 // private reply (ephemeral, or a direct message). Viewers are told where the secret goes.
-import type { CommandContext, OptionSpecs } from '../src/core/command.ts';
-import type { Field, Reply } from '../src/core/reply.ts';
-import { hasRole } from '../src/domain/roles.ts';
-import { appAccess, hasAppSecret, type AppAccess } from '../src/services/fleet/records.ts';
-import type { InstanceRecord } from '../src/store/fleet-schema.ts';
-import { VaultError } from '../src/store/vault.ts';
+import type { CommandContext, OptionSpecs } from '#core/command.ts';
+import type { Field, Reply } from '#core/reply.ts';
+import { hasRole } from '#domain/roles.ts';
+import { appAccess, hasAppSecret, type AppAccess } from '#services/fleet/records.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
+import { VaultError } from '#store/vault.ts';
 
 const SECRET_TO_DEVS = 'The app secret goes to devs and admins privately (ssh <id>, answered in a direct message or only to them).';
 

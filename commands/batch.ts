@@ -1,15 +1,15 @@
 // batch stop | start | restart | destroy | apply-template <selector>: one confirmation for the whole
 // set, then a result per instance.
-import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
-import { PROVIDER_NAMES } from '../src/domain/providers.ts';
-import { UserError, UsageError } from '../src/core/errors.ts';
-import type { Reply } from '../src/core/reply.ts';
-import { INSTANCE_STATUSES } from '../src/domain/instance.ts';
-import { describeSelector, isEmptySelector, selectInstances, type Selector } from '../src/domain/selectors.ts';
-import type { BatchResult } from '../src/services/fleet/batch.ts';
-import type { LifecycleAction } from '../src/services/fleet/lifecycle.ts';
-import { findInstance, findTemplate, orgInstances } from '../src/services/fleet/records.ts';
-import { findProject } from '../src/services/projects.ts';
+import { defineCommand, defineGroup, opt, type CommandContext } from '#core/command.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import { UserError, UsageError } from '#core/errors.ts';
+import type { Reply } from '#core/reply.ts';
+import { INSTANCE_STATUSES } from '#domain/instance.ts';
+import { describeSelector, isEmptySelector, selectInstances, type Selector } from '#domain/selectors.ts';
+import type { BatchResult } from '#services/fleet/batch.ts';
+import type { LifecycleAction } from '#services/fleet/lifecycle.ts';
+import { findInstance, findTemplate, orgInstances } from '#services/fleet/records.ts';
+import { findProject } from '#services/projects.ts';
 import { withAppSecrets } from './app-secrets.ts';
 import { perHour, view } from './shared/fleet-replies.ts';
 

@@ -1,4 +1,4 @@
-import { defineCommand, opt } from '../src/core/command.ts';
+import { defineCommand, opt } from '#core/command.ts';
 
 /** What a Cancel button runs: the preview's confirmation can no longer be carried out. */
 export const cancel = defineCommand({

@@ -1,11 +1,11 @@
 // cap <id>|project=<p>|org <usd> [per=day|month|total] [action=stop|destroy|notify], uncap <cap id>:
 // spend limits checked after every sync against the ledger. Pro.
-import { defineCommand, opt } from '../src/core/command.ts';
-import { UsageError } from '../src/core/errors.ts';
-import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
-import type { CapRecord } from '../src/store/automation-schema.ts';
-import { capScope } from '../src/services/automation/caps.ts';
-import { findProject } from '../src/services/projects.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import { UsageError } from '#core/errors.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
+import type { CapRecord } from '#store/automation-schema.ts';
+import { capScope } from '#services/automation/caps.ts';
+import { findProject } from '#services/projects.ts';
 
 function capJson(cap: CapRecord) {
   return { id: cap.id, instanceId: cap.instanceId, projectId: cap.projectId, usd: cap.usd, per: cap.per, action: cap.action };

@@ -1,4 +1,4 @@
-import { defineCommand, opt } from '../src/core/command.ts';
+import { defineCommand, opt } from '#core/command.ts';
 
 export const claim = defineCommand({
   name: 'claim',

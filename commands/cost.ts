@@ -1,7 +1,7 @@
-import { defineCommand, opt } from '../src/core/command.ts';
-import { PERIODS } from '../src/domain/ledger.ts';
-import { costReport, COST_GROUPINGS } from '../src/services/billing/cost-report.ts';
-import { costReply } from '../src/services/billing/cost-reply.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import { PERIODS } from '#domain/ledger.ts';
+import { costReport, COST_GROUPINGS } from '#services/billing/cost-report.ts';
+import { costReply } from '#services/billing/cost-reply.ts';
 
 export const cost = defineCommand({
   name: 'cost',

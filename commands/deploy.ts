@@ -1,16 +1,16 @@
-import { defineCommand, opt, type CommandContext } from '../src/core/command.ts';
-import type { Reply } from '../src/core/reply.ts';
-import { PROVIDER_NAMES } from '../src/domain/providers.ts';
-import { deployTokenFor, priceRose } from '../src/domain/confirmations.ts';
-import { DEPLOY_TOKEN_PATTERN } from '../src/domain/fleet.ts';
-import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
-import { offerReference } from '../src/domain/ranking-reference.ts';
-import { newDeployToken, type DeployPlan, type DeployRequest } from '../src/services/fleet/deploy-plan.ts';
-import { findProject } from '../src/services/projects.ts';
+import { defineCommand, opt, type CommandContext } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import { deployTokenFor, priceRose } from '#domain/confirmations.ts';
+import { DEPLOY_TOKEN_PATTERN } from '#domain/fleet.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
+import { offerReference } from '#domain/ranking-reference.ts';
+import { newDeployToken, type DeployPlan, type DeployRequest } from '#services/fleet/deploy-plan.ts';
+import { findProject } from '#services/projects.ts';
 import { currentProject, failedReply, perHour, progressReply, readyReply, view } from './shared/fleet-replies.ts';
 import { withAppSecret } from './app-secrets.ts';
-import { DeniedError, UsageError } from '../src/core/errors.ts';
-import { formatDuration } from '../src/domain/rules/index.ts';
+import { DeniedError, UsageError } from '#core/errors.ts';
+import { formatDuration } from '#domain/rules/index.ts';
 
 const options = {
   offer: opt.string('an offer reference from prices, e.g. vast:12345', { positional: true, placeholder: '<provider:offer>' }),

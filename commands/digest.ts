@@ -1,7 +1,7 @@
 // digest add | list | remove: a daily or weekly summary (cost with its chart, the automation's
 // events, money leaks) posted to this chat. Pro; admins add and remove.
-import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
-import type { DigestRecord } from '../src/store/digest-schema.ts';
+import { defineCommand, defineGroup, opt, type CommandContext } from '#core/command.ts';
+import type { DigestRecord } from '#store/digest-schema.ts';
 
 export const digestGroup = defineGroup({ name: 'digest', summary: 'Daily or weekly digests of cost, automation events and money leaks, posted to this chat (Pro)', aliases: ['digests'], defaultSubcommand: 'list' });
 

@@ -1,5 +1,5 @@
 // events [instance=] [rule=] [limit=]: what the automation decided and did, newest first.
-import { defineCommand, opt } from '../src/core/command.ts';
+import { defineCommand, opt } from '#core/command.ts';
 
 export const events = defineCommand({
   name: 'events',

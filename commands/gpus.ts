@@ -1,12 +1,12 @@
 // `gpus`: the GPU catalogue side by side (memory, dense 16-bit TFLOPS, bandwidth, form factor) with each
 // provider's cheapest on-demand price per GPU-hour right now.
-import { DEFAULT_DISK_GB } from '../adapters/providers/common.ts';
-import { defineCommand, opt } from '../src/core/command.ts';
-import { GPU_CATALOGUE } from '../src/domain/gpus.ts';
-import { cheapestPerGpu, denseTflops, formatUsd } from '../src/domain/pricing.ts';
-import { offerReference } from '../src/domain/ranking-reference.ts';
-import { passes } from '../src/domain/ranking.ts';
-import { providerLabel } from '../src/domain/providers.ts';
+import { DEFAULT_DISK_GB } from '#providers/common.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import { GPU_CATALOGUE } from '#domain/gpus.ts';
+import { cheapestPerGpu, denseTflops, formatUsd } from '#domain/pricing.ts';
+import { offerReference } from '#domain/ranking-reference.ts';
+import { passes } from '#domain/ranking.ts';
+import { providerLabel } from '#domain/providers.ts';
 import { ageFooter, gpusFrom, sourceProblems } from './prices.ts';
 
 export const gpus = defineCommand({

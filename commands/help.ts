@@ -1,7 +1,7 @@
-import { defineCommand, opt, type CommandDefinition, type OptionSpecs } from '../src/core/command.ts';
-import { UsageError } from '../src/core/errors.ts';
-import type { CommandRegistry } from '../src/core/registry.ts';
-import { nearest } from '../src/domain/suggest.ts';
+import { defineCommand, opt, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import { UsageError } from '#core/errors.ts';
+import type { CommandRegistry } from '#core/registry.ts';
+import { nearest } from '#domain/suggest.ts';
 
 /** The machine-readable description of a command, as `help --json` prints it. */
 export function describeCommand(registry: CommandRegistry, definition: CommandDefinition<OptionSpecs>) {

@@ -1,12 +1,12 @@
 // idle <id>|project=<p> util<5 for=30m action=stop|destroy|notify, idle list, idle remove (unidle):
 // an instance whose GPU stays under the threshold for the duration is stopped, destroyed or reported. Pro.
-import { defineCommand, defineGroup, opt, type CommandContext } from '../src/core/command.ts';
-import { UsageError } from '../src/core/errors.ts';
-import type { Reply } from '../src/core/reply.ts';
-import { describeDuration } from '../src/domain/rules/index.ts';
-import type { IdleRecord } from '../src/store/automation-schema.ts';
-import { idleScope } from '../src/services/automation/idle.ts';
-import { findProject } from '../src/services/projects.ts';
+import { defineCommand, defineGroup, opt, type CommandContext } from '#core/command.ts';
+import { UsageError } from '#core/errors.ts';
+import type { Reply } from '#core/reply.ts';
+import { describeDuration } from '#domain/rules/index.ts';
+import type { IdleRecord } from '#store/automation-schema.ts';
+import { idleScope } from '#services/automation/idle.ts';
+import { findProject } from '#services/projects.ts';
 
 export const idleGroup = defineGroup({ name: 'idle', summary: 'Stop, destroy or report instances whose GPU sits idle (Pro)', defaultSubcommand: 'add' });
 

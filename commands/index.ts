@@ -1,5 +1,5 @@
 // Every command, in the order help lists them. A new command is one file here plus one line below.
-import type { CommandDefinition, CommandGroup, OptionSpecs } from '../src/core/command.ts';
+import type { CommandDefinition, CommandGroup, OptionSpecs } from '#core/command.ts';
 import { audit } from './audit.ts';
 import { cancel } from './cancel.ts';
 import { claim } from './claim.ts';

@@ -1,11 +1,11 @@
-import { defineCommand, opt } from '../src/core/command.ts';
-import type { InstanceView } from '../src/domain/fleet.ts';
-import { PROVIDER_NAMES } from '../src/domain/providers.ts';
-import { INSTANCE_STATUSES } from '../src/domain/instance.ts';
-import { formatDuration, formatUsd, usdToMicros } from '../src/domain/ledger.ts';
-import { hasRole } from '../src/domain/roles.ts';
-import { orgInstances } from '../src/services/fleet/records.ts';
-import { findProject } from '../src/services/projects.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import { INSTANCE_STATUSES } from '#domain/instance.ts';
+import { formatDuration, formatUsd, usdToMicros } from '#domain/ledger.ts';
+import { hasRole } from '#domain/roles.ts';
+import { orgInstances } from '#services/fleet/records.ts';
+import { findProject } from '#services/projects.ts';
 import { perHour, uptime, view } from './shared/fleet-replies.ts';
 
 /** How old the viewer's list is. */

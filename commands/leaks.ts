@@ -1,7 +1,7 @@
 // leaks: what bills without doing anything useful, with what it costs a day. Pro.
-import { defineCommand } from '../src/core/command.ts';
-import { IDLE_BELOW_PERCENT, IDLE_HOURS } from '../src/domain/leaks.ts';
-import { leaksReply, moneyLeaks } from '../src/services/billing/leaks.ts';
+import { defineCommand } from '#core/command.ts';
+import { IDLE_BELOW_PERCENT, IDLE_HOURS } from '#domain/leaks.ts';
+import { leaksReply, moneyLeaks } from '#services/billing/leaks.ts';
 
 export const leaks = defineCommand({
   name: 'leaks',

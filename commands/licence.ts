@@ -1,6 +1,6 @@
-import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
-import { DeniedError } from '../src/core/errors.ts';
-import { PRO_FEATURES } from '../src/domain/pro.ts';
+import { defineCommand, defineGroup, opt } from '#core/command.ts';
+import { DeniedError } from '#core/errors.ts';
+import { PRO_FEATURES } from '#domain/pro.ts';
 
 export const licenceGroup = defineGroup({ name: 'licence', summary: 'Activate or check the Pro licence', aliases: ['license'], defaultSubcommand: 'status' });
 

@@ -1,11 +1,11 @@
 // start, stop, restart, destroy <id>. A provider that cannot do it answers with its reason and a
 // button for the alternative (Lambda cannot stop: destroy instead).
-import { UnsupportedError } from '../adapters/providers/errors.ts';
-import { defineCommand, opt, type CommandContext } from '../src/core/command.ts';
-import type { Reply } from '../src/core/reply.ts';
-import { formatUsd, usdToMicros } from '../src/domain/ledger.ts';
-import { findInstance } from '../src/services/fleet/records.ts';
-import type { LifecycleAction } from '../src/services/fleet/lifecycle.ts';
+import { UnsupportedError } from '#providers/errors.ts';
+import { defineCommand, opt, type CommandContext } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
+import { findInstance } from '#services/fleet/records.ts';
+import type { LifecycleAction } from '#services/fleet/lifecycle.ts';
 import { perHour, summaryFields, view } from './shared/fleet-replies.ts';
 
 const options = { id: opt.string('instance id from instances, e.g. i3', { required: true, positional: true, complete: 'instance' }) };

@@ -1,7 +1,7 @@
-import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
-import { ROLES } from '../src/domain/roles.ts';
-import { addMember, orgMembers, removeMember, setRole } from '../src/services/members.ts';
-import { orgName } from '../src/services/orgs.ts';
+import { defineCommand, defineGroup, opt } from '#core/command.ts';
+import { ROLES } from '#domain/roles.ts';
+import { addMember, orgMembers, removeMember, setRole } from '#services/members.ts';
+import { orgName } from '#services/orgs.ts';
 
 export const memberGroup = defineGroup({ name: 'member', summary: 'Members of your org and their roles (admin, dev, viewer)', aliases: ['members'], defaultSubcommand: 'list' });
 

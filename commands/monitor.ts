@@ -1,9 +1,9 @@
 // monitor [<id>] [hours=6]: GPU utilisation, VRAM, temperature and cost over time as one image of
 // panels; without an id, every running instance at a glance. Pro.
-import { defineCommand, opt } from '../src/core/command.ts';
-import type { Reply } from '../src/core/reply.ts';
-import type { MetricSummary } from '../src/domain/monitoring.ts';
-import { FLEET_PANELS_MAX } from '../src/services/monitoring/index.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import type { MetricSummary } from '#domain/monitoring.ts';
+import { FLEET_PANELS_MAX } from '#services/monitoring/index.ts';
 
 const usd = (value: number) => `$${value.toFixed(2)}`;
 const orDash = (value: number | undefined, unit: string) => (value === undefined ? '-' : `${value}${unit}`);

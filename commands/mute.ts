@@ -1,7 +1,7 @@
 // mute <instance|rule|all> <duration> [reason], mute list, unmute <id>: silence alerts for a while,
 // with author and expiry (Alertmanager's silences). Pro.
-import { defineCommand, opt } from '../src/core/command.ts';
-import type { Silence } from '../src/domain/alerts/index.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import type { Silence } from '#domain/alerts/index.ts';
 
 function muteJson(silence: Silence) {
   return { id: silence.id, target: silence.target.type === 'all' ? 'all' : silence.target.id, author: silence.author, reason: silence.reason, createdAt: silence.createdAt, endsAt: silence.endsAt };

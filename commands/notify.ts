@@ -1,12 +1,12 @@
 // notify add | list | test | remove | status: where this org's alerts go (this chat, a Telegram chat,
 // email, signed webhooks), which kinds and from which severity, and what the delivery outbox holds. Pro.
-import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
-import { UsageError } from '../src/core/errors.ts';
-import type { Reply } from '../src/core/reply.ts';
-import { SEVERITIES } from '../src/domain/alerts/index.ts';
-import { ALERT_KINDS, describeFilter, describeTarget } from '../src/services/alerts/index.ts';
-import type { ChannelTargetRequest } from '../src/services/alerts/channels.ts';
-import type { NotifyChannel } from '../src/store/alerts-schema.ts';
+import { defineCommand, defineGroup, opt } from '#core/command.ts';
+import { UsageError } from '#core/errors.ts';
+import type { Reply } from '#core/reply.ts';
+import { SEVERITIES } from '#domain/alerts/index.ts';
+import { ALERT_KINDS, describeFilter, describeTarget } from '#services/alerts/index.ts';
+import type { ChannelTargetRequest } from '#services/alerts/channels.ts';
+import type { NotifyChannel } from '#store/alerts-schema.ts';
 
 export const notifyGroup = defineGroup({ name: 'notify', summary: 'Where alerts go: this chat, email, webhooks (Pro)', defaultSubcommand: 'list' });
 

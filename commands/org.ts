@@ -1,7 +1,7 @@
-import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
-import { DeniedError, UserError } from '../src/core/errors.ts';
-import { parseMemberRef } from '../src/services/members.ts';
-import { createOrg, findMyOrg, myOrgs, orgName } from '../src/services/orgs.ts';
+import { defineCommand, defineGroup, opt } from '#core/command.ts';
+import { DeniedError, UserError } from '#core/errors.ts';
+import { parseMemberRef } from '#services/members.ts';
+import { createOrg, findMyOrg, myOrgs, orgName } from '#services/orgs.ts';
 
 export const orgGroup = defineGroup({ name: 'org', summary: 'Your orgs, which one you work in, and the channels bound to them', defaultSubcommand: 'info' });
 

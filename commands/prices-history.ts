@@ -1,8 +1,8 @@
 // `prices history`: a GPU's recorded price per provider as a chart, with a verdict on today's price.
-import { defineCommand, opt } from '../src/core/command.ts';
-import { UsageError } from '../src/core/errors.ts';
-import { describeChart } from '../src/services/charts/index.ts';
-import { historyReport, historySince, HISTORY_MAX_DAYS } from '../src/services/market/index.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import { UsageError } from '#core/errors.ts';
+import { describeChart } from '#services/charts/index.ts';
+import { historyReport, historySince, HISTORY_MAX_DAYS } from '#services/market/index.ts';
 import { ageFooter, gpusFrom, sourceProblems } from './prices.ts';
 
 export const pricesHistory = defineCommand({

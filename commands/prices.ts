@@ -1,18 +1,18 @@
 // `prices` (search, the default): live all-in GPU prices across every provider the org uses, ranked by
 // price, value, VRAM or reliability. `prices history` is in prices-history.ts.
-import { DEFAULT_DISK_GB } from '../adapters/providers/common.ts';
-import { defineCommand, defineGroup, opt, type Comparison, type OptionValues } from '../src/core/command.ts';
-import { UsageError } from '../src/core/errors.ts';
-import type { Button, Reply, Table } from '../src/core/reply.ts';
-import { nearest } from '../src/domain/suggest.ts';
-import { GPU_CATALOGUE, matchGpuQuery } from '../src/domain/gpus.ts';
-import type { Offer } from '../src/domain/offer.ts';
-import { formatUsd, offerValue, VALUE_MEASURE } from '../src/domain/pricing.ts';
-import { pageOf, RENTAL_TYPES, SORT_KEYS, type OfferCriteria, type RankedOffer, type SortKey } from '../src/domain/ranking.ts';
-import { CONTINENTS, continentOf, isCountryCode, parseContinent } from '../src/domain/ranking-geography.ts';
-import { offerReference } from '../src/domain/ranking-reference.ts';
-import { isProviderName, PROVIDER_NAMES, providerLabel, type ProviderName } from '../src/domain/providers.ts';
-import type { SearchResult, SourceReport } from '../src/services/market/index.ts';
+import { DEFAULT_DISK_GB } from '#providers/common.ts';
+import { defineCommand, defineGroup, opt, type Comparison, type OptionValues } from '#core/command.ts';
+import { UsageError } from '#core/errors.ts';
+import type { Button, Reply, Table } from '#core/reply.ts';
+import { nearest } from '#domain/suggest.ts';
+import { GPU_CATALOGUE, matchGpuQuery } from '#domain/gpus.ts';
+import type { Offer } from '#domain/offer.ts';
+import { formatUsd, offerValue, VALUE_MEASURE } from '#domain/pricing.ts';
+import { pageOf, RENTAL_TYPES, SORT_KEYS, type OfferCriteria, type RankedOffer, type SortKey } from '#domain/ranking.ts';
+import { CONTINENTS, continentOf, isCountryCode, parseContinent } from '#domain/ranking-geography.ts';
+import { offerReference } from '#domain/ranking-reference.ts';
+import { isProviderName, PROVIDER_NAMES, providerLabel, type ProviderName } from '#domain/providers.ts';
+import type { SearchResult, SourceReport } from '#services/market/index.ts';
 
 export const pricesGroup = defineGroup({ name: 'prices', summary: 'Search live GPU prices across providers, or chart their history', aliases: ['price', 'offers'], defaultSubcommand: 'search' });
 

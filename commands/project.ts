@@ -1,6 +1,6 @@
-import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
-import { orgInstances } from '../src/services/fleet/records.ts';
-import { createProject, findProject, orgProjects, useProject } from '../src/services/projects.ts';
+import { defineCommand, defineGroup, opt } from '#core/command.ts';
+import { orgInstances } from '#services/fleet/records.ts';
+import { createProject, findProject, orgProjects, useProject } from '#services/projects.ts';
 import { currentProject } from './shared/fleet-replies.ts';
 
 export const projectGroup = defineGroup({ name: 'project', summary: 'Projects: group instances and costs', aliases: ['projects'], defaultSubcommand: 'list' });

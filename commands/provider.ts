@@ -1,7 +1,7 @@
-import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
-import { UserError } from '../src/core/errors.ts';
-import { PROVIDER_NAMES, PROVIDER_TABLE_KEY_HELP, type Capabilities } from '../src/domain/providers.ts';
-import { orgName } from '../src/services/orgs.ts';
+import { defineCommand, defineGroup, opt } from '#core/command.ts';
+import { UserError } from '#core/errors.ts';
+import { PROVIDER_NAMES, PROVIDER_TABLE_KEY_HELP, type Capabilities } from '#domain/providers.ts';
+import { orgName } from '#services/orgs.ts';
 
 export const providerGroup = defineGroup({ name: 'provider', summary: 'Connect your GPU provider accounts (keys stay encrypted on this machine)', defaultSubcommand: 'list' });
 

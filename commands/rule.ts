@@ -1,12 +1,12 @@
 // rule add | list | show | test | backtest | pause | resume | remove: IF-THEN rules evaluated after every sync
 // (the language: src/domain/rules/README.md). Pro.
-import { defineCommand, defineGroup, opt, type CommandContext, type CommandDefinition, type OptionSpecs } from '../src/core/command.ts';
-import type { Reply } from '../src/core/reply.ts';
-import { compileRule, RuleError } from '../src/domain/rules/index.ts';
-import { UsageError } from '../src/core/errors.ts';
-import { bindOptions } from '../src/core/options.ts';
+import { defineCommand, defineGroup, opt, type CommandContext, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import { compileRule, RuleError } from '#domain/rules/index.ts';
+import { UsageError } from '#core/errors.ts';
+import { bindOptions } from '#core/options.ts';
 import { deploy } from './deploy.ts';
-import type { RuleRecord } from '../src/store/automation-schema.ts';
+import type { RuleRecord } from '#store/automation-schema.ts';
 
 export const ruleGroup = defineGroup({ name: 'rule', summary: 'IF-THEN rules that act on your instances after every sync (Pro)', aliases: ['rules'], defaultSubcommand: 'list' });
 

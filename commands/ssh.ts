@@ -1,5 +1,5 @@
-import { defineCommand, opt } from '../src/core/command.ts';
-import { findInstance } from '../src/services/fleet/records.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import { findInstance } from '#services/fleet/records.ts';
 import { withAppSecret } from './app-secrets.ts';
 import { accessFields, summaryFields, view } from './shared/fleet-replies.ts';
 

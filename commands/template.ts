@@ -1,8 +1,8 @@
-import { defineCommand, defineGroup, opt } from '../src/core/command.ts';
-import { UserError } from '../src/core/errors.ts';
-import { formatCuda } from '../src/domain/cuda.ts';
-import { isShipped, parseTemplate, renderTemplate, templateBuilds } from '../src/domain/templates.ts';
-import { findTemplate, orgTemplates } from '../src/services/fleet/records.ts';
+import { defineCommand, defineGroup, opt } from '#core/command.ts';
+import { UserError } from '#core/errors.ts';
+import { formatCuda } from '#domain/cuda.ts';
+import { isShipped, parseTemplate, renderTemplate, templateBuilds } from '#domain/templates.ts';
+import { findTemplate, orgTemplates } from '#services/fleet/records.ts';
 
 export const templateGroup = defineGroup({ name: 'template', summary: 'Templates: what deploy runs (image, ports, start script)', aliases: ['templates'], defaultSubcommand: 'list' });
 

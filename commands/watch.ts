@@ -1,7 +1,7 @@
 // watch <id> [restart=on|off] [max=3], unwatch <id>: an instance that goes down is restarted, and
 // redeployed elsewhere when a restart cannot bring it back. Pro.
-import { defineCommand, opt } from '../src/core/command.ts';
-import type { WatchRecord } from '../src/store/automation-schema.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import type { WatchRecord } from '#store/automation-schema.ts';
 
 function watchJson(watch: WatchRecord) {
   return { instanceId: watch.instanceId, restart: watch.restart, max: watch.max, state: watch.state, restarts: watch.restarts, downSince: watch.downSince };

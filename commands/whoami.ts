@@ -1,6 +1,6 @@
-import { defineCommand } from '../src/core/command.ts';
-import { myOrgs } from '../src/services/orgs.ts';
-import { currentProjectId } from '../src/services/projects.ts';
+import { defineCommand } from '#core/command.ts';
+import { myOrgs } from '#services/orgs.ts';
+import { currentProjectId } from '#services/projects.ts';
 
 export const whoami = defineCommand({
   name: 'whoami',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { ControlSocketError } from './control-socket.ts';
 import { DataDirBusyError } from './data-dir.ts';
-import { StoreLoadError } from './store/db.ts';
+import { StoreLoadError } from '#store/db.ts';
 import { HEARTBEAT_FILE, HEARTBEAT_STALE_SECONDS, type Heartbeat } from './scheduler.ts';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return -1;
   }
   if (first === 'sim') {
-    const { runSimulatorCli } = await import('./sim/cli.ts');
+    const { runSimulatorCli } = await import('#sim/cli.ts');
     return runSimulatorCli(rest);
   }
   const { runCommand } = await import('./one-shot.ts');

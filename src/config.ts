@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_RETENTION } from './store/retention.ts';
-import { PROVIDER_TABLE } from './domain/provider-table.ts';
-import { PROVIDER_KEY_VARIABLES } from './domain/providers.ts';
-import { isPlatformName, platformNamesInWords } from './domain/platform-names.ts';
+import { DEFAULT_RETENTION } from '#store/retention.ts';
+import { PROVIDER_TABLE } from '#domain/provider-table.ts';
+import { PROVIDER_KEY_VARIABLES } from '#domain/providers.ts';
+import { isPlatformName, platformNamesInWords } from '#domain/platform-names.ts';
 
 const optionalText = z
   .string()

@@ -2,13 +2,13 @@
 // in the running bot when one holds the data directory.
 import path from 'node:path';
 import { loadConfig } from './config.ts';
-import { quoteValue } from './core/args.ts';
+import { quoteValue } from '#core/args.ts';
 import type { Services } from './app.ts';
 import { sendToBot } from './control-socket.ts';
 import { DataDirBusyError, DataDirLock, secureDataDir } from './data-dir.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from './core/command.ts';
-import { progressPrinter, renderText } from '../adapters/platforms/text.ts';
-import { saveImage } from '../adapters/platforms/console/console.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '#core/command.ts';
+import { progressPrinter, renderText } from '#platforms/text.ts';
+import { saveImage } from '#platforms/console/console.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 /** How long a command waits for another command that holds the data directory. */
@@ -83,7 +83,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   try {
     // Loaded only here: a command sent to the bot needs none of it.
-    const [{ createApp }, { wantsSimulator }, { startSimulator }] = await Promise.all([import('./app.ts'), import('./services/providers.ts'), import('./sim/index.ts')]);
+    const [{ createApp }, { wantsSimulator }, { startSimulator }] = await Promise.all([import('./app.ts'), import('#services/providers.ts'), import('#sim/index.ts')]);
     const simulator = wantsSimulator(config) ? await startSimulator() : undefined;
     try {
       const app = await createApp(config, { simulatorUrls: simulator?.urls });

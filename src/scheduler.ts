@@ -3,7 +3,7 @@
 import path from 'node:path';
 import schedule from 'node-schedule';
 import type { Logger } from './log.ts';
-import { writeFileAtomic, type Store } from './store/db.ts';
+import { writeFileAtomic, type Store } from '#store/db.ts';
 
 export interface Job {
   name: string;

@@ -1,5 +1,5 @@
 // An alert as an email: subject, plain text and HTML (the chart inline, by content id). Pure.
-import type { AlertPayload, AlertSummary } from '../../src/domain/alerts/index.ts';
+import type { AlertPayload, AlertSummary } from '#domain/alerts/index.ts';
 
 /** The content id the HTML's <img> names and the chart attachment carries. */
 export const CHART_CID = 'chart@computehub';

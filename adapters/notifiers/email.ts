@@ -3,9 +3,9 @@
 // The Message-ID is the delivery's idempotency key, and a resolution refers to the message it
 // resolves, so mail clients thread them. The password is registered as a secret and never shown.
 import nodemailer from 'nodemailer';
-import { safeDecode } from '../../src/config.ts';
-import type { AlertPayload } from '../../src/domain/alerts/index.ts';
-import { registerSecret, scrubSecrets, type Logger } from '../../src/log.ts';
+import { safeDecode } from '#src/config.ts';
+import type { AlertPayload } from '#domain/alerts/index.ts';
+import { registerSecret, scrubSecrets, type Logger } from '#src/log.ts';
 import { CHART_CID, renderAlertEmail } from './email-render.ts';
 import type { NotifyResult } from './types.ts';
 

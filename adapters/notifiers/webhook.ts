@@ -7,9 +7,9 @@
 // logged or shown.
 import { createHmac, randomBytes } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
-import type { AlertPayload } from '../../src/domain/alerts/index.ts';
-import { registerSecret, type Logger } from '../../src/log.ts';
-import { parseRetryAfter } from '../providers/retry.ts';
+import type { AlertPayload } from '#domain/alerts/index.ts';
+import { registerSecret, type Logger } from '#src/log.ts';
+import { parseRetryAfter } from '#providers/retry.ts';
 import type { NotifyResult } from './types.ts';
 
 const SECRET_PREFIX = 'whsec_';

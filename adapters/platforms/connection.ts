@@ -4,8 +4,8 @@
 // Mode) happen below this and are never seen here. A refused credential is not retried: it stays
 // refused until someone changes it and restarts, and retrying only earns a rate limit.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffMs, type BackoffPolicy } from '../../src/domain/backoff.ts';
-import type { Logger } from '../../src/log.ts';
+import { backoffMs, type BackoffPolicy } from '#domain/backoff.ts';
+import type { Logger } from '#src/log.ts';
 import { CredentialsRefused, type ChatPlatform } from './platform.ts';
 
 /** 1–2 s at first, doubling to at most five minutes, jittered so bots that failed together spread out. */

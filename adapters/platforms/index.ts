@@ -2,11 +2,11 @@
 // and what it can do. src/main.ts starts and lists what the configuration turns on from this table;
 // the log hides each entry's secrets; docs/ARCHITECTURE.md shows the capabilities (a test keeps it
 // true). The terminal chat is not here: it needs no token and is not a ChatPlatform (it owns stdin).
-import type { Config } from '../../src/config.ts';
+import type { Config } from '#src/config.ts';
 import { BUTTON_PAYLOAD_LIMIT, MESSAGE_LIMITS } from './discord/discord-render.ts';
 import { createDiscordPlatform } from './discord/discord.ts';
-import type { BackoffPolicy } from '../../src/domain/backoff.ts';
-import type { ChatPlatformName } from '../../src/domain/platform-names.ts';
+import type { BackoffPolicy } from '#domain/backoff.ts';
+import type { ChatPlatformName } from '#domain/platform-names.ts';
 import { ConnectionKeeper, RECONNECT_BACKOFF } from './connection.ts';
 import type { ChatPlatform, PlatformDeps } from './platform.ts';
 import { SLACK_LIMITS } from './slack/slack-blocks.ts';

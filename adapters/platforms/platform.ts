@@ -1,10 +1,10 @@
 // What every chat platform adapter is given and what it provides. A platform turns its updates into
 // Invocations for the registry and renders Replies natively; it never imports a provider or a service.
-import type { CompletionSource } from '../../src/core/command.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { CommandRegistry } from '../../src/core/registry.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import type { Logger } from '../../src/log.ts';
+import type { CompletionSource } from '#core/command.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { CommandRegistry } from '#core/registry.ts';
+import type { Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 
 export interface PlatformDeps {
   registry: CommandRegistry;

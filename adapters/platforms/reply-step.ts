@@ -1,9 +1,9 @@
 // The step every chat platform takes between the registry's answer and its own rendering: `--json`
 // shown as code, the note about a message that carried a secret, and who may see the answer. Each
 // platform only supplies how it deletes a message and how it reaches the asker alone.
-import type { Actor } from '../../src/core/command.ts';
-import type { Execution } from '../../src/core/registry.ts';
-import { PRIVATE_UNDELIVERABLE, type Reply } from '../../src/core/reply.ts';
+import type { Actor } from '#core/command.ts';
+import type { Execution } from '#core/registry.ts';
+import { PRIVATE_UNDELIVERABLE, type Reply } from '#core/reply.ts';
 
 export interface PreparedAnswer {
   /** What to show, `--json` data as a code block (the private part too). */

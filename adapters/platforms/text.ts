@@ -1,5 +1,5 @@
 // Renders a Reply as aligned plain text: the terminal chat and the CLI.
-import type { Reply, Table } from '../../src/core/reply.ts';
+import type { Reply, Table } from '#core/reply.ts';
 
 /** The mark before a title (or text) that tells success, warning and error apart without colour. */
 export const KIND_MARK: Record<Reply['kind'], string> = { info: '', success: '✓ ', warning: '! ', error: '✗ ', confirm: '? ' };

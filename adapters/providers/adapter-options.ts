@@ -1,6 +1,6 @@
 // What every adapter is built from. Production passes the configured origin, key, logger and timeout;
 // tests also shrink the waits and the breaker so fault scenarios run in milliseconds.
-import type { Logger } from '../../src/log.ts';
+import type { Logger } from '#src/log.ts';
 import type { HttpClientOptions } from './http.ts';
 
 export interface AdapterOptions {

@@ -1,8 +1,8 @@
 // Typed provider errors. Each is a UserError, so the command registry shows its message: the message
 // names the provider, says what happened and what to do. Provider-supplied text is scrubbed of secrets.
-import { UserError } from '../../src/core/errors.ts';
-import { scrubSecrets } from '../../src/log.ts';
-import { providerLabel } from '../../src/domain/providers.ts';
+import { UserError } from '#core/errors.ts';
+import { scrubSecrets } from '#src/log.ts';
+import { providerLabel } from '#domain/providers.ts';
 import type { Capability, ProviderName } from './types.ts';
 
 export type ProviderErrorKind =

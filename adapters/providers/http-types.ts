@@ -1,8 +1,8 @@
 // What a provider adapter hands the HTTP client (http.ts) and gets back: the request, the answer, the
 // client's options and the protocol hook that reads a provider's own error out of a body.
 import type { Dispatcher } from 'undici';
-import type { Logger } from '../../src/log.ts';
-import type { BackoffPolicy } from '../../src/domain/backoff.ts';
+import type { Logger } from '#src/log.ts';
+import type { BackoffPolicy } from '#domain/backoff.ts';
 import type { ProviderErrorKind } from './errors.ts';
 import type { EndpointIntervals } from './throttle.ts';
 import type { ProviderName } from './types.ts';

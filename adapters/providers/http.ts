@@ -5,11 +5,11 @@
 // Answers are read up to a size limit and dropped beyond it, so one huge answer cannot exhaust memory.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
-import { registerSecret, type Logger } from '../../src/log.ts';
+import { registerSecret, type Logger } from '#src/log.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import { providerEntry } from '../../src/domain/providers.ts';
+import { providerEntry } from '#domain/providers.ts';
 import { ProviderError, providerDetail, ResponseTooLargeError, type ProviderErrorKind } from './errors.ts';
-import { backoffMs, type BackoffPolicy } from '../../src/domain/backoff.ts';
+import { backoffMs, type BackoffPolicy } from '#domain/backoff.ts';
 import { isRetryableForUnsafe, isRetryableStatus, parseRetryAfter } from './retry.ts';
 import { IntervalGate, Semaphore } from './throttle.ts';
 import type { ProviderName } from './types.ts';

@@ -2,9 +2,9 @@
 // GPU facts only in the description text) → offers per region with capacity; instances; errors.
 // The wire shapes are zod schemas (https://docs.lambda.ai/public-cloud/cloud-api/, docs/providers.md §3).
 import { z } from 'zod';
-import type { Instance, InstanceStatus } from '../../src/domain/instance.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { canonicalGpu } from '../../src/domain/gpus.ts';
+import type { Instance, InstanceStatus } from '#domain/instance.ts';
+import type { Offer } from '#domain/offer.ts';
+import { canonicalGpu } from '#domain/gpus.ts';
 import { usd } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';

@@ -1,9 +1,9 @@
 // Lambda Cloud: a fixed catalogue of VM types priced in cents, capacity per region. No stop/start,
 // no spot, no balance API, no Docker image field: images run via cloud-init on the VM.
 import { createHash } from 'node:crypto';
-import type { Instance } from '../../src/domain/instance.ts';
-import { providerEntry } from '../../src/domain/providers.ts';
-import type { Offer } from '../../src/domain/offer.ts';
+import type { Instance } from '#domain/instance.ts';
+import { providerEntry } from '#domain/providers.ts';
+import type { Offer } from '#domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { cloudConfigUserData } from './cloud-init.ts';
 import { requireCapability, unsupported } from './common.ts';

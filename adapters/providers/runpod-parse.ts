@@ -1,10 +1,10 @@
 // Pure RunPod normalisation (GraphQL shapes): GPU types → offers (per-GPU price × count + disk),
 // pods → instances (desiredStatus + runtime), SSH from the public TCP mapping of port 22, errors[].
 import { z } from 'zod';
-import type { GpuMetrics, Instance, InstanceStatus, PortMapping } from '../../src/domain/instance.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { parseCudaVersion } from '../../src/domain/cuda.ts';
-import { canonicalGpu } from '../../src/domain/gpus.ts';
+import type { GpuMetrics, Instance, InstanceStatus, PortMapping } from '#domain/instance.ts';
+import type { Offer } from '#domain/offer.ts';
+import { parseCudaVersion } from '#domain/cuda.ts';
+import { canonicalGpu } from '#domain/gpus.ts';
 import { asArray, asObject, HOURS_PER_MONTH, num, str, usd, type Json } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';

@@ -3,7 +3,7 @@
 // takes RunPod's JSON form {"cmd":[…],"entrypoint":[…]}, which replaces the image's ENTRYPOINT, so our
 // start script runs whatever the image sets (vLLM's and code-server's images start their own
 // program). docs/providers.md §2.3.
-import type { Instance } from '../../src/domain/instance.ts';
+import type { Instance } from '#domain/instance.ts';
 import { asObject, num, str } from './common.ts';
 import { parseRunpodPod, RUNPOD_CONTAINER_DISK_GB, type parseRunpodOfferId } from './runpod-parse.ts';
 import type { LaunchSpec } from './types.ts';

@@ -1,9 +1,9 @@
 // RunPod: per-GPU-type prices with stock levels; a pod is a container. GraphQL for offers, pods,
 // spot and balance (REST v2 lacks spot and balance); REST v2 for restart (GraphQL has none) and for
 // on-demand creates (runpod-v2.ts: the start command in RunPod's JSON form replaces the image's ENTRYPOINT).
-import type { Instance } from '../../src/domain/instance.ts';
-import { providerEntry } from '../../src/domain/providers.ts';
-import type { Offer } from '../../src/domain/offer.ts';
+import type { Instance } from '#domain/instance.ts';
+import { providerEntry } from '#domain/providers.ts';
+import type { Offer } from '#domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { shellQuote } from './cloud-init.ts';
 import { asArray, asObject, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, num, str } from './common.ts';

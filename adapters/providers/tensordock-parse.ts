@@ -1,9 +1,9 @@
 // Pure TensorDock (v2) normalisation: locations → offers priced from components (GPU + vCPU + RAM +
 // storage, respecting minimums), instances (case-insensitive status, port forwards as array or map),
 // JSON:API-ish envelopes unwrapped defensively, and error bodies.
-import type { Instance, InstanceStatus, PortMapping } from '../../src/domain/instance.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { canonicalGpu } from '../../src/domain/gpus.ts';
+import type { Instance, InstanceStatus, PortMapping } from '#domain/instance.ts';
+import type { Offer } from '#domain/offer.ts';
+import { canonicalGpu } from '#domain/gpus.ts';
 import { asArray, asObject, num, str, usd, type Json } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';

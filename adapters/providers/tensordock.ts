@@ -1,8 +1,8 @@
 // TensorDock (v2 API): per-location component pricing; instances are VMs (Docker via cloud-init),
 // SSH through a forwarded port. No restart, no spot, no documented balance endpoint in v2.
-import type { Instance } from '../../src/domain/instance.ts';
-import { providerEntry } from '../../src/domain/providers.ts';
-import type { Offer } from '../../src/domain/offer.ts';
+import type { Instance } from '#domain/instance.ts';
+import { providerEntry } from '#domain/providers.ts';
+import type { Offer } from '#domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { cloudConfig } from './cloud-init.ts';
 import { asArray, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, requireCapability, str, unsupported } from './common.ts';

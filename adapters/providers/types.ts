@@ -1,12 +1,12 @@
 // The one interface every provider adapter implements (one file per provider beside this one).
 // Adapters speak the provider's wire protocol through the shared HTTP client and return the common
 // shapes below; they never touch the store, the chat platforms or the command registry.
-import type { Offer } from '../../src/domain/offer.ts';
-import type { Instance } from '../../src/domain/instance.ts';
-import type { Capabilities, ProviderName } from '../../src/domain/providers.ts';
+import type { Offer } from '#domain/offer.ts';
+import type { Instance } from '#domain/instance.ts';
+import type { Capabilities, ProviderName } from '#domain/providers.ts';
 
 // Names and capabilities come from the provider table (src/domain/provider-table.ts).
-export type { Capabilities, Capability, ProviderName } from '../../src/domain/providers.ts';
+export type { Capabilities, Capability, ProviderName } from '#domain/providers.ts';
 
 export interface Account {
   /** The account the key belongs to (email, user name or id), for `provider list`. */

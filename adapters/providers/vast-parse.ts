@@ -1,8 +1,8 @@
 // Pure Vast.ai normalisation: offers (MB → GB, dph_total incl. storage), instances (three status
 // fields → one), SSH (direct mapped 22 or the proxy) and error bodies. No I/O here.
-import type { GpuMetrics, Instance, InstanceStatus, PortMapping, SshEndpoint } from '../../src/domain/instance.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { canonicalGpu } from '../../src/domain/gpus.ts';
+import type { GpuMetrics, Instance, InstanceStatus, PortMapping, SshEndpoint } from '#domain/instance.ts';
+import type { Offer } from '#domain/offer.ts';
+import { canonicalGpu } from '#domain/gpus.ts';
 import { asArray, asObject, HOURS_PER_MONTH, isoFromUnix, num, str, usd, type Json } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';

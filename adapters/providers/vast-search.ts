@@ -3,7 +3,7 @@
 // a list longer than one answer. Vast has no paging for offers; ordering by dph_total and asking again
 // from the last price (minus the offers already seen at it) walks the list.
 // Search language: Vast's OpenAPI (search_offers) in https://github.com/vast-ai/docs under api-reference/.
-import { GPU_CATALOGUE, matchGpuQuery } from '../../src/domain/gpus.ts';
+import { GPU_CATALOGUE, matchGpuQuery } from '#domain/gpus.ts';
 import { asObject, DEFAULT_DISK_GB, num } from './common.ts';
 import type { OfferNarrowing, OfferQuery } from './types.ts';
 

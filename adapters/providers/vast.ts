@@ -1,10 +1,10 @@
 // Vast.ai: a marketplace of host-priced machines; an instance is a Docker container on one of them.
 // REST with odd verbs (search is POST, create is PUT on the offer), 25-per-page instance lists and
 // per-endpoint minimum intervals that answer 429 without Retry-After.
-import type { Instance } from '../../src/domain/instance.ts';
-import { providerEntry } from '../../src/domain/providers.ts';
-import type { Logger } from '../../src/log.ts';
-import type { Offer } from '../../src/domain/offer.ts';
+import type { Instance } from '#domain/instance.ts';
+import { providerEntry } from '#domain/providers.ts';
+import type { Logger } from '#src/log.ts';
+import type { Offer } from '#domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { asArray, asObject, num, str } from './common.ts';
 import { ProviderError } from './errors.ts';

@@ -3,7 +3,7 @@
 // ignored, one unreadable item in a list skipped); strict where the shape decides what an answer
 // means, so a garbage answer is a clear ProviderError instead of an empty list.
 import { z } from 'zod';
-import { providerLabel } from '../../src/domain/providers.ts';
+import { providerLabel } from '#domain/providers.ts';
 import { ProviderError } from './errors.ts';
 import type { ProviderName } from './types.ts';
 

@@ -1,12 +1,12 @@
 // How instances look in replies, shared by deploy, instances, ssh, the lifecycle commands and batch.
-import type { CommandContext, OptionSpecs } from '../../src/core/command.ts';
-import type { Field, Reply } from '../../src/core/reply.ts';
-import { PHASE_TEXT, type InstanceView } from '../../src/domain/fleet.ts';
-import { formatDuration, formatUsd, usdToMicros } from '../../src/domain/ledger.ts';
-import type { InstanceRecord } from '../../src/store/fleet-schema.ts';
-import { DEPLOY_PHASES } from '../../src/store/fleet-schema.ts';
-import { viewOf } from '../../src/services/fleet/records.ts';
-import { currentProjectId } from '../../src/services/projects.ts';
+import type { CommandContext, OptionSpecs } from '#core/command.ts';
+import type { Field, Reply } from '#core/reply.ts';
+import { PHASE_TEXT, type InstanceView } from '#domain/fleet.ts';
+import { formatDuration, formatUsd, usdToMicros } from '#domain/ledger.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
+import { DEPLOY_PHASES } from '#store/fleet-schema.ts';
+import { viewOf } from '#services/fleet/records.ts';
+import { currentProjectId } from '#services/projects.ts';
 
 export const perHour = (usd: number) => `${formatUsd(usdToMicros(usd))}/h`;
 

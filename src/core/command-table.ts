@@ -4,7 +4,7 @@ import type { ParsedArgs } from './args.ts';
 import { echo } from './bounds.ts';
 import type { CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
 import { UsageError } from './errors.ts';
-import { nearest } from '../domain/suggest.ts';
+import { nearest } from '#domain/suggest.ts';
 
 export type AnyDefinition = CommandDefinition<OptionSpecs>;
 

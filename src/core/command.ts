@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import type { Operator } from './args.ts';
 import type { ProgressSink, Reply } from './reply.ts';
-import type { Pins } from '../domain/confirmations.ts';
-import type { Role } from '../domain/roles.ts';
-import { DURATION_SECONDS, type DurationUnit } from '../domain/rules/units.ts';
+import type { Pins } from '#domain/confirmations.ts';
+import type { Role } from '#domain/roles.ts';
+import { DURATION_SECONDS, type DurationUnit } from '#domain/rules/units.ts';
 
 export type OptionKind = 'string' | 'number' | 'integer' | 'boolean';
 

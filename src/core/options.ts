@@ -4,7 +4,7 @@ import { quoteValue, type NamedArg, type ParsedArgs } from './args.ts';
 import { echo } from './bounds.ts';
 import type { CommandDefinition, Comparison, OptionSpec, OptionSpecs } from './command.ts';
 import { UsageError } from './errors.ts';
-import { nearest } from '../domain/suggest.ts';
+import { nearest } from '#domain/suggest.ts';
 
 type AnyDefinition = CommandDefinition<OptionSpecs>;
 

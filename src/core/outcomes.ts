@@ -7,10 +7,10 @@ import { usageLine } from './options.ts';
 import { reply } from './reply.ts';
 import type { Execution } from './invocation.ts';
 import type { RegistryServices } from './ports.ts';
-import { PRO_FEATURES } from '../domain/pro.ts';
-import { hasRole, type Role } from '../domain/roles.ts';
-import type { Logger } from '../log.ts';
-import { scrubSecrets } from '../log.ts';
+import { PRO_FEATURES } from '#domain/pro.ts';
+import { hasRole, type Role } from '#domain/roles.ts';
+import type { Logger } from '#src/log.ts';
+import { scrubSecrets } from '#src/log.ts';
 
 type AnyDefinition = CommandDefinition<OptionSpecs>;
 

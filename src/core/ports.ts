@@ -2,9 +2,9 @@
 // (docs/ARCHITECTURE.md, "Rooms and their doors"): IdentityService, ConfirmationService and
 // LicenceService fit these shapes as they are, and src/app.ts hands them in.
 import type { Actor, Channel } from './command.ts';
-import type { Pins, PendingConfirmation } from '../domain/confirmations.ts';
-import type { Role } from '../domain/roles.ts';
-import type { Logger } from '../log.ts';
+import type { Pins, PendingConfirmation } from '#domain/confirmations.ts';
+import type { Role } from '#domain/roles.ts';
+import type { Logger } from '#src/log.ts';
 
 /** Which org applies to a request, and the asker's role and default project there. */
 export interface Access {

@@ -4,7 +4,7 @@
 // chat the platform deletes it.
 import type { CommandDefinition, CommandGroup, OptionSpecs } from './command.ts';
 import { ECHO_CHARACTERS } from './bounds.ts';
-import { editDistance, MAX_SUGGESTED_WORD } from '../domain/suggest.ts';
+import { editDistance, MAX_SUGGESTED_WORD } from '#domain/suggest.ts';
 
 /** Only the first words matter; a pasted blob is not read further. */
 const HEAD_CHARACTERS = 200;

@@ -1,7 +1,7 @@
 // The canonical GPU catalogue (data/gpus.json) and the two ways into it: a provider's own spelling
 // (adapters) and whatever a user types (commands). Pure: the JSON is a module, loaded with the code.
 import { z } from 'zod';
-import catalogue from '../../data/gpus.json' with { type: 'json' };
+import catalogue from '#data/gpus.json' with { type: 'json' };
 
 const gpuSpecSchema = z.object({
   name: z.string().min(1),

@@ -3,13 +3,13 @@
 // (a test checks the list against the folder); an org's own templates come from the store and pass
 // through the same schema.
 import { z } from 'zod';
-import comfyui from '../../data/templates/comfyui.json' with { type: 'json' };
-import custom from '../../data/templates/custom.json' with { type: 'json' };
-import jupyter from '../../data/templates/jupyter.json' with { type: 'json' };
-import llama from '../../data/templates/llama.json' with { type: 'json' };
-import pytorch from '../../data/templates/pytorch.json' with { type: 'json' };
-import sdWebui from '../../data/templates/sd-webui.json' with { type: 'json' };
-import vscode from '../../data/templates/vscode.json' with { type: 'json' };
+import comfyui from '#data/templates/comfyui.json' with { type: 'json' };
+import custom from '#data/templates/custom.json' with { type: 'json' };
+import jupyter from '#data/templates/jupyter.json' with { type: 'json' };
+import llama from '#data/templates/llama.json' with { type: 'json' };
+import pytorch from '#data/templates/pytorch.json' with { type: 'json' };
+import sdWebui from '#data/templates/sd-webui.json' with { type: 'json' };
+import vscode from '#data/templates/vscode.json' with { type: 'json' };
 import { chooseBuild, type CudaBuild } from './cuda.ts';
 import { canonicalGpu } from './gpus.ts';
 

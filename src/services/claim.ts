@@ -1,9 +1,9 @@
 // First-admin claim: a fresh install has no chat admin until someone proves they can read the
 // bot's log. The code is one-time, lives only in memory, and is replaced at every start.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Actor } from '../core/command.ts';
-import type { Db } from '../store/db.ts';
-import { DEFAULT_ORG_ID } from '../store/schema.ts';
+import type { Actor } from '#core/command.ts';
+import type { Db } from '#store/db.ts';
+import { DEFAULT_ORG_ID } from '#store/schema.ts';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 

@@ -1,10 +1,10 @@
 // Suggestions while a user types an option (Discord autocomplete): GPU names, templates, the org's
 // instance ids, providers and projects. Answers from memory only: platforms give ~3 seconds.
-import type { Actor, Channel, CompletionSource } from '../core/command.ts';
-import { GPU_CATALOGUE } from '../domain/gpus.ts';
-import { PROVIDER_NAMES } from '../domain/providers.ts';
-import { templateCatalogue } from '../domain/templates.ts';
-import type { Db } from '../store/db.ts';
+import type { Actor, Channel, CompletionSource } from '#core/command.ts';
+import { GPU_CATALOGUE } from '#domain/gpus.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import { templateCatalogue } from '#domain/templates.ts';
+import type { Db } from '#store/db.ts';
 import type { IdentityService } from './identity.ts';
 
 const LIMIT = 25;

@@ -1,12 +1,12 @@
 // Pending confirmations in the store: created with each preview, carried out at most once, expired
 // after a while, cancelled only by who asked or an admin.
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../core/command.ts';
-import { DeniedError, UserError } from '../core/errors.ts';
-import type { NewConfirmation, Unusable } from '../core/ports.ts';
-import type { Role } from '../domain/roles.ts';
-import type { PendingConfirmation } from '../store/confirmation-schema.ts';
-import type { Db } from '../store/db.ts';
+import type { Actor } from '#core/command.ts';
+import { DeniedError, UserError } from '#core/errors.ts';
+import type { NewConfirmation, Unusable } from '#core/ports.ts';
+import type { Role } from '#domain/roles.ts';
+import type { PendingConfirmation } from '#store/confirmation-schema.ts';
+import type { Db } from '#store/db.ts';
 
 /** Settled or expired confirmations are kept this long, so an old button says what became of it. */
 const KEPT_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;

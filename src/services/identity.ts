@@ -1,11 +1,11 @@
 // Who is asking, and with which rights: (platform, user id) → member of one or more orgs, each with a
 // role. A shared channel bound to an org decides the org there (strangers are its viewers) and the
 // default project; elsewhere the person's current org (`org use`) applies.
-import { LOCAL_ACTOR, type Actor, type Channel } from '../core/command.ts';
-import type { Access } from '../core/ports.ts';
-import type { Role } from '../domain/roles.ts';
-import type { Db } from '../store/db.ts';
-import { DEFAULT_ORG_ID, type AuditEntry, type ChannelBinding, type Member } from '../store/schema.ts';
+import { LOCAL_ACTOR, type Actor, type Channel } from '#core/command.ts';
+import type { Access } from '#core/ports.ts';
+import type { Role } from '#domain/roles.ts';
+import type { Db } from '#store/db.ts';
+import { DEFAULT_ORG_ID, type AuditEntry, type ChannelBinding, type Member } from '#store/schema.ts';
 
 export interface Membership {
   orgId: string;

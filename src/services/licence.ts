@@ -2,8 +2,8 @@
 // Key format: CH1.<base64url payload>.<base64url signature over the payload bytes>.
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { LICENCE_PURPOSE } from '../store/seal-secrets.ts';
-import { VaultError, type Vault } from '../store/vault.ts';
+import { LICENCE_PURPOSE } from '#store/seal-secrets.ts';
+import { VaultError, type Vault } from '#store/vault.ts';
 
 /** The public half of the ComputeHub maintainers' licence signing key. */
 export const SHIPPED_LICENCE_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
@@ -93,7 +93,7 @@ export type ProStatus =
 export class LicenceService {
   constructor(
     private readonly options: {
-      db: import('../store/db.ts').Db;
+      db: import('#store/db.ts').Db;
       vault: Vault;
       publicKey: string;
       /** True while every provider is the built-in simulator: Pro is open for trying out. */

@@ -1,9 +1,9 @@
 // Members of an org and their roles (admin, dev, viewer). An org always keeps at least one admin.
-import { UserError } from '../core/errors.ts';
-import { isPlatformName } from '../domain/platform-names.ts';
-import type { Role } from '../domain/roles.ts';
-import type { Db } from '../store/db.ts';
-import type { Member } from '../store/schema.ts';
+import { UserError } from '#core/errors.ts';
+import { isPlatformName } from '#domain/platform-names.ts';
+import type { Role } from '#domain/roles.ts';
+import type { Db } from '#store/db.ts';
+import type { Member } from '#store/schema.ts';
 
 /** "telegram:12345" → its parts; the message says how to write it. */
 export function parseMemberRef(reference: string): { platform: string; userId: string } {

@@ -1,9 +1,9 @@
 // Orgs: each has its own members, projects, instances, provider keys, costs and audit log. Operators
 // (admins of the default org) create them; a person may belong to several and picks one with `org use`.
-import { UserError } from '../core/errors.ts';
-import type { Actor } from '../core/command.ts';
-import type { Db } from '../store/db.ts';
-import type { Database, Member, Org } from '../store/schema.ts';
+import { UserError } from '#core/errors.ts';
+import type { Actor } from '#core/command.ts';
+import type { Db } from '#store/db.ts';
+import type { Database, Member, Org } from '#store/schema.ts';
 import type { IdentityService } from './identity.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;

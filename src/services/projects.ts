@@ -1,8 +1,8 @@
 // Projects group an org's instances and costs. Each member works in one project at a time: their
 // own choice (project use), else the channel's or the org's default.
-import { UserError } from '../core/errors.ts';
-import type { Db } from '../store/db.ts';
-import type { Database, Project } from '../store/schema.ts';
+import { UserError } from '#core/errors.ts';
+import type { Db } from '#store/db.ts';
+import type { Database, Project } from '#store/schema.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 

@@ -2,15 +2,15 @@
 // (`provider add`, stored sealed by the vault), or from the environment (it belongs to the default
 // org). An org with no key at all is served by the built-in simulator when one is running, so the
 // embedded default works; once an org has a real key, simulated offers never mix into its answers.
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
-import { registerSecret } from '../log.ts';
-import type { Db } from '../store/db.ts';
-import { DEFAULT_ORG_ID } from '../store/schema.ts';
-import type { Vault } from '../store/vault.ts';
-import { UserError } from '../core/errors.ts';
-import type { Account, ProviderAdapter } from '../../adapters/providers/types.ts';
-import { PROVIDER_NAMES, providerEntry, type ProviderName } from '../domain/providers.ts';
+import type { Config } from '#src/config.ts';
+import type { Logger } from '#src/log.ts';
+import { registerSecret } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
+import { DEFAULT_ORG_ID } from '#store/schema.ts';
+import type { Vault } from '#store/vault.ts';
+import { UserError } from '#core/errors.ts';
+import type { Account, ProviderAdapter } from '#providers/types.ts';
+import { PROVIDER_NAMES, providerEntry, type ProviderName } from '#domain/providers.ts';
 
 export interface BoundProvider {
   name: ProviderName;

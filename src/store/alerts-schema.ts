@@ -3,7 +3,7 @@
 // chat messages posted (so a resolution edits them and a retry never posts twice). Each has a
 // default in schema.ts, so older files load unchanged.
 import { z } from 'zod';
-import { alertStateSchema, deliverySchema, emptyAlertState, SEVERITIES } from '../domain/alerts/index.ts';
+import { alertStateSchema, deliverySchema, emptyAlertState, SEVERITIES } from '#domain/alerts/index.ts';
 
 const isoTime = z.string().datetime({ offset: true });
 

@@ -5,7 +5,7 @@ import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promis
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import type { z } from 'zod';
-import { UserError } from '../core/errors.ts';
+import { UserError } from '#core/errors.ts';
 import { dbSchema, emptyDatabase, SCHEMA_VERSION, type Database } from './schema.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { DatabaseSeries, type SeriesSetOptions } from './series-set.ts';

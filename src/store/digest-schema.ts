@@ -1,7 +1,7 @@
 // Store section of the digests: what each posts, when, and where, and the last period it was sent
 // for (so a restart never sends a period twice). A top-level key with a default in schema.ts.
 import { z } from 'zod';
-import { DIGEST_EVERY } from '../domain/digests.ts';
+import { DIGEST_EVERY } from '#domain/digests.ts';
 import { eventChannelSchema } from './automation-schema.ts';
 
 const isoTime = z.string().datetime({ offset: true });

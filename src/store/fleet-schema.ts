@@ -2,8 +2,8 @@
 // metric samples, org templates and per-member project choice. Each has a default in schema.ts so
 // files written before these sections existed still load.
 import { z } from 'zod';
-import { isoTime } from '../domain/fleet-records.ts';
-import { templateSchema } from '../domain/templates.ts';
+import { isoTime } from '#domain/fleet-records.ts';
+import { templateSchema } from '#domain/templates.ts';
 
 // Instance records, ledger entries and metric samples are domain shapes (src/domain works on them); the store keeps them.
 export {
@@ -15,7 +15,7 @@ export {
   type InstanceRecord,
   type LedgerEntry,
   type MetricSample,
-} from '../domain/fleet-records.ts';
+} from '#domain/fleet-records.ts';
 
 export const orgTemplateSchema = z.object({ orgId: z.string(), addedBy: z.string(), addedAt: isoTime, template: templateSchema });
 

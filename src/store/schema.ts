@@ -3,8 +3,8 @@
 // SCHEMA_VERSION and add a migration in migrations.ts whenever a change would not load an older
 // file; sections added with a default need no migration.
 import { z } from 'zod';
-import { providerNameSchema } from '../domain/providers.ts';
-import { ROLES } from '../domain/roles.ts';
+import { providerNameSchema } from '#domain/providers.ts';
+import { ROLES } from '#domain/roles.ts';
 import { pendingConfirmationSchema } from './confirmation-schema.ts';
 import { automationSchema, emptyAutomation } from './automation-schema.ts';
 import { alertsSchema, emptyAlertsStore, notifyChannelSchema } from './alerts-schema.ts';

@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { registerSecret } from '../log.ts';
+import { registerSecret } from '#src/log.ts';
 
 const PREFIX = 'enc:v1:';
 

@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { signLicence, verifyLicence } from '../services/licence.ts';
+import { signLicence, verifyLicence } from '#services/licence.ts';
 import { createPublicKey } from 'node:crypto';
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/app.ts';
+import { tempDir } from '#test/support/app.ts';
 import { alertApp, clock, START_MS, tickFor, WEBHOOK_SECRET, WebhookReceiver } from './support.ts';
 
 const ALERTS = 20;

@@ -3,7 +3,7 @@
 import type { ParsedMail } from 'mailparser';
 import type { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smtpUrl, startSmtpServer } from '../support/smtp.ts';
+import { smtpUrl, startSmtpServer } from '#test/support/smtp.ts';
 import { alertApp, automationEvent, clock, tickFor } from './support.ts';
 
 const received: { envelopeTo: string[]; mail: ParsedMail }[] = [];

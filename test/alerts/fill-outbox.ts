@@ -2,7 +2,7 @@
 // lets the alert job flush them into the outbox and start delivering (to a receiver that never
 // answers), and stays there until it is killed.
 import { automationEvent } from './support.ts';
-import { testApp } from '../support/app.ts';
+import { testApp } from '#test/support/app.ts';
 
 const [dataDir, count, startMs] = process.argv.slice(2);
 const time = { nowMs: Number(startMs), advance: (ms: number) => (time.nowMs += ms) };

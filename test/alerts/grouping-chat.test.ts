@@ -2,8 +2,8 @@
 // message, then one edit saying "resolved"; a muted instance says nothing until its mute ends; an
 // event shown by a notify channel is not posted a second time where its rule was made.
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_ACTOR, type Channel } from '../../src/core/command.ts';
-import type { TestApp } from '../support/app.ts';
+import { LOCAL_ACTOR, type Channel } from '#core/command.ts';
+import type { TestApp } from '#test/support/app.ts';
 import { alertApp, automationEvent, clock, RecordingChat, tickFor, type Clock } from './support.ts';
 
 const TEAM: Channel = { platform: 'telegram', id: '-100200300', kind: 'shared' };

@@ -1,6 +1,6 @@
 // Per-chat pacing within each platform's published limits.
 import { describe, expect, it } from 'vitest';
-import { ChatRateLimits } from '../../src/services/alerts/rate-limits.ts';
+import { ChatRateLimits } from '#services/alerts/rate-limits.ts';
 
 /** How many of `count` messages, offered every `everyMs` from 0, may go within `spanMs`. */
 function sentWithin(platform: string, chatId: string, everyMs: number, spanMs: number): number {

@@ -2,12 +2,12 @@
 // reaches the org's channel (not only the person who asked), a provider refusing the key is told
 // once a day, and a licence a week from its end is announced.
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_ACTOR, type Channel } from '../../src/core/command.ts';
-import { signLicence } from '../../src/services/licence.ts';
-import { testLicenceKeys, testApp, type TestApp } from '../support/app.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import { LOCAL_ACTOR, type Channel } from '#core/command.ts';
+import { signLicence } from '#services/licence.ts';
+import { testLicenceKeys, testApp, type TestApp } from '#test/support/app.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 import { clock, RecordingChat, tickFor } from './support.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const TEAM: Channel = { platform: 'slack', id: 'C0ALERTS', kind: 'shared' };
 

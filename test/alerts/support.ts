@@ -4,11 +4,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import type { Reply } from '../../src/core/reply.ts';
-import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import type { ChatAddress, ChatSender } from '../../src/services/alerts/index.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import type { Reply } from '#core/reply.ts';
+import type { AutomationEvent } from '#services/automation/index.ts';
+import type { ChatAddress, ChatSender } from '#services/alerts/index.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 export const START_MS = Date.parse('2026-03-02T09:00:00.000Z');
 export const WEBHOOK_SECRET = `whsec_${Buffer.from(TEST_SECRETS.webhookSecret.padEnd(32, '!')).toString('base64')}`;

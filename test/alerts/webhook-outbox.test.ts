@@ -2,7 +2,7 @@
 // every signature with the `standardwebhooks` package: a receiver down for 10 minutes gets every
 // alert once it is back, none twice; a refusal is dead-lettered and shown by `notify status`.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestApp } from '../support/app.ts';
+import type { TestApp } from '#test/support/app.ts';
 import { alertApp, automationEvent, clock, tickFor, WEBHOOK_SECRET, WebhookReceiver } from './support.ts';
 
 let app: TestApp | undefined;

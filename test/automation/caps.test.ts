@@ -1,11 +1,11 @@
 // Cost caps against the simulator on a driven clock: a warning at 80 %, the stop at the first sync
 // past the cap, and the spend then, by the ledger, over the cap by at most one sync interval of spend.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import { startWorld, type World } from '../fleet/world.ts';
-import { microsToUsd } from '../../src/domain/ledger.ts';
-import { instanceCostMicros } from '../../src/store/series-ledger.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { AutomationEvent } from '#services/automation/index.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
+import { microsToUsd } from '#domain/ledger.ts';
+import { instanceCostMicros } from '#store/series-ledger.ts';
 
 const SYNC_MS = 60_000;
 

@@ -2,8 +2,8 @@
 // simulator's idle fault) is stopped only once it has stayed under the threshold for the whole
 // duration; an unwatched instance that crashes gives one `down` and, once back, one `resolved`.
 import { describe, expect, it } from 'vitest';
-import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import type { World } from '../fleet/world.ts';
+import type { AutomationEvent } from '#services/automation/index.ts';
+import type { World } from '#test/fleet/world.ts';
 import { proWorlds } from './pro-world.ts';
 
 const { start: startProWorld, withInstance } = proWorlds();

@@ -3,10 +3,10 @@
 // (an independent replay of the same prices in this test agrees), and its chat message carries the
 // offer and a Deploy button that previews renting exactly that offer.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/core/reply.ts';
-import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import { gpusFrom } from '../../commands/prices.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { Reply } from '#core/reply.ts';
+import type { AutomationEvent } from '#services/automation/index.ts';
+import { gpusFrom } from '#commands/prices.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 
 let world: World | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // A simulated world with Pro on for each test, closed after it, and a machine deployed in it.
 import { afterEach, expect } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 
 type WorldOptions = Omit<NonNullable<Parameters<typeof startWorld>[0]>, 'pro'>;
 

@@ -2,9 +2,9 @@
 // rule added afterwards is replayed over them; its firings and savings must equal an independent
 // replay of the recorded samples written here (FOR, the 30m default cooldown, stop savings).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { MetricSample } from '../../src/store/fleet-schema.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { MetricSample } from '#store/fleet-schema.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 
 let world: World | undefined;
 afterEach(async () => {

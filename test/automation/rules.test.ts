@@ -2,8 +2,8 @@
 // typed, evaluated after each sync, their actions taken through the fleet with the rule as actor,
 // FOR held across a bot restart, and every decision in `events`.
 import { describe, expect, it } from 'vitest';
-import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import type { World } from '../fleet/world.ts';
+import type { AutomationEvent } from '#services/automation/index.ts';
+import type { World } from '#test/fleet/world.ts';
 import { proWorlds } from './pro-world.ts';
 
 const { start: startProWorld, withInstance } = proWorlds();

@@ -4,10 +4,10 @@
 // after each round at least 99 % of the watches are running again, and after every evaluation no
 // watch has two machines at the provider.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderName } from '../../adapters/providers/types.ts';
-import { createRandom } from '../../src/sim/random.ts';
-import { adapterFor } from '../contract/harness.ts';
-import { liveMachines, startWorld, type World } from '../fleet/world.ts';
+import type { ProviderName } from '#providers/types.ts';
+import { createRandom } from '#sim/random.ts';
+import { adapterFor } from '#test/contract/harness.ts';
+import { liveMachines, startWorld, type World } from '#test/fleet/world.ts';
 
 let world: World | undefined;
 afterEach(async () => {

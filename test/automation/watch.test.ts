@@ -2,9 +2,9 @@
 // the restart issued in the same evaluation; a vanished host is redeployed elsewhere and the old
 // machine destroyed, exactly one left; a machine stopped on request is left alone.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { AutomationEvent } from '../../src/services/automation/index.ts';
-import { liveMachines, startWorld, type World } from '../fleet/world.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { AutomationEvent } from '#services/automation/index.ts';
+import { liveMachines, startWorld, type World } from '#test/fleet/world.ts';
 
 let world: World | undefined;
 afterEach(async () => {

@@ -5,10 +5,10 @@
 //   3. It crashes; the down, cap-hit and price alerts go through the alert grouping and the chat renderer.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_GROUPING, emptyAlertState, flush, receive, type AlertEvent, type Delivery } from '../../src/domain/alerts/index.ts';
-import { createAlertPictures } from '../../src/services/alerts/alert-renderer.ts';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import { startWorld } from '../fleet/world.ts';
+import { DEFAULT_GROUPING, emptyAlertState, flush, receive, type AlertEvent, type Delivery } from '#domain/alerts/index.ts';
+import { createAlertPictures } from '#services/alerts/alert-renderer.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { startWorld } from '#test/fleet/world.ts';
 
 const OUT = path.resolve('docs/images');
 const HOUR = 3_600_000;

@@ -4,9 +4,9 @@
 // actions fail fast here: no provider is bound, which the events then record).
 // Also runnable alone: `npx tsx test/bench/automation-loop.ts`.
 import { pathToFileURL } from 'node:url';
-import type { InstanceRecord, MetricSample } from '../../src/store/fleet-schema.ts';
-import { createRandom } from '../../src/sim/random.ts';
-import { testApp } from '../support/app.ts';
+import type { InstanceRecord, MetricSample } from '#store/fleet-schema.ts';
+import { createRandom } from '#sim/random.ts';
+import { testApp } from '#test/support/app.ts';
 import { medianOf } from './timing.ts';
 import { RULE_TEXTS } from './rules.ts';
 

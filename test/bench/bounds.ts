@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { ProviderHttpClient } from '../../adapters/providers/http.ts';
-import { vastFault } from '../../adapters/providers/vast-parse.ts';
-import { editDistance, nearest } from '../../src/domain/suggest.ts';
-import { createLogger } from '../../src/log.ts';
-import { startSimulator } from '../../src/sim/index.ts';
-import { testApp } from '../support/app.ts';
+import { ProviderHttpClient } from '#providers/http.ts';
+import { vastFault } from '#providers/vast-parse.ts';
+import { editDistance, nearest } from '#domain/suggest.ts';
+import { createLogger } from '#src/log.ts';
+import { startSimulator } from '#sim/index.ts';
+import { testApp } from '#test/support/app.ts';
 import { medianMs } from './timing.ts';
 
 const HUGE_ANSWER = 300 * 1024 * 1024;

@@ -6,9 +6,9 @@
 //   3. The state's JSON: its size and the time to write and read it back (it is persisted per sync).
 //   4. `rule backtest` of one rule over a week at a 10-minute sync.
 import { pathToFileURL } from 'node:url';
-import { GPU_CATALOGUE } from '../../src/domain/gpus.ts';
-import { backtest, compileRule, emptyRuleState, evaluate, type InstanceFacts, type RuleSnapshot, type RuleState } from '../../src/domain/rules/index.ts';
-import { createRandom } from '../../src/sim/random.ts';
+import { GPU_CATALOGUE } from '#domain/gpus.ts';
+import { backtest, compileRule, emptyRuleState, evaluate, type InstanceFacts, type RuleSnapshot, type RuleState } from '#domain/rules/index.ts';
+import { createRandom } from '#sim/random.ts';
 
 /** The simulator's deterministic stream, so the recorded data is the same every run. */
 const random = (seed: number) => createRandom(seed).next;

@@ -1,7 +1,7 @@
 // The whole-market figures, run by test/bench/run.ts in a process of its own against a simulator in
 // another process, so the resident set measured is the bot's alone. The adapters keep the providers'
 // real pacing (Vast: one search per 6 s). Prints one JSON object on stdout.
-import { testApp } from '../support/app.ts';
+import { testApp } from '#test/support/app.ts';
 import { medianMs } from './timing.ts';
 
 interface Source {

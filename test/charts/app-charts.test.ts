@@ -1,7 +1,7 @@
 // The app wires one chart renderer from QUICKCHART_URL, shared by every command and alert.
 import { afterEach, describe, expect, it } from 'vitest';
-import { barChart } from '../../src/services/charts/index.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { barChart } from '#services/charts/index.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
 import { fakeQuickChart } from './support.ts';
 
 const chart = barChart({ title: 'Cost', categories: ['A100'], categoryAxis: 'GPU', values: [3], label: 'Cost', y: { title: 'Cost', unit: '$' } });

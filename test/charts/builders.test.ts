@@ -8,7 +8,7 @@ import {
   timeSeriesChart,
   utcDay,
   type TimeSeries,
-} from '../../src/services/charts/index.ts';
+} from '#services/charts/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

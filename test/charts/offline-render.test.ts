@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GlobalFonts } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { barChart, createChartRenderer, FONT_FAMILY, PALETTE, timeSeriesChart } from '../../src/services/charts/index.ts';
-import { dejavuFontDir, registerChartFonts } from '../../src/services/charts/fonts.ts';
+import { barChart, createChartRenderer, FONT_FAMILY, PALETTE, timeSeriesChart } from '#services/charts/index.ts';
+import { dejavuFontDir, registerChartFonts } from '#services/charts/fonts.ts';
 import { colourPixels, decodePng, memoryLogger, pixelAt, textPixels } from './support.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -1,6 +1,6 @@
 // QuickChart when configured and healthy; offline (still a PNG) when it refuses, fails, hangs or lies.
 import { afterEach, describe, expect, it } from 'vitest';
-import { barChart, createChartRenderer } from '../../src/services/charts/index.ts';
+import { barChart, createChartRenderer } from '#services/charts/index.ts';
 import { fakeQuickChart, memoryLogger, refusingUrl } from './support.ts';
 
 const chart = barChart({ title: 'Cost by GPU', categories: ['RTX 4090', 'A100'], categoryAxis: 'GPU', values: [4.5, 12], label: 'Cost', y: { title: 'Cost', unit: '$' } });

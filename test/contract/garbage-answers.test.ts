@@ -5,8 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProviderAdapter, ProviderError } from '../../adapters/providers/index.ts';
-import type { ProviderName } from '../../adapters/providers/types.ts';
+import { createProviderAdapter, ProviderError } from '#providers/index.ts';
+import type { ProviderName } from '#providers/types.ts';
 import { captureLog, failure, KEYS } from './harness.ts';
 
 /** What the fake provider answers, by path. */

@@ -2,11 +2,11 @@
 // waits, and a logger whose every line is kept (and written to the suite's log file for the leak check).
 import { appendFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { createProviderAdapter, type AdapterOptions } from '../../adapters/providers/index.ts';
-import type { ProviderAdapter, ProviderName } from '../../adapters/providers/types.ts';
-import type { Instance, InstanceStatus } from '../../src/domain/instance.ts';
-import type { Simulator } from '../../src/sim/index.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { createProviderAdapter, type AdapterOptions } from '#providers/index.ts';
+import type { ProviderAdapter, ProviderName } from '#providers/types.ts';
+import type { Instance, InstanceStatus } from '#domain/instance.ts';
+import type { Simulator } from '#sim/index.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 export const KEYS: Record<ProviderName, string> = {
   vast: TEST_SECRETS.vastKey,

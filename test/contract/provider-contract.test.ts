@@ -2,14 +2,14 @@
 // the providers' real wire shapes) and must behave the same where capable and fail with the typed
 // error where not. Prices and units are checked against the raw wire answers, recomputed here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, UnsupportedError } from '../../adapters/providers/index.ts';
-import { PROVIDER_NAMES, providerLabel } from '../../src/domain/providers.ts';
-import { type LaunchSpec, type ProviderAdapter, type ProviderName } from '../../adapters/providers/types.ts';
-import { canonicalGpu, GPU_CATALOGUE } from '../../src/domain/gpus.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { SIM_GPUS } from '../../src/sim/gpus.ts';
-import { ALL_TEST_SECRETS } from '../support/secrets.ts';
+import { ProviderError, UnsupportedError } from '#providers/index.ts';
+import { PROVIDER_NAMES, providerLabel } from '#domain/providers.ts';
+import { type LaunchSpec, type ProviderAdapter, type ProviderName } from '#providers/types.ts';
+import { canonicalGpu, GPU_CATALOGUE } from '#domain/gpus.ts';
+import type { Offer } from '#domain/offer.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { SIM_GPUS } from '#sim/gpus.ts';
+import { ALL_TEST_SECRETS } from '#test/support/secrets.ts';
 import { adapterFor, advanceUntil, failure, KEYS, logLines, SSH_PUBLIC_KEY } from './harness.ts';
 
 let sim: Simulator;

@@ -3,11 +3,11 @@
 // in RunPod's JSON form, whose `entrypoint` replaces the image's; spot pods (GraphQL, plain dockerArgs)
 // of such images are refused. REST v2 has no top-level entrypoint/cmd fields: sending them is a 422.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../adapters/providers/index.ts';
-import type { LaunchSpec } from '../../adapters/providers/types.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { graphql } from '../sim/support.ts';
+import { ProviderError } from '#providers/index.ts';
+import type { LaunchSpec } from '#providers/types.ts';
+import type { Offer } from '#domain/offer.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { graphql } from '#test/sim/support.ts';
 import { adapterFor, advanceUntil, failure, KEYS, SSH_PUBLIC_KEY } from './harness.ts';
 
 let sim: Simulator;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defineCommand, opt } from '../../src/core/command.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import { signLicence } from '../../src/services/licence.ts';
-import { testApp, testLicenceKeys } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { defineCommand, opt } from '#core/command.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import { signLicence } from '#services/licence.ts';
+import { testApp, testLicenceKeys } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const viewer: Actor = { platform: 'slack', userId: 'U-VIEW', displayName: 'Vera Viewer' };
 const admin: Actor = { platform: 'slack', userId: 'U-ADMIN', displayName: 'Ada Admin' };

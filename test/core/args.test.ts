@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseArgs, quoteValue } from '../../src/core/args.ts';
-import { UsageError } from '../../src/core/errors.ts';
-import { testApp } from '../support/app.ts';
+import { parseArgs, quoteValue } from '#core/args.ts';
+import { UsageError } from '#core/errors.ts';
+import { testApp } from '#test/support/app.ts';
 
 describe('the argument grammar', () => {
   it('reads words, key=value, comparisons, quotes and switches', () => {

@@ -1,11 +1,11 @@
 // Bounded input: the rate limit comes before parsing, a line has a length cap, "did you mean" does
 // bounded work and never echoes a pasted blob, and secret-looking lines are flagged before parsing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LINE_CHARACTERS, RateLimiter } from '../../src/core/bounds.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import { nearest } from '../../src/domain/suggest.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { MAX_LINE_CHARACTERS, RateLimiter } from '#core/bounds.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import { nearest } from '#domain/suggest.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const stranger: Actor = { platform: 'telegram', userId: '777', displayName: 'Sam' };
 const group: Channel = { platform: 'telegram', id: '-100777', kind: 'shared' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import { testApp } from '../support/app.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import { testApp } from '#test/support/app.ts';
 
 const alice: Actor = { platform: 'telegram', userId: '1001', displayName: 'Alice' };
 const bob: Actor = { platform: 'telegram', userId: '1002', displayName: 'Bob' };

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '#src/config.ts';
 
 function envFile(text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'computehub-env-')), '.env');

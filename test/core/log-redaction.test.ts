@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.ts';
+import { createLogger } from '#src/log.ts';
 
 function logged(fields: Record<string, unknown>): Record<string, any> {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'computehub-redact-')), 'log.jsonl');

@@ -1,9 +1,9 @@
 // Several orgs in one install: who may create them, which org applies where, and that an admin of
 // one org can neither see nor change another.
 import { describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const person = (userId: string, displayName: string): { actor: Actor; channel: Channel } => ({
   actor: { platform: 'telegram', userId, displayName },

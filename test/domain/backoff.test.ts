@@ -1,6 +1,6 @@
 // The one backoff formula every retry uses: doubling from the base up to the cap, with the jitter asked for.
 import { describe, expect, it } from 'vitest';
-import { backoffMs } from '../../src/domain/backoff.ts';
+import { backoffMs } from '#domain/backoff.ts';
 
 describe('backoffMs', () => {
   const policy = { baseMs: 1_000, maxMs: 60_000 };

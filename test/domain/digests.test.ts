@@ -1,6 +1,6 @@
 import schedule from 'node-schedule';
 import { describe, expect, it } from 'vitest';
-import { digestCron, lastDue, nextDue, parseDigestSchedule, periodOf, type DigestSchedule } from '../../src/domain/digests.ts';
+import { digestCron, lastDue, nextDue, parseDigestSchedule, periodOf, type DigestSchedule } from '#domain/digests.ts';
 
 function parsed(text: string, tz = 'UTC'): DigestSchedule {
   const result = parseDigestSchedule(text, tz);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { currentStretch, findLeaks, lowUtilSince, type LeakInputs } from '../../src/domain/leaks.ts';
-import type { InstanceRecord, LedgerEntry } from '../../src/domain/fleet-records.ts';
+import { currentStretch, findLeaks, lowUtilSince, type LeakInputs } from '#domain/leaks.ts';
+import type { InstanceRecord, LedgerEntry } from '#domain/fleet-records.ts';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 11, 2, 12);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { costCurve, extendOpenEntry, metricLines, summariseMetrics } from '../../src/domain/monitoring.ts';
-import { gridLayout, MAX_SIDE_PIXELS } from '../../src/services/charts/panels.ts';
-import type { LedgerEntry, MetricSample } from '../../src/store/fleet-schema.ts';
+import { costCurve, extendOpenEntry, metricLines, summariseMetrics } from '#domain/monitoring.ts';
+import { gridLayout, MAX_SIDE_PIXELS } from '#services/charts/panels.ts';
+import type { LedgerEntry, MetricSample } from '#store/fleet-schema.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 11, 2, 8);

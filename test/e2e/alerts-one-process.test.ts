@@ -8,12 +8,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord, type Where } from '../fakes/discord.ts';
-import { FakeSlack } from '../fakes/slack.ts';
-import { findButton, SlackSender } from '../fakes/slack-requests.ts';
-import { FakeTelegram, type ApiCall } from '../fakes/telegram.ts';
-import { tempDir } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { FakeDiscord, type Where } from '#test/fakes/discord.ts';
+import { FakeSlack } from '#test/fakes/slack.ts';
+import { findButton, SlackSender } from '#test/fakes/slack-requests.ts';
+import { FakeTelegram, type ApiCall } from '#test/fakes/telegram.ts';
+import { tempDir } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const APPLICATION_ID = '810000000000000201';
 const TELEGRAM = { admin: { id: 5301, first_name: 'Ada' }, viewer: { id: 5302, first_name: 'Vic' }, group: -100530 };

@@ -5,9 +5,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram } from '../fakes/telegram.ts';
-import { tempDir } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { FakeTelegram } from '#test/fakes/telegram.ts';
+import { tempDir } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const USER = { id: 5151, first_name: 'Wanda' };
 

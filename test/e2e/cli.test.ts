@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/app.ts';
+import { tempDir } from '#test/support/app.ts';
 
 const CLI = path.resolve('src/bin/computehub.js');
 

@@ -2,13 +2,13 @@
 // accepts: checked against the same limits the fake Discord enforces, over generated inputs.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ButtonCommands } from '../../adapters/platforms/buttons.ts';
-import { buildSlashCommands, commandLine, slashTarget } from '../../adapters/platforms/discord/discord-commands.ts';
-import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord } from '../../adapters/platforms/discord/discord-render.ts';
-import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import { commandProblems, messageProblems } from '../fakes/discord-limits.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { ButtonCommands } from '#platforms/buttons.ts';
+import { buildSlashCommands, commandLine, slashTarget } from '#platforms/discord/discord-commands.ts';
+import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord } from '#platforms/discord/discord-render.ts';
+import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import { commandProblems, messageProblems } from '#test/fakes/discord-limits.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
 
 // size 'max': fast-check otherwise keeps strings and arrays to about ten items, far below every limit.
 const text = (max: number) => fc.string({ unit: fc.constantFrom('a', 'B', ' ', '\n', '*', '_', '`', 'é', '✓', '|', '#', '-', '1'), maxLength: max, size: 'max' });

@@ -3,15 +3,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordPlatform } from '../../adapters/platforms/discord/discord.ts';
-import type { ChatPlatform, PlatformDeps } from '../../adapters/platforms/platform.ts';
-import { ConnectionKeeper } from '../../adapters/platforms/connection.ts';
-import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
-import { loadConfig } from '../../src/config.ts';
-import { FakeDiscord, type FakeUser, type RecordedCall, type Where } from '../fakes/discord.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
-import { addMember, LONG_GPU, sleep, testCommands } from '../support/test-commands.ts';
+import { createDiscordPlatform } from '#platforms/discord/discord.ts';
+import type { ChatPlatform, PlatformDeps } from '#platforms/platform.ts';
+import { ConnectionKeeper } from '#platforms/connection.ts';
+import { defineCommand, defineGroup, opt, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import { loadConfig } from '#src/config.ts';
+import { FakeDiscord, type FakeUser, type RecordedCall, type Where } from '#test/fakes/discord.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { addMember, LONG_GPU, sleep, testCommands } from '#test/support/test-commands.ts';
 
 const APPLICATION_ID = '800000000000000001';
 const GUILD_ID = '700000000000000001';

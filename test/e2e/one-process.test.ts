@@ -5,12 +5,12 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord, type Where } from '../fakes/discord.ts';
-import { FakeSlack } from '../fakes/slack.ts';
-import { SlackSender } from '../fakes/slack-requests.ts';
-import { FakeTelegram } from '../fakes/telegram.ts';
-import { tempDir } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { FakeDiscord, type Where } from '#test/fakes/discord.ts';
+import { FakeSlack } from '#test/fakes/slack.ts';
+import { SlackSender } from '#test/fakes/slack-requests.ts';
+import { FakeTelegram } from '#test/fakes/telegram.ts';
+import { tempDir } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const APPLICATION_ID = '810000000000000001';
 const DISCORD_USER = { id: '110000000000000001', username: 'dora' };

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/app.ts';
+import { tempDir } from '#test/support/app.ts';
 
 const CLI = path.resolve('src/bin/computehub.js');
 

@@ -5,13 +5,13 @@
 // shows the table's capabilities.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configuredPlatforms, PLATFORMS, startPlatforms, type PlatformEntry } from '../../adapters/platforms/index.ts';
-import type { ChatPlatform, PostedMessage } from '../../adapters/platforms/platform.ts';
-import { loadConfig, SECRET_VARIABLES, type Config } from '../../src/config.ts';
-import { PLATFORM_NAMES, type ChatPlatformName } from '../../src/domain/platform-names.ts';
-import { startBanner } from '../../src/main.ts';
-import { parseMemberRef } from '../../src/services/members.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { configuredPlatforms, PLATFORMS, startPlatforms, type PlatformEntry } from '#platforms/index.ts';
+import type { ChatPlatform, PostedMessage } from '#platforms/platform.ts';
+import { loadConfig, SECRET_VARIABLES, type Config } from '#src/config.ts';
+import { PLATFORM_NAMES, type ChatPlatformName } from '#domain/platform-names.ts';
+import { startBanner } from '#src/main.ts';
+import { parseMemberRef } from '#services/members.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
 
 /** A platform that fails its first start, then connects, and once loses its connection. */
 class PigeonPlatform implements ChatPlatform {

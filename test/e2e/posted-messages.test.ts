@@ -4,17 +4,17 @@
 // its attachment, a Slack image block of an uploaded file above the actions), the edit replacing
 // chart and text in place, and the image's description where a platform refuses the image.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordPlatform } from '../../adapters/platforms/discord/discord.ts';
-import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
-import { createSlackPlatform } from '../../adapters/platforms/slack/slack.ts';
-import { createTelegramPlatform } from '../../adapters/platforms/telegram/telegram.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import { FakeDiscord } from '../fakes/discord.ts';
-import { FakeSlack } from '../fakes/slack.ts';
-import { FakeTelegram } from '../fakes/telegram.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
-import { png } from '../support/test-commands.ts';
+import { createDiscordPlatform } from '#platforms/discord/discord.ts';
+import type { ChatPlatform } from '#platforms/platform.ts';
+import { createSlackPlatform } from '#platforms/slack/slack.ts';
+import { createTelegramPlatform } from '#platforms/telegram/telegram.ts';
+import type { Reply } from '#core/reply.ts';
+import { FakeDiscord } from '#test/fakes/discord.ts';
+import { FakeSlack } from '#test/fakes/slack.ts';
+import { FakeTelegram } from '#test/fakes/telegram.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { png } from '#test/support/test-commands.ts';
 
 const TELEGRAM_GROUP = -100700;
 const DISCORD_CHANNEL = '600000000000000101';

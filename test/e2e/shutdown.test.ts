@@ -6,11 +6,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { FakeTelegram } from '../fakes/telegram.ts';
-import { liveMachines } from '../fleet/world.ts';
-import { tempDir } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { FakeTelegram } from '#test/fakes/telegram.ts';
+import { liveMachines } from '#test/fleet/world.ts';
+import { tempDir } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 let sim: Simulator;
 let dataDir: string;

@@ -2,11 +2,11 @@
 // message it becomes is one Slack accepts, with a text fallback, and nothing is lost or unescaped.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ButtonCommands } from '../../adapters/platforms/buttons.ts';
-import { escapeMrkdwn, renderSlack, SLACK_LIMITS } from '../../adapters/platforms/slack/slack-blocks.ts';
-import { slackCommandLine } from '../../adapters/platforms/slack/slack-input.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import { checkBlocks } from '../fakes/slack-blocks-check.ts';
+import { ButtonCommands } from '#platforms/buttons.ts';
+import { escapeMrkdwn, renderSlack, SLACK_LIMITS } from '#platforms/slack/slack-blocks.ts';
+import { slackCommandLine } from '#platforms/slack/slack-input.ts';
+import type { Reply } from '#core/reply.ts';
+import { checkBlocks } from '#test/fakes/slack-blocks-check.ts';
 
 const text = (max: number) => fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '&', '<', '>', '*', '`', '\n', 'é', '✓', '😀', '1'), maxLength: max, size: 'max' });
 const label = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '&', '<', '✓'), minLength: 1, maxLength: 120 });

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_EVENTS, BOT_SCOPES, generateSlackManifest, SLASH_COMMAND } from '../../adapters/platforms/slack/slack-manifest.ts';
-import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { BOT_EVENTS, BOT_SCOPES, generateSlackManifest, SLASH_COMMAND } from '#platforms/slack/slack-manifest.ts';
+import { defineCommand, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
 
 const committed = readFileSync(path.resolve('docs/slack-manifest.yml'), 'utf8');
 let app: TestApp;

@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackPlatform, type SlackPlatform } from '../../adapters/platforms/slack/slack.ts';
-import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
-import { FakeSlack, FAKE_BOT } from '../fakes/slack.ts';
-import { findButton, SlackSender } from '../fakes/slack-requests.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { ALL_TEST_SECRETS, TEST_SECRETS } from '../support/secrets.ts';
-import { addMember, LONG_GPU, testCommands } from '../support/test-commands.ts';
+import { createSlackPlatform, type SlackPlatform } from '#platforms/slack/slack.ts';
+import { defineCommand, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import { FakeSlack, FAKE_BOT } from '#test/fakes/slack.ts';
+import { findButton, SlackSender } from '#test/fakes/slack-requests.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { ALL_TEST_SECRETS, TEST_SECRETS } from '#test/support/secrets.ts';
+import { addMember, LONG_GPU, testCommands } from '#test/support/test-commands.ts';
 
 const ALICE = { id: 'UALICE01', name: 'alice' };
 const BOB = { id: 'UBOB0001', name: 'bob' };

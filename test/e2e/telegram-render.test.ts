@@ -2,11 +2,11 @@
 // own HTML parser, which mirrors the Bot API's), send pacing, and reading command lines.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitBlocks, type Block } from '../../adapters/platforms/chunks.ts';
-import { renderCaption, renderHtmlMessages, telegramHtml } from '../../adapters/platforms/telegram/telegram-html.ts';
-import { ChatPacer } from '../../adapters/platforms/telegram/telegram-pacing.ts';
-import { commandLine } from '../../adapters/platforms/telegram/telegram-updates.ts';
-import { parseTelegramHtml } from '../fakes/telegram-html.ts';
+import { splitBlocks, type Block } from '#platforms/chunks.ts';
+import { renderCaption, renderHtmlMessages, telegramHtml } from '#platforms/telegram/telegram-html.ts';
+import { ChatPacer } from '#platforms/telegram/telegram-pacing.ts';
+import { commandLine } from '#platforms/telegram/telegram-updates.ts';
+import { parseTelegramHtml } from '#test/fakes/telegram-html.ts';
 
 const visible = (html: string) => {
   const parsed = parseTelegramHtml(html);

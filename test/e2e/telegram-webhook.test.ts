@@ -2,12 +2,12 @@
 // updates to it as Telegram does; a request without the right secret header is turned away.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramPlatform } from '../../adapters/platforms/telegram/telegram.ts';
-import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
-import { loadConfig } from '../../src/config.ts';
-import { FakeTelegram, type FakeUser } from '../fakes/telegram.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { createTelegramPlatform } from '#platforms/telegram/telegram.ts';
+import type { ChatPlatform } from '#platforms/platform.ts';
+import { loadConfig } from '#src/config.ts';
+import { FakeTelegram, type FakeUser } from '#test/fakes/telegram.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const ADMIN: FakeUser = { id: 1001, first_name: 'Ada' };
 

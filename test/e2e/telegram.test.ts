@@ -3,17 +3,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTelegramPlatform, type TelegramTuning } from '../../adapters/platforms/telegram/telegram.ts';
-import type { ChatPlatform } from '../../adapters/platforms/platform.ts';
-import { EXPIRED_BUTTON_TEXT } from '../../adapters/platforms/buttons.ts';
-import { loadConfig } from '../../src/config.ts';
-import { defineCommand, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
-import { reply } from '../../src/core/reply.ts';
-import { FakeTelegram, type ApiCall, type FakeUser } from '../fakes/telegram.ts';
-import { parseTelegramHtml } from '../fakes/telegram-html.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
-import { addMember, LONG_GPU, sleep, testCommands } from '../support/test-commands.ts';
+import { createTelegramPlatform, type TelegramTuning } from '#platforms/telegram/telegram.ts';
+import type { ChatPlatform } from '#platforms/platform.ts';
+import { EXPIRED_BUTTON_TEXT } from '#platforms/buttons.ts';
+import { loadConfig } from '#src/config.ts';
+import { defineCommand, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import { reply } from '#core/reply.ts';
+import { FakeTelegram, type ApiCall, type FakeUser } from '#test/fakes/telegram.ts';
+import { parseTelegramHtml } from '#test/fakes/telegram-html.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { addMember, LONG_GPU, sleep, testCommands } from '#test/support/test-commands.ts';
 
 const ADMIN: FakeUser = { id: 1001, first_name: 'Ada', last_name: 'Admin' };
 const VIEWER: FakeUser = { id: 2002, first_name: 'Vic' };

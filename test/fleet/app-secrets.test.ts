@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import type { InstanceView } from '../../src/domain/fleet.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import type { InstanceView } from '#domain/fleet.ts';
 import { startWorld, type World } from './world.ts';
 
 let world: World;

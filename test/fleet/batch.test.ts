@@ -1,7 +1,7 @@
 // Batch operations (Pro): one confirmation for the whole set, a result per instance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { BatchResult } from '../../src/services/fleet/batch.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { BatchResult } from '#services/fleet/batch.ts';
 import { liveMachines, startWorld, type World } from './world.ts';
 
 let world: World;

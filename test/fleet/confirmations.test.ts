@@ -1,11 +1,11 @@
 // A Confirm button does exactly what its preview showed: the pinned instances and offer, once,
 // before it expires; Cancel only by who asked or an admin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { Execution } from '../../src/core/registry.ts';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { BatchResult } from '../../src/services/fleet/batch.ts';
-import type { Market } from '../../src/sim/market.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { Execution } from '#core/registry.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { BatchResult } from '#services/fleet/batch.ts';
+import type { Market } from '#sim/market.ts';
 import { liveMachines, startWorld, type World } from './world.ts';
 
 const ALICE: Actor = { platform: 'slack', userId: 'U-ALICE', displayName: 'Alice' };

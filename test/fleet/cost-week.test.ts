@@ -1,8 +1,8 @@
 // A simulated week of usage with prices changing mid-way: the report equals the ledger, to the cent,
 // and history keeps the price that was in force (never today's catalogue price).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { CostReport } from '../../src/services/billing/cost-report.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { CostReport } from '#services/billing/cost-report.ts';
 import { startWorld, type World } from './world.ts';
 
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 // Which build of a template runs on which GPU and host driver: pure rules, and the shipped templates.
 import { describe, expect, it } from 'vitest';
-import { architectureOf, chooseBuild, cudaAtLeast, parseCudaVersion, type CudaBuild } from '../../src/domain/cuda.ts';
-import { GPU_CATALOGUE } from '../../src/domain/gpus.ts';
-import { fitTemplate, parseTemplate, SHIPPED_TEMPLATES } from '../../src/domain/templates.ts';
+import { architectureOf, chooseBuild, cudaAtLeast, parseCudaVersion, type CudaBuild } from '#domain/cuda.ts';
+import { GPU_CATALOGUE } from '#domain/gpus.ts';
+import { fitTemplate, parseTemplate, SHIPPED_TEMPLATES } from '#domain/templates.ts';
 
 const shipped = (id: string) => SHIPPED_TEMPLATES.find((template) => template.id === id)!;
 const offer = (gpu: string, vramGb: number, cudaVersion?: number) => ({ gpu, vramGb, gpuCount: 1, ...(cudaVersion !== undefined ? { cudaVersion } : {}) });

@@ -1,8 +1,8 @@
 // Templates run on the GPU they rent: deploy picks the build with kernels for the GPU's architecture
 // that the host's driver runs, and refuses with the reason when no host fits, before renting anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import { call, KEYS } from '../sim/support.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { call, KEYS } from '#test/sim/support.ts';
 import { startWorld, type World } from './world.ts';
 
 let world: World;

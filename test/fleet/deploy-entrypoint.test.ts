@@ -1,7 +1,7 @@
 // Templates whose image starts its own program (vLLM, code-server) on RunPod: on-demand they come up
 // with their app; spot (RunPod's GraphQL cannot replace an ENTRYPOINT) is refused with the reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
+import type { InstanceView } from '#domain/fleet.ts';
 import { startWorld, type World } from './world.ts';
 
 let world: World;

@@ -1,6 +1,6 @@
 // Deploys that go wrong, are repeated, or outlive the bot: never a leftover, never a second machine.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
+import type { InstanceView } from '#domain/fleet.ts';
 import { liveMachines, startWorld, type World } from './world.ts';
 
 let world: World;

@@ -1,7 +1,7 @@
 // Deploying each free template on each provider, end to end against the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
-import type { InstanceView } from '../../src/domain/fleet.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import type { InstanceView } from '#domain/fleet.ts';
 import { startWorld, type World } from './world.ts';
 
 let world: World;

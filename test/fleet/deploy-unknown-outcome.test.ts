@@ -1,8 +1,8 @@
 // A deploy whose outcome nobody knows (the create answer was lost and the clean-up could not list the
 // machines) says so, stays clean-up pending, and every sync retries until nothing of it is left.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { Actor, Channel } from '#core/command.ts';
 import { liveMachines, startWorld, type World } from './world.ts';
 
 const VIEWER: { actor: Actor; channel: Channel } = {

@@ -1,12 +1,12 @@
 // Pure fleet logic: templates, the ledger's money maths, selectors, labels and deploy phases.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accrue, amountFor, breakdown, forecastMonthEnd, formatUsd, periodWindow, runwayHours, type Accrual } from '../../src/domain/ledger.ts';
-import { appLinks, parseTemplate, renderTemplate, SHIPPED_TEMPLATES, templateMisfit } from '../../src/domain/templates.ts';
-import { deployLabel, deployPhase, sshCommand, tokenFromLabel, tunnelCommand } from '../../src/domain/fleet.ts';
-import { selectInstances } from '../../src/domain/selectors.ts';
-import type { Instance } from '../../src/domain/instance.ts';
-import type { InstanceRecord, LedgerEntry } from '../../src/store/fleet-schema.ts';
+import { accrue, amountFor, breakdown, forecastMonthEnd, formatUsd, periodWindow, runwayHours, type Accrual } from '#domain/ledger.ts';
+import { appLinks, parseTemplate, renderTemplate, SHIPPED_TEMPLATES, templateMisfit } from '#domain/templates.ts';
+import { deployLabel, deployPhase, sshCommand, tokenFromLabel, tunnelCommand } from '#domain/fleet.ts';
+import { selectInstances } from '#domain/selectors.ts';
+import type { Instance } from '#domain/instance.ts';
+import type { InstanceRecord, LedgerEntry } from '#store/fleet-schema.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,8 +1,8 @@
 // The instance list, SSH details, lifecycle, external machines and roles, as a user sees them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import { SSH_PUBLIC_KEY } from '../contract/harness.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { SSH_PUBLIC_KEY } from '#test/contract/harness.ts';
 import { liveMachines, startWorld, type World } from './world.ts';
 
 let world: World;

@@ -1,8 +1,8 @@
 // Templates, projects, members and the deploy's live progress, through the command registry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/core/reply.ts';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '#core/command.ts';
 import { startWorld, type World } from './world.ts';
 
 let world: World;

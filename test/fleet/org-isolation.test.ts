@@ -1,15 +1,15 @@
 // Two orgs in one bot, each with its own provider key, channel, instances and costs, both renting
 // from the same simulated account: nothing of one is visible or actionable from the other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import { createCompletions } from '../../src/services/completions.ts';
-import { alertFacts } from '../../src/services/alerts/alert-renderer.ts';
-import { alertReply } from '../../src/services/alerts/alert-reply.ts';
-import type { Delivery } from '../../src/domain/alerts/index.ts';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { createCompletions } from '#services/completions.ts';
+import { alertFacts } from '#services/alerts/alert-renderer.ts';
+import { alertReply } from '#services/alerts/alert-reply.ts';
+import type { Delivery } from '#domain/alerts/index.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 import { driveClock, liveMachines } from './world.ts';
 
 const dm = (userId: string, displayName: string) => ({ actor: { platform: 'telegram', userId, displayName } as Actor, channel: { platform: 'telegram', id: userId, kind: 'direct' } as Channel });

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SHIPPED_TEMPLATES } from '../../src/domain/templates.ts';
+import { SHIPPED_TEMPLATES } from '#domain/templates.ts';
 
 describe('shipped templates', () => {
   it('ships every file in data/templates/, each under its file name', () => {

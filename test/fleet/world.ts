@@ -1,16 +1,16 @@
 // A simulator and a real app wired to it as a user would have it: provider keys configured (so Pro
 // is not unlocked by the simulator trial), adapters aimed at the simulator with shrunk waits, and the
 // app's clock reading simulated time. `drive` moves simulated time while a command runs.
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
-import { type ProviderName } from '../../adapters/providers/types.ts';
-import type { BoundProvider } from '../../src/services/providers.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { Execution } from '../../src/core/registry.ts';
-import { adapterFor, SSH_PUBLIC_KEY } from '../contract/harness.ts';
-import { tempDir, testApp, testLicenceKeys, type TestApp } from '../support/app.ts';
-import { signLicence } from '../../src/services/licence.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import { type ProviderName } from '#providers/types.ts';
+import type { BoundProvider } from '#services/providers.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { Execution } from '#core/registry.ts';
+import { adapterFor, SSH_PUBLIC_KEY } from '#test/contract/harness.ts';
+import { tempDir, testApp, testLicenceKeys, type TestApp } from '#test/support/app.ts';
+import { signLicence } from '#services/licence.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 export interface World {
   sim: Simulator;

@@ -1,9 +1,9 @@
 // The pure pieces under `prices`: where an offer is, statistics and percentiles, references, retention.
 import { describe, expect, it } from 'vitest';
-import { continentOf, matchesRegion, parseContinent } from '../../src/domain/ranking-geography.ts';
-import { percentileRank, priceStats, quantile, recordSample, type StoredSeries } from '../../src/domain/history.ts';
-import { offerReference } from '../../src/domain/ranking-reference.ts';
-import { offerValue } from '../../src/domain/pricing.ts';
+import { continentOf, matchesRegion, parseContinent } from '#domain/ranking-geography.ts';
+import { percentileRank, priceStats, quantile, recordSample, type StoredSeries } from '#domain/history.ts';
+import { offerReference } from '#domain/ranking-reference.ts';
+import { offerValue } from '#domain/pricing.ts';
 
 describe('geography', () => {
   it('maps ISO countries to continents and reads region= forgivingly', () => {

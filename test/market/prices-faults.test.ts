@@ -2,7 +2,7 @@
 // with the others' offers and names the broken one; once it recovers, its offers come back. A provider
 // that fails after a good answer is shown from that answer, with its age and the reason.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimFaultKind } from '../../src/sim/index.ts';
+import type { SimFaultKind } from '#sim/index.ts';
 import { marketFixture, type MarketFixture, type PricesData } from './support.ts';
 
 let market: MarketFixture | undefined;

@@ -1,9 +1,9 @@
 // Each filter and sort of `prices`, against the simulator: the rows must be exactly the offers the
 // adapters list that match, computed here independently, in the promised order, across every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OfferQuery } from '../../adapters/providers/types.ts';
-import { GPU_CATALOGUE } from '../../src/domain/gpus.ts';
-import type { Offer } from '../../src/domain/offer.ts';
+import type { OfferQuery } from '#providers/types.ts';
+import { GPU_CATALOGUE } from '#domain/gpus.ts';
+import type { Offer } from '#domain/offer.ts';
 import { allPages, identity, marketFixture, type MarketFixture, type OfferRow } from './support.ts';
 
 // Written out here rather than imported, so the test does not trust the code it checks.

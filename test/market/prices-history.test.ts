@@ -3,10 +3,10 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { PriceHistory } from '../../src/services/market/index.ts';
-import { tempDir } from '../support/app.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import type { Offer } from '#domain/offer.ts';
+import { PriceHistory } from '#services/market/index.ts';
+import { tempDir } from '#test/support/app.ts';
 import { marketFixture, type MarketFixture } from './support.ts';
 
 const HOUR = 3_600_000;

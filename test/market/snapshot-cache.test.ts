@@ -2,9 +2,9 @@
 // marked partial, a refresh ahead of expiry never swaps a whole list for a page, and a list cut off
 // by a failed page is walked again by the next read.
 import { describe, expect, it } from 'vitest';
-import type { OfferList } from '../../adapters/providers/types.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { SnapshotCache, type SnapshotFetch } from '../../src/services/market/snapshot-cache.ts';
+import type { OfferList } from '#providers/types.ts';
+import type { Offer } from '#domain/offer.ts';
+import { SnapshotCache, type SnapshotFetch } from '#services/market/snapshot-cache.ts';
 
 const TTL = 60_000;
 const offer = (id: number) => ({ provider: 'vast', offerId: String(id) }) as Offer;

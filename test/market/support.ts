@@ -1,14 +1,14 @@
 // A simulator with a frozen clock (prices hold still between the app's fetch and the test's own), an
 // app whose providers are that simulator, and the real adapters aimed at it for independent answers.
-import { createProviderAdapter } from '../../adapters/providers/index.ts';
-import { PROVIDER_NAMES } from '../../src/domain/providers.ts';
-import { type OfferQuery, type ProviderAdapter, type ProviderName } from '../../adapters/providers/types.ts';
-import type { Offer } from '../../src/domain/offer.ts';
-import { createLogger } from '../../src/log.ts';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import type { AppOptions } from '../../src/app.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { createProviderAdapter } from '#providers/index.ts';
+import { PROVIDER_NAMES } from '#domain/providers.ts';
+import { type OfferQuery, type ProviderAdapter, type ProviderName } from '#providers/types.ts';
+import type { Offer } from '#domain/offer.ts';
+import { createLogger } from '#src/log.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import type { AppOptions } from '#src/app.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const KEYS: Record<ProviderName, string> = { vast: TEST_SECRETS.vastKey, runpod: TEST_SECRETS.runpodKey, lambda: TEST_SECRETS.lambdaKey, tensordock: TEST_SECRETS.tensordockToken };
 

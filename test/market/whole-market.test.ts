@@ -3,13 +3,13 @@
 // answer must say so instead of calling a model "not listed".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { createProviderAdapter } from '../../adapters/providers/index.ts';
-import type { ProviderName } from '../../adapters/providers/types.ts';
-import { canonicalGpu } from '../../src/domain/gpus.ts';
-import { createLogger } from '../../src/log.ts';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { testApp, type TestApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { createProviderAdapter } from '#providers/index.ts';
+import type { ProviderName } from '#providers/types.ts';
+import { canonicalGpu } from '#domain/gpus.ts';
+import { createLogger } from '#src/log.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { testApp, type TestApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 import { allPages, type PricesData, type SourceRow } from './support.ts';
 
 const VAST_OFFERS = 20_000;

@@ -2,10 +2,10 @@
 // UTC in summer time, posts cost (with its chart), the day's automation events and the money leaks to
 // the chat it was added in, once per day, across a restart; admins add and remove, viewers list.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import type { EventChannel } from '../../src/store/automation-schema.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import type { EventChannel } from '#store/automation-schema.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 import { deploy, syncEvery } from './world.ts';
 
 const ROOM: Channel = { platform: 'slack', id: 'C-OPS', kind: 'shared' };

@@ -2,7 +2,7 @@
 // Six hours of one-minute syncs over three instances, then `monitor i1` and `monitor`.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startWorld } from '../fleet/world.ts';
+import { startWorld } from '#test/fleet/world.ts';
 import { deploy, syncEvery } from './world.ts';
 
 const OUT = path.resolve(import.meta.dirname, '../../docs/images');

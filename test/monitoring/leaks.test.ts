@@ -1,9 +1,9 @@
 // leaks against the simulator on a driven clock: a stopped disk, an outbid interruptible, an idle GPU
 // and a machine made by hand on the provider account, each found with what it costs a day.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LeakReport } from '../../src/services/billing/leaks.ts';
-import { SSH_PUBLIC_KEY } from '../contract/harness.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { LeakReport } from '#services/billing/leaks.ts';
+import { SSH_PUBLIC_KEY } from '#test/contract/harness.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 import { deploy, syncEvery } from './world.ts';
 
 const TEN_MINUTES = 600_000;

@@ -1,9 +1,9 @@
 // monitor against the simulator on a driven clock: the series a sync records come back as charts
 // (one image of panels) and as JSON, for one instance and for the running fleet; Pro only.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FleetMonitor, InstanceMonitor } from '../../src/services/monitoring/index.ts';
-import { pngSize } from '../../src/services/charts/png.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { FleetMonitor, InstanceMonitor } from '#services/monitoring/index.ts';
+import { pngSize } from '#services/charts/png.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 import { deploy, syncEvery } from './world.ts';
 
 const FIVE_MINUTES = 300_000;

@@ -1,8 +1,8 @@
 // The monitoring tests' fleet: instances deployed on the simulator, then synced at a steady interval
 // on the driven clock so the metrics series and the ledger fill as a running bot would fill them.
 import { expect } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import type { World } from '../fleet/world.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import type { World } from '#test/fleet/world.ts';
 
 export async function deploy(w: World, provider: string, gpu: string, extra = ''): Promise<InstanceView> {
   const result = await w.run(`deploy gpu=${gpu} provider=${provider} template=pytorch ${extra} --yes`);

@@ -1,12 +1,12 @@
 import type { ParsedMail } from 'mailparser';
 import type { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmailNotifier } from '../../adapters/notifiers/email.ts';
-import type { AlertPayload } from '../../src/domain/alerts/index.ts';
-import { createLogger } from '../../src/log.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
-import { png } from '../support/test-commands.ts';
-import { SMTP_USER as USER, smtpUrl, startSmtpServer as startServer } from '../support/smtp.ts';
+import { EmailNotifier } from '#notifiers/email.ts';
+import type { AlertPayload } from '#domain/alerts/index.ts';
+import { createLogger } from '#src/log.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { png } from '#test/support/test-commands.ts';
+import { SMTP_USER as USER, smtpUrl, startSmtpServer as startServer } from '#test/support/smtp.ts';
 
 const log = createLogger({ level: 'debug', format: 'json', file: process.env.LOG_FILE });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configSecrets, loadConfig } from '../../src/config.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { ConfigError, configSecrets, loadConfig } from '#src/config.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const load = (environment: Record<string, string>) => loadConfig(environment, '/nonexistent/.env');
 

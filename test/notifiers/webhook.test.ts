@@ -2,10 +2,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateWebhookSecret, sendWebhook, signWebhook, webhookSecretKey } from '../../adapters/notifiers/webhook.ts';
-import type { AlertPayload } from '../../src/domain/alerts/index.ts';
-import { createLogger } from '../../src/log.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { generateWebhookSecret, sendWebhook, signWebhook, webhookSecretKey } from '#notifiers/webhook.ts';
+import type { AlertPayload } from '#domain/alerts/index.ts';
+import { createLogger } from '#src/log.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const log = createLogger({ level: 'debug', format: 'json', file: process.env.LOG_FILE });
 const SECRET = `whsec_${Buffer.from(TEST_SECRETS.webhookSecret.padEnd(32, '!')).toString('base64')}`;

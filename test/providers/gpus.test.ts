@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_CATALOGUE, canonicalGpu, matchGpuQuery, parseGpuCatalogue } from '../../src/domain/gpus.ts';
+import { GPU_CATALOGUE, canonicalGpu, matchGpuQuery, parseGpuCatalogue } from '#domain/gpus.ts';
 
 const names = (list: { name: string }[]) => list.map((gpu) => gpu.name);
 

@@ -4,11 +4,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderHttpClient, type HttpClientOptions } from '../../adapters/providers/http.ts';
-import { ProviderError, ResponseTooLargeError } from '../../adapters/providers/errors.ts';
-import { vastFault } from '../../adapters/providers/vast-parse.ts';
-import { captureLog, logLines } from '../contract/harness.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { ProviderHttpClient, type HttpClientOptions } from '#providers/http.ts';
+import { ProviderError, ResponseTooLargeError } from '#providers/errors.ts';
+import { vastFault } from '#providers/vast-parse.ts';
+import { captureLog, logLines } from '#test/contract/harness.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
 const script: Handler[] = [];

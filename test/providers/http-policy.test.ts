@@ -1,13 +1,13 @@
 // The pure parts of the HTTP client: retry policy, pacing and the circuit breaker.
 import { describe, expect, it } from 'vitest';
-import { isRetryableForUnsafe, isRetryableStatus, parseRetryAfter } from '../../adapters/providers/retry.ts';
-import { backoffMs } from '../../src/domain/backoff.ts';
-import { IntervalGate, Semaphore } from '../../adapters/providers/throttle.ts';
-import { CircuitBreaker } from '../../adapters/providers/circuit-breaker.ts';
-import { UnsupportedError, ProviderError } from '../../adapters/providers/errors.ts';
-import { UserError } from '../../src/core/errors.ts';
-import { registerSecret } from '../../src/log.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { isRetryableForUnsafe, isRetryableStatus, parseRetryAfter } from '#providers/retry.ts';
+import { backoffMs } from '#domain/backoff.ts';
+import { IntervalGate, Semaphore } from '#providers/throttle.ts';
+import { CircuitBreaker } from '#providers/circuit-breaker.ts';
+import { UnsupportedError, ProviderError } from '#providers/errors.ts';
+import { UserError } from '#core/errors.ts';
+import { registerSecret } from '#src/log.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 describe('retry policy', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -1,9 +1,9 @@
 // The pure normalisation functions against fixtures built from the documented field lists
 // (the examples in docs/providers.md and the providers' public documentation), independent of the simulator.
 import { describe, expect, it } from 'vitest';
-import { parseVastInstance, parseVastOffer, vastFault, vastStatus } from '../../adapters/providers/vast-parse.ts';
-import { parseRunpodDataCenters, parseRunpodGpuType, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_DISK_USD_PER_GB_MONTH } from '../../adapters/providers/runpod-parse.ts';
-import { lambdaFault, lambdaPortTags, parseLambdaGpuDescription, parseLambdaInstance, parseLambdaInstanceTypes } from '../../adapters/providers/lambda-parse.ts';
+import { parseVastInstance, parseVastOffer, vastFault, vastStatus } from '#providers/vast-parse.ts';
+import { parseRunpodDataCenters, parseRunpodGpuType, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_DISK_USD_PER_GB_MONTH } from '#providers/runpod-parse.ts';
+import { lambdaFault, lambdaPortTags, parseLambdaGpuDescription, parseLambdaInstance, parseLambdaInstanceTypes } from '#providers/lambda-parse.ts';
 import {
   parseTensordockInstance,
   parseTensordockLocations,
@@ -11,10 +11,10 @@ import {
   tensordockFault,
   tensordockForwards,
   tensordockStatus,
-} from '../../adapters/providers/tensordock-parse.ts';
-import { cloudConfigUserData, containerBootScript } from '../../adapters/providers/cloud-init.ts';
-import { countryCode } from '../../adapters/providers/countries.ts';
-import type { LaunchSpec } from '../../adapters/providers/types.ts';
+} from '#providers/tensordock-parse.ts';
+import { cloudConfigUserData, containerBootScript } from '#providers/cloud-init.ts';
+import { countryCode } from '#providers/countries.ts';
+import type { LaunchSpec } from '#providers/types.ts';
 
 const at = '2026-11-27T00:00:00.000Z';
 const live = { fetchedAt: at, simulated: false };

@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { ProviderEntry } from '../../src/domain/provider-table.ts';
-import { tempDir } from '../support/app.ts';
+import type { ProviderEntry } from '#domain/provider-table.ts';
+import { tempDir } from '#test/support/app.ts';
 
 const THROWAWAY: ProviderEntry = {
   name: 'throwaway',
@@ -30,18 +30,18 @@ const THROWAWAY: ProviderEntry = {
 async function withThrowaway() {
   vi.resetModules();
   vi.doMock('../../src/domain/provider-table.ts', async (importOriginal) => {
-    const real = await importOriginal<typeof import('../../src/domain/provider-table.ts')>();
+    const real = await importOriginal<typeof import('#domain/provider-table.ts')>();
     return { ...real, PROVIDER_TABLE: [...real.PROVIDER_TABLE, THROWAWAY] };
   });
   const [config, commands, schema, fleetSchema, rules, providers, db, vault] = await Promise.all([
-    import('../../src/config.ts'),
-    import('../../commands/index.ts'),
-    import('../../src/store/schema.ts'),
-    import('../../src/store/fleet-schema.ts'),
-    import('../../src/domain/rules/rule.ts'),
-    import('../../src/services/providers.ts'),
-    import('../../src/store/db.ts'),
-    import('../../src/store/vault.ts'),
+    import('#src/config.ts'),
+    import('#commands/index.ts'),
+    import('#store/schema.ts'),
+    import('#store/fleet-schema.ts'),
+    import('#domain/rules/rule.ts'),
+    import('#services/providers.ts'),
+    import('#store/db.ts'),
+    import('#store/vault.ts'),
   ]);
   return { config, commands, schema, fleetSchema, rules, providers, db, vault };
 }
@@ -118,7 +118,7 @@ describe('a provider added to the table', () => {
 describe('the table and the simulator', () => {
   it('the simulator serves every provider of the table, under the URL variable the table names', async () => {
     withTheRealTable();
-    const [{ PROVIDER_TABLE }, { startSimulator, simulatorEnv, SIM_PROVIDERS }] = await Promise.all([import('../../src/domain/provider-table.ts'), import('../../src/sim/index.ts')]);
+    const [{ PROVIDER_TABLE }, { startSimulator, simulatorEnv, SIM_PROVIDERS }] = await Promise.all([import('#domain/provider-table.ts'), import('#sim/index.ts')]);
     expect([...SIM_PROVIDERS]).toEqual(PROVIDER_TABLE.map((entry) => entry.name));
     const sim = await startSimulator({ seed: 3, vastOffers: 20, timeScale: 0 });
     try {

@@ -3,9 +3,9 @@
 // and the cursor walks a list longer than one answer without losing or repeating an offer.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextCursor, VAST_PAGE_LIMIT, vastSearchBody, type VastCursor } from '../../adapters/providers/vast-search.ts';
-import { matches, parseVastSearch, sortRows } from '../../src/sim/vast-query.ts';
-import { narrowingFor } from '../../src/services/market/fetch-plan.ts';
+import { nextCursor, VAST_PAGE_LIMIT, vastSearchBody, type VastCursor } from '#providers/vast-search.ts';
+import { matches, parseVastSearch, sortRows } from '#sim/vast-query.ts';
+import { narrowingFor } from '#services/market/fetch-plan.ts';
 
 type Row = { id: number; dph_total: number; gpu_ram: number; num_gpus: number; geolocation: string; verified: boolean; rentable: boolean; rented: boolean };
 

@@ -1,10 +1,10 @@
 // The chat message of an alert: what and where, what it costs, where to look closer, and buttons
 // that act on exactly the instances it names, in its org; the resolved edit drops the actions.
 import { describe, expect, it } from 'vitest';
-import type { Alert, Delivery } from '../../src/domain/alerts/index.ts';
-import { alertReply, raisedCap, type AlertFacts } from '../../src/services/alerts/alert-reply.ts';
-import type { CapRecord } from '../../src/store/automation-schema.ts';
-import type { InstanceRecord } from '../../src/store/fleet-schema.ts';
+import type { Alert, Delivery } from '#domain/alerts/index.ts';
+import { alertReply, raisedCap, type AlertFacts } from '#services/alerts/alert-reply.ts';
+import type { CapRecord } from '#store/automation-schema.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 
 const AT = '2026-12-03T01:58:00.000Z';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import { createCompletions } from '../../src/services/completions.ts';
-import { testApp } from '../support/app.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import { createCompletions } from '#services/completions.ts';
+import { testApp } from '#test/support/app.ts';
 
 const member: Actor = { platform: 'discord', userId: '42', displayName: 'Dee' };
 const stranger: Actor = { platform: 'discord', userId: '99', displayName: 'Stan' };

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { testApp } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { testApp } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const admin: Actor = { platform: 'telegram', userId: '5001', displayName: 'Ada' };
 const dm: Channel = { platform: 'telegram', id: '5001', kind: 'direct' };

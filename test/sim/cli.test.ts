@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSimArgs } from '../../src/sim/cli.ts';
+import { parseSimArgs } from '#sim/cli.ts';
 import { call, KEYS } from './support.ts';
 
 const CLI = path.resolve('src/bin/computehub.js');

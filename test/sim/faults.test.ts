@@ -1,6 +1,6 @@
 // Every fault kind, from the JS API and the admin endpoint, behaves as the real provider would.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
 import { call, graphql, KEYS } from './support.ts';
 
 let sim: Simulator;

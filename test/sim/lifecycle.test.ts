@@ -1,6 +1,6 @@
 // Instances follow each provider's state machine on the simulated clock, bill, and keep what was sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
 import { call, graphql, KEYS } from './support.ts';
 
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISimulatorSuiteKeyOnly sim@test';

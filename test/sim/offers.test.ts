@@ -1,6 +1,6 @@
 // Each face answers its offer endpoint in its provider's documented shape and units.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
 import { call, graphql, KEYS } from './support.ts';
 
 let sim: Simulator;

@@ -1,7 +1,7 @@
 // RunPod's GraphQL face speaks the language through graphql-js: variables with defaults, aliases,
 // fragments, only the selected fields, and RunPod's schema errors as HTTP 200 with errors[].
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
 import { call, graphql, KEYS } from './support.ts';
 
 let sim: Simulator;

@@ -2,8 +2,8 @@
 // does: the quota in RunPod's RateLimit format, the v2 routes they call, the bodies RunPod refuses,
 // and GraphQL LowestPrice with the hosts' CUDA versions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.ts';
-import { adapterFor } from '../contract/harness.ts';
+import { startSimulator, type Simulator } from '#sim/index.ts';
+import { adapterFor } from '#test/contract/harness.ts';
 import { call, graphql, KEYS, type Reply } from './support.ts';
 
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRunpodV2SuiteKeyOnly sim@test';

@@ -1,5 +1,5 @@
 // Helpers for the simulator's own tests: plain fetch over loopback with a test key.
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 export const KEYS = {
   vast: TEST_SECRETS.vastKey,

@@ -1,9 +1,9 @@
 // Pure pieces of the simulator: the Vast query language, env parsing, the clock.
 import { describe, expect, it } from 'vitest';
-import { matches, parseVastEnv, parseVastSearch, sortRows } from '../../src/sim/vast-query.ts';
-import { createClock } from '../../src/sim/clock.ts';
-import { generateVastMarket } from '../../src/sim/vast-catalogue.ts';
-import { FaultRegistry, validateFault } from '../../src/sim/faults.ts';
+import { matches, parseVastEnv, parseVastSearch, sortRows } from '#sim/vast-query.ts';
+import { createClock } from '#sim/clock.ts';
+import { generateVastMarket } from '#sim/vast-catalogue.ts';
+import { FaultRegistry, validateFault } from '#sim/faults.ts';
 
 describe('Vast search language', () => {
   const rows = [

@@ -4,10 +4,10 @@ import { createConnection, createServer } from 'node:net';
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ControlSocketError, SOCKET_FILE, sendToBot, serveControlSocket } from '../../src/control-socket.ts';
-import type { LockOwner } from '../../src/data-dir.ts';
-import { createLogger } from '../../src/log.ts';
-import { tempDir } from '../support/app.ts';
+import { ControlSocketError, SOCKET_FILE, sendToBot, serveControlSocket } from '#src/control-socket.ts';
+import type { LockOwner } from '#src/data-dir.ts';
+import { createLogger } from '#src/log.ts';
+import { tempDir } from '#test/support/app.ts';
 
 const log = createLogger({ level: 'silent', format: 'json' });
 const owner: LockOwner = { pid: 4321, hostname: 'here', startedAt: 'now', kind: 'bot' };

@@ -5,8 +5,8 @@ import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirBusyError, DataDirLock, LOCK_FILE, secureDataDir } from '../../src/data-dir.ts';
-import { tempDir } from '../support/app.ts';
+import { DataDirBusyError, DataDirLock, LOCK_FILE, secureDataDir } from '#src/data-dir.ts';
+import { tempDir } from '#test/support/app.ts';
 
 let other: ReturnType<typeof spawn>;
 

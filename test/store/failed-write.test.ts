@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { heartbeatJob, storeProblems } from '../../src/scheduler.ts';
-import { openDatabase, StoreWriteError, writeFileAtomic } from '../../src/store/db.ts';
-import { tempDir, testApp } from '../support/app.ts';
+import { heartbeatJob, storeProblems } from '#src/scheduler.ts';
+import { openDatabase, StoreWriteError, writeFileAtomic } from '#store/db.ts';
+import { tempDir, testApp } from '#test/support/app.ts';
 
 /** A disk that works until `fail` names an errno code; a write waits while `hold` is pending. */
 function disk() {

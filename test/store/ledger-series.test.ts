@@ -1,11 +1,11 @@
 // The cost ledger moves closed entries from db.json to its series: every report and every instance's
 // cost reads the same before and after, across a restart, and through a crash between the two writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceView } from '../../src/domain/fleet.ts';
-import { PERIODS } from '../../src/domain/ledger.ts';
-import { costReport, COST_GROUPINGS } from '../../src/services/billing/cost-report.ts';
-import { instanceCostMicros, instanceKey } from '../../src/store/series-ledger.ts';
-import { startWorld, type World } from '../fleet/world.ts';
+import type { InstanceView } from '#domain/fleet.ts';
+import { PERIODS } from '#domain/ledger.ts';
+import { costReport, COST_GROUPINGS } from '#services/billing/cost-report.ts';
+import { instanceCostMicros, instanceKey } from '#store/series-ledger.ts';
+import { startWorld, type World } from '#test/fleet/world.ts';
 
 let world: World;
 

@@ -4,9 +4,9 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Offer } from '../../src/domain/offer.ts';
-import { HISTORY_FILE_NAME, PriceHistory } from '../../src/services/market/index.ts';
-import { tempDir } from '../support/app.ts';
+import type { Offer } from '#domain/offer.ts';
+import { HISTORY_FILE_NAME, PriceHistory } from '#services/market/index.ts';
+import { tempDir } from '#test/support/app.ts';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-05-01T00:00:00Z');

@@ -3,9 +3,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyDatabase, SCHEMA_VERSION } from '../../src/store/schema.ts';
-import { signLicence } from '../../src/services/licence.ts';
-import { tempDir, testApp, testLicenceKeys } from '../support/app.ts';
+import { emptyDatabase, SCHEMA_VERSION } from '#store/schema.ts';
+import { signLicence } from '#services/licence.ts';
+import { tempDir, testApp, testLicenceKeys } from '#test/support/app.ts';
 
 const LEGACY_APP_SECRET = 'legacyappsecret0123456789';
 

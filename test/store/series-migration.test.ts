@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.ts';
-import { tempDir, testApp } from '../support/app.ts';
+import { openDatabase } from '#store/db.ts';
+import { tempDir, testApp } from '#test/support/app.ts';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-06-01T08:00:00Z');

@@ -3,11 +3,11 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase } from '../../src/store/db.ts';
-import { Series } from '../../src/store/series.ts';
-import { HourlyFold, metricHistory, rollUpMetrics } from '../../src/store/series-metrics.ts';
-import { auditEntrySchema } from '../../src/store/schema.ts';
-import { tempDir } from '../support/app.ts';
+import { openDatabase } from '#store/db.ts';
+import { Series } from '#store/series.ts';
+import { HourlyFold, metricHistory, rollUpMetrics } from '#store/series-metrics.ts';
+import { auditEntrySchema } from '#store/schema.ts';
+import { tempDir } from '#test/support/app.ts';
 
 const pointSchema = z.object({ at: z.string(), n: z.number() });
 type Point = z.infer<typeof pointSchema>;

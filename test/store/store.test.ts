@@ -3,11 +3,11 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, Store, StoreLoadError } from '../../src/store/db.ts';
-import { dbSchema } from '../../src/store/schema.ts';
-import { Vault, VaultError } from '../../src/store/vault.ts';
-import { tempDir } from '../support/app.ts';
-import { TEST_SECRETS } from '../support/secrets.ts';
+import { openDatabase, Store, StoreLoadError } from '#store/db.ts';
+import { dbSchema } from '#store/schema.ts';
+import { Vault, VaultError } from '#store/vault.ts';
+import { tempDir } from '#test/support/app.ts';
+import { TEST_SECRETS } from '#test/support/secrets.ts';
 
 const CLI = path.resolve('src/bin/computehub.js');
 

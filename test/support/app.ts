@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { createApp, type App, type AppOptions } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import type { Actor, Channel } from '../../src/core/command.ts';
-import type { Execution } from '../../src/core/registry.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../src/core/command.ts';
+import { createApp, type App, type AppOptions } from '#src/app.ts';
+import { loadConfig } from '#src/config.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { Execution } from '#core/registry.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '#core/command.ts';
 
 export function tempDir(prefix = 'computehub-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));

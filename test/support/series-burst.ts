@@ -1,5 +1,5 @@
 // Child process for the series crash test: appends audit entries in bursts until it is killed.
-import { openDatabase } from '../../src/store/db.ts';
+import { openDatabase } from '#store/db.ts';
 
 const db = await openDatabase(process.argv[2]!);
 process.stdout.write('ready\n');

@@ -2,9 +2,9 @@
 // Each suite names them with its own prefix (`tg`, `demo `, `sx-`) and reads what they did from
 // the returned `state`; commands that exercise one platform alone stay in that suite's file.
 import { createCanvas } from '@napi-rs/canvas';
-import { defineCommand, opt, type CommandDefinition, type OptionSpecs } from '../../src/core/command.ts';
-import type { Role } from '../../src/domain/roles.ts';
-import { DEFAULT_ORG_ID } from '../../src/store/schema.ts';
+import { defineCommand, opt, type CommandDefinition, type OptionSpecs } from '#core/command.ts';
+import type { Role } from '#domain/roles.ts';
+import { DEFAULT_ORG_ID } from '#store/schema.ts';
 import type { TestApp } from './app.ts';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 // Child process for the crash test: writes to the store as fast as it can until it is killed.
-import { openDatabase } from '../../src/store/db.ts';
+import { openDatabase } from '#store/db.ts';
 
 const db = await openDatabase(process.argv[2]!);
 process.stdout.write('ready\n');

@@ -4,9 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Button, Reply } from '../../../src/core/reply.ts';
-import type { CommandRegistry } from '../../../src/core/registry.ts';
-import { LOCAL_ACTOR, LOCAL_CHANNEL } from '../../../src/core/command.ts';
+import type { Button, Reply } from '#core/reply.ts';
+import type { CommandRegistry } from '#core/registry.ts';
+import { LOCAL_ACTOR, LOCAL_CHANNEL } from '#core/command.ts';
 import { wantsJson } from '../reply-step.ts';
 import { progressPrinter, renderText } from '../text.ts';
 

@@ -12,8 +12,8 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { CommandDefinition, OptionSpec, OptionSpecs } from '../../../src/core/command.ts';
-import type { CommandRegistry } from '../../../src/core/registry.ts';
+import type { CommandDefinition, OptionSpec, OptionSpecs } from '#core/command.ts';
+import type { CommandRegistry } from '#core/registry.ts';
 
 /** Discord's limits for application commands (https://discord.com/developers/docs/interactions/application-commands). */
 export const COMMAND_LIMITS = {

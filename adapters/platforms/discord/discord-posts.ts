@@ -4,8 +4,8 @@
 // the new chart uploaded), adds what is new and deletes what is no longer needed. An image Discord
 // refuses (too large, bad form) goes as its description instead.
 import { RESTJSONErrorCodes, type Client, type SendableChannels } from 'discord.js';
-import { imageAsText, type Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import { imageAsText, type Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import type { DiscordMessage } from './discord-render.ts';
 import { describeDiscordError, isRefusal } from './discord-responder.ts';
 

@@ -3,7 +3,7 @@
 // as an attachment. Discord rejects a message over its limits instead of truncating it, so long
 // replies become several messages: the first can replace an interaction's answer, the rest follow.
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
-import type { Button, Reply } from '../../../src/core/reply.ts';
+import type { Button, Reply } from '#core/reply.ts';
 import type { ButtonCommands } from '../buttons.ts';
 import { splitBlocks, textLines, type Block, type Markup } from '../chunks.ts';
 import { renderTable } from '../text.ts';

@@ -5,8 +5,8 @@
 // and the final Reply replaces it. Calls are queued so a deferral, a progress edit and the final
 // answer never race each other.
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import { imageAsText, type Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import { imageAsText, type Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import type { PreparedAnswer } from '../reply-step.ts';
 import type { ButtonEffect, DiscordMessage } from './discord-render.ts';
 

@@ -3,15 +3,15 @@
 // attachments. discord.js resumes dropped gateway sessions itself; a failed login, or a session the
 // gateway ends for good, is reported to the ConnectionKeeper, which owns retrying.
 import { Client, Events, InteractionContextType, MessageFlags, Routes, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type CommandInteractionOption, type Interaction } from 'discord.js';
-import type { Config } from '../../../src/config.ts';
-import type { Actor, Channel } from '../../../src/core/command.ts';
-import type { Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import type { Config } from '#src/config.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
 import { buildSlashCommands, commandLine, matchingChoices, slashTarget, COMMAND_LIMITS } from './discord-commands.ts';
 import { BUTTON_PAYLOAD_LIMIT, decodeCustomId, renderDiscord, type ButtonEffect } from './discord-render.ts';
 import { describeDiscordError, InteractionResponder, type AnswerableInteraction } from './discord-responder.ts';
-import { withinDeadline, settlesWithin } from '../../../src/core/deadline.ts';
+import { withinDeadline, settlesWithin } from '#core/deadline.ts';
 import { CredentialsRefused, type ChatPlatform, type PlatformDeps, type PostedMessage } from '../platform.ts';
 import { DiscordPosts, sendableChannel } from './discord-posts.ts';
 import { prepareAnswer } from '../reply-step.ts';

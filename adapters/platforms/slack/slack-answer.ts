@@ -6,8 +6,8 @@
 // the response_url, privately: an in_channel response would make Slack echo the typed command to
 // everyone, and a command line may carry a secret.
 import type { RespondArguments, RespondFn, webApi } from '@slack/bolt';
-import { imageAsText, type Reply, type ReplyImage } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import { imageAsText, type Reply, type ReplyImage } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import type { ButtonCommands } from '../buttons.ts';
 import { renderSlack, type SlackMessage } from './slack-blocks.ts';
 import { describeSlackError, slackErrorCode } from './slack-errors.ts';

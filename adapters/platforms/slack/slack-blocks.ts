@@ -4,7 +4,7 @@
 // a message whose blocks break its limits (invalid_blocks), so everything is cut to fit here, and a
 // Reply larger than one message becomes several.
 import type { types as SlackTypes } from '@slack/bolt';
-import type { Reply } from '../../../src/core/reply.ts';
+import type { Reply } from '#core/reply.ts';
 import type { ButtonCommands } from '../buttons.ts';
 import { splitBlocks, textLines, type Block, type Markup } from '../chunks.ts';
 import { renderTable, renderText } from '../text.ts';

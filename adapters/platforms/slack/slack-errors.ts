@@ -1,7 +1,7 @@
 // What went wrong talking to Slack, in words an operator can act on. The Web API answers most
 // failures with HTTP 200 and {ok:false, error:"<code>"}; the client turns those into platform
 // errors, and network or 5xx failures (after its retries) into request or HTTP errors.
-import { scrubSecrets } from '../../../src/log.ts';
+import { scrubSecrets } from '#src/log.ts';
 
 interface MaybeSlackError {
   code?: unknown;

@@ -2,7 +2,7 @@
 // secrets). Their debug lines include every outgoing request body, so they go to trace: visible
 // when someone asks for everything, not in an ordinary debug log.
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import type { Logger } from '../../../src/log.ts';
+import type { Logger } from '#src/log.ts';
 
 function line(parts: unknown[]): string {
   return parts.map((part) => (typeof part === 'string' ? part : part instanceof Error ? part.message : JSON.stringify(part))).join(' ');

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../../../src/app.ts';
-import { loadConfig } from '../../../src/config.ts';
+import { createApp } from '#src/app.ts';
+import { loadConfig } from '#src/config.ts';
 import { generateSlackManifest } from './slack-manifest.ts';
 
 export const MANIFEST_FILE = path.resolve(import.meta.dirname, '../../docs/slack-manifest.yml');

@@ -4,7 +4,7 @@
 // shared by every app in a workspace (a /prices of ours could collide with another app's), and a
 // manifest listing every command would change, and need re-pasting, whenever a command is added.
 // So it depends on the command definitions only through the examples in the hint, which must run.
-import type { CommandRegistry } from '../../../src/core/registry.ts';
+import type { CommandRegistry } from '#core/registry.ts';
 
 /** The one slash command. */
 export const SLASH_COMMAND = '/computehub';

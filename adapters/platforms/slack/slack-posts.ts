@@ -6,8 +6,8 @@
 // a few times, then sent with the image's description instead. The id handed out is the
 // conversation and the ts of each message the Reply became, for chat.update.
 import type { webApi } from '@slack/bolt';
-import { imageAsText, type Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import { imageAsText, type Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import type { ButtonCommands } from '../buttons.ts';
 import { renderSlack, type SlackMessage } from './slack-blocks.ts';
 import { describeSlackError, slackErrorCode } from './slack-errors.ts';

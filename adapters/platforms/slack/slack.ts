@@ -7,10 +7,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, type webApi } from '@slack/bolt';
-import type { Config } from '../../../src/config.ts';
-import type { Actor, Channel } from '../../../src/core/command.ts';
-import type { Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import type { Config } from '#src/config.ts';
+import type { Actor, Channel } from '#core/command.ts';
+import type { Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import { ButtonCommands, EXPIRED_BUTTON_TEXT } from '../buttons.ts';
 import type { ChatPlatform, PlatformDeps, PostedMessage } from '../platform.ts';
 import { SlackPosts } from './slack-posts.ts';

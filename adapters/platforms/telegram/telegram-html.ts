@@ -1,7 +1,7 @@
 // Renders a Reply as Telegram HTML (parse_mode "HTML"): title in <b>, tables and code in <pre>,
 // footer in <i>, and every piece of user or provider text escaped, because Telegram refuses the whole
 // message when one stray < or & does not parse.
-import type { Reply } from '../../../src/core/reply.ts';
+import type { Reply } from '#core/reply.ts';
 import { splitBlocks, textLines, type Block, type Markup } from '../chunks.ts';
 import { KIND_MARK, renderTable } from '../text.ts';
 

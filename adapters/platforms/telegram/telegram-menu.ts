@@ -2,7 +2,7 @@
 // generated from the registry's definitions so it never drifts from what the bot accepts.
 import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
-import type { CommandRegistry } from '../../../src/core/registry.ts';
+import type { CommandRegistry } from '#core/registry.ts';
 
 /** Telegram's rules for a menu entry. */
 const NAME = /^[a-z0-9_]{1,32}$/;

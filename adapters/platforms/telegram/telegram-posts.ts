@@ -5,8 +5,8 @@
 // so a Reply posted without its image stays text, with the image's description.
 import { InputFile } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { imageAsText, type Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import { imageAsText, type Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import { renderCaption, renderHtmlMessages } from './telegram-html.ts';
 import { describeError, isImageRefusal, isNotModified, isUneditable, withFallback, type ChatId, type PostedPart, type TelegramSender } from './telegram-send.ts';
 

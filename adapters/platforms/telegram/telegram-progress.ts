@@ -2,8 +2,8 @@
 // whose button was pressed), later updates edit it, and the final Reply replaces it. Updates that
 // arrive faster than Telegram lets a bot edit are coalesced: only the newest is shown.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import type { Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import { renderHtmlMessages } from './telegram-html.ts';
 import { describeError, type ChatId, type Placement, type TelegramSender } from './telegram-send.ts';
 

@@ -2,8 +2,8 @@
 // an inline keyboard under the last part, an image as a photo with a caption.
 import { GrammyError, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import { imageAsText, type Button, type Reply } from '../../../src/core/reply.ts';
-import type { Logger } from '../../../src/log.ts';
+import { imageAsText, type Button, type Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import type { ButtonCommands } from '../buttons.ts';
 import { renderCaption, renderHtmlMessages } from './telegram-html.ts';
 

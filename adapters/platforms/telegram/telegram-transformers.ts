@@ -5,8 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Transformer } from 'grammy';
-import { backoffMs, type BackoffPolicy } from '../../../src/domain/backoff.ts';
-import type { Logger } from '../../../src/log.ts';
+import { backoffMs, type BackoffPolicy } from '#domain/backoff.ts';
+import type { Logger } from '#src/log.ts';
 import { ChatPacer, isPaced } from './telegram-pacing.ts';
 
 /** grammy types its signal with an old AbortSignal polyfill; at run time it is Node's own. */

@@ -1,7 +1,7 @@
 // Turns Telegram updates into what the registry understands: who is asking, where, and which
 // command line they typed.
 import type { Chat, Message, User } from 'grammy/types';
-import type { Actor, Channel } from '../../../src/core/command.ts';
+import type { Actor, Channel } from '#core/command.ts';
 
 export function actorOf(user: User): Actor {
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ');

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webhookCallback, type Bot } from 'grammy';
-import type { Logger } from '../../../src/log.ts';
+import type { Logger } from '#src/log.ts';
 
 export interface WebhookOptions {
   url: string;

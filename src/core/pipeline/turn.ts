@@ -9,7 +9,7 @@ import type { Execution, Invocation } from '../invocation.ts';
 import { describeInvocation } from '../options.ts';
 import type { Access, AuditRecord, RegistryServices } from '../ports.ts';
 import { reply, type ProgressSink } from '../reply.ts';
-import type { PendingConfirmation } from '../../domain/confirmations.ts';
+import type { PendingConfirmation } from '#domain/confirmations.ts';
 
 /** One invocation on its way: what it came with, and what each step has found out so far. */
 export interface Turn {

@@ -2,14 +2,14 @@
 // GPU's price history, anything about one machine (down, idle, a rule) its GPU utilisation, VRAM
 // and temperature over the last hours, or its cost when the provider reports no GPU figures.
 import type { ChartConfiguration } from 'chart.js';
-import type { Alert } from '../../domain/alerts/index.ts';
-import { billingState, formatUsd, microsToUsd, usdToMicros, type Window } from '../../domain/ledger.ts';
-import { costCurve, extendOpenEntry } from '../../domain/monitoring.ts';
-import type { CapRecord } from '../../store/automation-schema.ts';
-import type { Db } from '../../store/db.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
-import { metricHistory } from '../../store/series-metrics.ts';
-import { instanceCostMicros, ledgerEntries } from '../../store/series-ledger.ts';
+import type { Alert } from '#domain/alerts/index.ts';
+import { billingState, formatUsd, microsToUsd, usdToMicros, type Window } from '#domain/ledger.ts';
+import { costCurve, extendOpenEntry } from '#domain/monitoring.ts';
+import type { CapRecord } from '#store/automation-schema.ts';
+import type { Db } from '#store/db.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
+import { metricHistory } from '#store/series-metrics.ts';
+import { instanceCostMicros, ledgerEntries } from '#store/series-ledger.ts';
 import { CAP_WARNING_SHARE, capPeriod, capScope, inCapScope } from '../automation/caps.ts';
 import { costTrendChart, gpuMetricsChart, hasGpuFigures, utcClock, utcDay } from '../charts/index.ts';
 import { historyReport } from '../market/history-report.ts';

@@ -1,9 +1,9 @@
 // An alert's pictures for every channel: the chat message (the Reply with its chart and buttons) and
 // the chart alone (inline in the email). Both read what the store holds now about the instances and
 // caps the alerts name. A chart that cannot be drawn is logged and left out: the alert still goes.
-import type { Reply, ReplyImage } from '../../core/reply.ts';
-import { leadAlert, type Delivery } from '../../domain/alerts/index.ts';
-import type { Logger } from '../../log.ts';
+import type { Reply, ReplyImage } from '#core/reply.ts';
+import { leadAlert, type Delivery } from '#domain/alerts/index.ts';
+import type { Logger } from '#src/log.ts';
 import { describeChart, type ChartRenderer } from '../charts/index.ts';
 import { alertChart, type AlertChartSources } from './alert-charts.ts';
 import { alertReply, namedInstances, type AlertFacts } from './alert-reply.ts';

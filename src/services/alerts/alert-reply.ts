@@ -3,11 +3,11 @@
 // as the person who presses it (role checks, audit and confirmation as if typed); each carries
 // `--org=<org>` so it acts in the org the alert is about, or not at all. The resolved edit says
 // "resolved" and drops the action buttons.
-import type { Button, Field, Reply, ReplyImage } from '../../core/reply.ts';
-import { alertPayload, leadAlert, type Alert, type Delivery, type Severity } from '../../domain/alerts/index.ts';
-import { billingState, formatDuration, formatUsd, usdToMicros } from '../../domain/ledger.ts';
-import type { CapRecord } from '../../store/automation-schema.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import type { Button, Field, Reply, ReplyImage } from '#core/reply.ts';
+import { alertPayload, leadAlert, type Alert, type Delivery, type Severity } from '#domain/alerts/index.ts';
+import { billingState, formatDuration, formatUsd, usdToMicros } from '#domain/ledger.ts';
+import type { CapRecord } from '#store/automation-schema.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 import { EVENT_TITLES } from '../automation/context.ts';
 
 /** What the store says now about the things an alert names. */

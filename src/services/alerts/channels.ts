@@ -1,11 +1,11 @@
 // Notify channels (`notify add | list | remove`): where an org's alerts go, which kinds and from
 // which severity. A webhook's URL (it may carry a token) and signing secret are sealed in the vault.
-import { UsageError, UserError } from '../../core/errors.ts';
-import { SEVERITIES, type Delivery, type Severity } from '../../domain/alerts/index.ts';
-import type { Db } from '../../store/db.ts';
-import type { NotifyChannel, NotifyTarget } from '../../store/alerts-schema.ts';
-import type { Vault } from '../../store/vault.ts';
-import { generateWebhookSecret, webhookSecretKey, webhookUrlProblem, WebhookSecretError } from '../../../adapters/notifiers/webhook.ts';
+import { UsageError, UserError } from '#core/errors.ts';
+import { SEVERITIES, type Delivery, type Severity } from '#domain/alerts/index.ts';
+import type { Db } from '#store/db.ts';
+import type { NotifyChannel, NotifyTarget } from '#store/alerts-schema.ts';
+import type { Vault } from '#store/vault.ts';
+import { generateWebhookSecret, webhookSecretKey, webhookUrlProblem, WebhookSecretError } from '#notifiers/webhook.ts';
 import { ALERT_KINDS, atLeast } from './kinds.ts';
 import { dropChannel } from './outbox.ts';
 

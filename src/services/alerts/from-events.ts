@@ -3,9 +3,9 @@
 // one resolution per firing alert of the same origin (the rule, or none) and instance. The watch's
 // events carry ruleId "watch": they are the instance's own alerts (grouped and muted by kind, like
 // a `down` nobody watched), so that ruleId is dropped.
-import type { Alert, AlertEvent, AlertState } from '../../domain/alerts/index.ts';
-import { formatUsd } from '../../domain/pricing.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Alert, AlertEvent, AlertState } from '#domain/alerts/index.ts';
+import { formatUsd } from '#domain/pricing.ts';
+import type { Database } from '#store/schema.ts';
 import type { AutomationEvent } from '../automation/index.ts';
 import { ALERT_SEVERITY, isNotice } from './kinds.ts';
 

@@ -3,14 +3,14 @@
 // (through a ChatSender src/main.ts wires to the platforms), email, signed webhooks. `tick` does
 // both and never overlaps itself; the scheduler calls it every few seconds.
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../../config.ts';
-import { DEFAULT_GROUPING, nextFlushAt, type AlertEvent, type Delivery, type GroupingParams } from '../../domain/alerts/index.ts';
-import type { Logger } from '../../log.ts';
-import type { Db } from '../../store/db.ts';
-import type { EventChannel } from '../../store/automation-schema.ts';
-import type { NotifyChannel, OutboxEntry } from '../../store/alerts-schema.ts';
-import type { Vault } from '../../store/vault.ts';
-import { EmailNotifier } from '../../../adapters/notifiers/email.ts';
+import type { Config } from '#src/config.ts';
+import { DEFAULT_GROUPING, nextFlushAt, type AlertEvent, type Delivery, type GroupingParams } from '#domain/alerts/index.ts';
+import type { Logger } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
+import type { EventChannel } from '#store/automation-schema.ts';
+import type { NotifyChannel, OutboxEntry } from '#store/alerts-schema.ts';
+import type { Vault } from '#store/vault.ts';
+import { EmailNotifier } from '#notifiers/email.ts';
 import type { AutomationEvent } from '../automation/index.ts';
 import { accepts, addChannel, findChannel, removeChannel, type ChannelRequest } from './channels.ts';
 import { alertInput, goneInstanceResolutions, kindsResolvedBy, resolutionEvents } from './from-events.ts';
@@ -21,7 +21,7 @@ import { ChatRateLimits } from './rate-limits.ts';
 import { attempt, type AlertChart, type AlertRenderer, type ChatSender, type SenderDeps } from './senders.ts';
 import { Mutes } from './mutes.ts';
 import { deployAlert, keyFailingNotices, licenceNotices, takeDaily, type DailyNotice } from './sources.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 import type { SyncReport } from '../fleet/sync.ts';
 
 export type { ChatSender, ChatAddress, AlertRenderer, AlertChart } from './senders.ts';

@@ -1,6 +1,6 @@
 // What each kind of event means as an alert: its severity, whether it marks a moment (a notice:
 // shown once, then resolved quietly) or a state that a later event resolves.
-import { SEVERITIES, type Severity } from '../../domain/alerts/index.ts';
+import { SEVERITIES, type Severity } from '#domain/alerts/index.ts';
 
 export const ALERT_SEVERITY: Readonly<Record<string, Severity>> = {
   down: 'critical',

@@ -1,9 +1,9 @@
 // `mute <instance|rule|all> <duration> [reason]`, `mute list`, `unmute <id>`: silences with author
 // and expiry, kept in the grouping state (the pure part is src/domain/alerts/silences.ts).
-import { UsageError, UserError } from '../../core/errors.ts';
-import { activeSilences, addSilence, removeSilence, SilenceError, type Silence, type SilenceTarget } from '../../domain/alerts/index.ts';
-import { DURATION_SECONDS, isDurationUnit } from '../../domain/rules/units.ts';
-import type { Db } from '../../store/db.ts';
+import { UsageError, UserError } from '#core/errors.ts';
+import { activeSilences, addSilence, removeSilence, SilenceError, type Silence, type SilenceTarget } from '#domain/alerts/index.ts';
+import { DURATION_SECONDS, isDurationUnit } from '#domain/rules/units.ts';
+import type { Db } from '#store/db.ts';
 import { ALERT_KINDS } from './kinds.ts';
 
 /** "2h", "30m", "1d", "90s" in milliseconds; undefined when it is no duration. */

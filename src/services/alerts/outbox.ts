@@ -2,9 +2,9 @@
 // attempted and removed only once it has been made, so a crash or restart retries it. Failures are
 // retried with exponential backoff and jitter (a receiver's Retry-After wins when longer) and
 // dead-lettered after MAX_ATTEMPTS failures, 24 hours, or one permanent failure.
-import type { Delivery } from '../../domain/alerts/index.ts';
-import { backoffMs } from '../../domain/backoff.ts';
-import type { AlertsStore, DeadLetter, NotifyChannel, OutboxEntry } from '../../store/alerts-schema.ts';
+import type { Delivery } from '#domain/alerts/index.ts';
+import { backoffMs } from '#domain/backoff.ts';
+import type { AlertsStore, DeadLetter, NotifyChannel, OutboxEntry } from '#store/alerts-schema.ts';
 
 export const MAX_ATTEMPTS = 8;
 export const DEAD_AFTER_MS = 24 * 3_600_000;

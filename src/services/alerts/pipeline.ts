@@ -1,8 +1,8 @@
 // The state changes of the alert pipeline, each applied inside one db.update so a crash leaves
 // either all of it or none: an event received, and a flush whose deliveries go to the outbox in the
 // same write that records them as made.
-import { flush, receive, type AlertEvent, type Delivery, type GroupingParams } from '../../domain/alerts/index.ts';
-import type { Database } from '../../store/schema.ts';
+import { flush, receive, type AlertEvent, type Delivery, type GroupingParams } from '#domain/alerts/index.ts';
+import type { Database } from '#store/schema.ts';
 import { channelsFor } from './channels.ts';
 import { isNotice } from './kinds.ts';
 import { newEntry } from './outbox.ts';

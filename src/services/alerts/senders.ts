@@ -1,14 +1,14 @@
 // One attempt of one outbox entry on its channel: a chat post (or an edit of the messages the
 // group posted there before), an email, a signed webhook. Never throws: the answer says whether it
 // was made, or why not and whether another attempt may help.
-import type { Reply, ReplyImage } from '../../core/reply.ts';
-import { alertPayload, type Delivery } from '../../domain/alerts/index.ts';
-import { scrubSecrets, type Logger } from '../../log.ts';
-import type { NotifyChannel, OutboxEntry } from '../../store/alerts-schema.ts';
-import type { Vault } from '../../store/vault.ts';
-import type { EmailNotifier } from '../../../adapters/notifiers/email.ts';
-import type { NotifyResult } from '../../../adapters/notifiers/types.ts';
-import { sendWebhook } from '../../../adapters/notifiers/webhook.ts';
+import type { Reply, ReplyImage } from '#core/reply.ts';
+import { alertPayload, type Delivery } from '#domain/alerts/index.ts';
+import { scrubSecrets, type Logger } from '#src/log.ts';
+import type { NotifyChannel, OutboxEntry } from '#store/alerts-schema.ts';
+import type { Vault } from '#store/vault.ts';
+import type { EmailNotifier } from '#notifiers/email.ts';
+import type { NotifyResult } from '#notifiers/types.ts';
+import { sendWebhook } from '#notifiers/webhook.ts';
 import { webhookSecrets } from './channels.ts';
 import { entryId } from './outbox.ts';
 

@@ -1,10 +1,10 @@
 // Alerts from beyond the automation: a deploy's outcome (to the org's channels, not only the person
 // who asked), a provider key the provider refuses, a licence about to expire. The last two are
 // raised at most once a UTC day each (`alerts.noticeDays`).
-import type { AlertEvent } from '../../domain/alerts/index.ts';
-import { formatUsd } from '../../domain/pricing.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
-import type { Database } from '../../store/schema.ts';
+import type { AlertEvent } from '#domain/alerts/index.ts';
+import { formatUsd } from '#domain/pricing.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
+import type { Database } from '#store/schema.ts';
 import type { SyncReport } from '../fleet/sync.ts';
 import { ALERT_SEVERITY } from './kinds.ts';
 

@@ -2,12 +2,12 @@
 // have seen — instances and their status and rate from the ledger, GPU metrics from the metrics series
 // (samples at sync resolution where kept, hourly means before), market facts from price history — at
 // the recorded sync times, then replayed through the pure `backtest`.
-import { GPU_CATALOGUE } from '../../domain/gpus.ts';
-import { amountWithin } from '../../domain/ledger.ts';
-import { backtest, type BacktestReport, type MarketFacts, type Rule, type RuleSnapshot } from '../../domain/rules/index.ts';
-import type { InstanceRecord, LedgerEntry, MetricSample } from '../../store/fleet-schema.ts';
-import { ledgerEntries, instanceCostMicros } from '../../store/series-ledger.ts';
-import { metricHistory } from '../../store/series-metrics.ts';
+import { GPU_CATALOGUE } from '#domain/gpus.ts';
+import { amountWithin } from '#domain/ledger.ts';
+import { backtest, type BacktestReport, type MarketFacts, type Rule, type RuleSnapshot } from '#domain/rules/index.ts';
+import type { InstanceRecord, LedgerEntry, MetricSample } from '#store/fleet-schema.ts';
+import { ledgerEntries, instanceCostMicros } from '#store/series-ledger.ts';
+import { metricHistory } from '#store/series-metrics.ts';
 import type { SeriesPoints } from '../market/index.ts';
 import type { AutomationContext } from './context.ts';
 import { instanceFacts, marketWindows, NO_MARKET } from './snapshot.ts';

@@ -1,7 +1,7 @@
 // The org's budget of automatic actions per hour, shared by rules, watches and idle checks: each
 // action they take is one entry in the org's rule state (`actions`), which the rule evaluator counts
 // too, so a flapping machine cannot make the bot act without bound.
-import { DEFAULT_ACTIONS_PER_HOUR, emptyRuleState, HOUR_MS, type ActionRecord } from '../../domain/rules/index.ts';
+import { DEFAULT_ACTIONS_PER_HOUR, emptyRuleState, HOUR_MS, type ActionRecord } from '#domain/rules/index.ts';
 import type { AutomationContext } from './context.ts';
 
 const recent = (context: AutomationContext, orgId: string, nowMs: number) =>

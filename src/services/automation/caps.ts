@@ -4,12 +4,12 @@
 // provider that did not answer this sync still costs money). At 80 % a warning; at the cap its action
 // (stop, destroy, notify) on everything in scope that is still billing, once per period. Acting at
 // the first evaluation past the cap bounds the overshoot to one sync interval of spend.
-import { billingRate } from '../../domain/fleet.ts';
-import { amountFor, amountWithin, formatUsd, monthStartMs, usdToMicros } from '../../domain/ledger.ts';
-import type { CapRecord } from '../../store/automation-schema.ts';
-import type { InstanceRecord, LedgerEntry } from '../../store/fleet-schema.ts';
-import { instanceCostMicros } from '../../store/series-ledger.ts';
-import type { Db } from '../../store/db.ts';
+import { billingRate } from '#domain/fleet.ts';
+import { amountFor, amountWithin, formatUsd, monthStartMs, usdToMicros } from '#domain/ledger.ts';
+import type { CapRecord } from '#store/automation-schema.ts';
+import type { InstanceRecord, LedgerEntry } from '#store/fleet-schema.ts';
+import { instanceCostMicros } from '#store/series-ledger.ts';
+import type { Db } from '#store/db.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 import type { NewEvent } from './events.ts';
 

@@ -1,11 +1,11 @@
 // What the automation's parts share: the store, the fleet, the clock, and one way to record an
 // event (stored, posted to the channel its rule or watch was made in) and an automatic action
 // (the audit log, with the rule or watch as actor).
-import type { Reply } from '../../core/reply.ts';
-import type { Logger } from '../../log.ts';
-import type { Db } from '../../store/db.ts';
-import type { Database } from '../../store/schema.ts';
-import type { EventChannel } from '../../store/automation-schema.ts';
+import type { Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
+import type { Database } from '#store/schema.ts';
+import type { EventChannel } from '#store/automation-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
 import type { IdentityService } from '../identity.ts';
 import type { MarketService } from '../market/index.ts';

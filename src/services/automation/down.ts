@@ -1,8 +1,8 @@
 // When an instance counts as down: the provider reports it exited, failed, stopped, unknown or
 // terminated (or it vanished) while nobody asked it to stop. Watches act on it; every other
 // instance of the org that was running gets one `down` event, and `resolved` when it is back.
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
-import type { DownRecord } from '../../store/automation-schema.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
+import type { DownRecord } from '#store/automation-schema.ts';
 import { recordEvent, type AutomationContext } from './context.ts';
 
 /** Requests that take a machine down or away on purpose (a redeploy and a migrate destroy the old one). */

@@ -2,8 +2,8 @@
 // (`series/events/YYYY-MM-DD.jsonl`), ids counting on across restarts, read newest first.
 import path from 'node:path';
 import { z } from 'zod';
-import { Series } from '../../store/series.ts';
-import { SERIES_DIR } from '../../store/series-set.ts';
+import { Series } from '#store/series.ts';
+import { SERIES_DIR } from '#store/series-set.ts';
 
 export const EVENT_KINDS = ['down', 'restarted', 'redeployed', 'cap-warning', 'cap-hit', 'idle', 'rule-fired', 'action-failed', 'skipped', 'price-alert', 'resolved'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -1,10 +1,10 @@
 // idle: an instance whose GPU util stays under the threshold at every sync for the whole duration is
 // idle: one `idle` event and the action (stop, destroy or notify) through the fleet, at most once per
 // stretch, not again within the cooldown, and within the org's budget of automatic actions.
-import { DEFAULT_COOLDOWN_SECONDS, describeDuration } from '../../domain/rules/index.ts';
-import type { IdleRecord } from '../../store/automation-schema.ts';
-import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
-import { UserError } from '../../core/errors.ts';
+import { DEFAULT_COOLDOWN_SECONDS, describeDuration } from '#domain/rules/index.ts';
+import type { IdleRecord } from '#store/automation-schema.ts';
+import type { InstanceRecord, MetricSample } from '#store/fleet-schema.ts';
+import { UserError } from '#core/errors.ts';
 import { findInstance } from '../fleet/records.ts';
 import { auditAction, errorText, nextId, recordEvent, type AutomationContext } from './context.ts';
 import { budgetRefusal, chargeBudget } from './budget.ts';

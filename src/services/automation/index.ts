@@ -1,13 +1,13 @@
 // The Pro automation: after every instance sync (and price refresh) each org's watches are stepped
 // and its rules evaluated, never two evaluations at once; one org, rule or watch failing never stops
 // the others. Rules, watches and rule state live in db.json (`automation`); events in their series.
-import { UserError } from '../../core/errors.ts';
-import type { Role } from '../../domain/roles.ts';
-import { authorRefusal, compileRule, emptyRuleState, inspectRule, type BacktestReport, type Rule, type RuleState, type TargetView } from '../../domain/rules/index.ts';
-import type { Logger } from '../../log.ts';
-import type { Db } from '../../store/db.ts';
-import type { CapRecord, EventChannel, RuleRecord, TimeLimitRecord, WatchRecord } from '../../store/automation-schema.ts';
-import type { MetricSample } from '../../store/fleet-schema.ts';
+import { UserError } from '#core/errors.ts';
+import type { Role } from '#domain/roles.ts';
+import { authorRefusal, compileRule, emptyRuleState, inspectRule, type BacktestReport, type Rule, type RuleState, type TargetView } from '#domain/rules/index.ts';
+import type { Logger } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
+import type { CapRecord, EventChannel, RuleRecord, TimeLimitRecord, WatchRecord } from '#store/automation-schema.ts';
+import type { MetricSample } from '#store/fleet-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
 import type { SyncReport } from '../fleet/sync.ts';
 import { findInstance } from '../fleet/records.ts';

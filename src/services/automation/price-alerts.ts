@@ -2,13 +2,13 @@
 // from the market cache. At or under the threshold an armed alert fires once (`price-alert`, with the
 // offer and a Deploy button); it re-arms only once the price has risen past the threshold by
 // REARM_SHARE, so a price wobbling around it does not fire again and again.
-import { UserError } from '../../core/errors.ts';
-import type { Reply } from '../../core/reply.ts';
-import { formatUsd, usdToMicros } from '../../domain/ledger.ts';
-import type { Offer } from '../../domain/offer.ts';
-import { offerReference } from '../../domain/ranking-reference.ts';
-import type { OfferCriteria } from '../../domain/ranking.ts';
-import type { PriceAlertRecord } from '../../store/automation-schema.ts';
+import { UserError } from '#core/errors.ts';
+import type { Reply } from '#core/reply.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
+import type { Offer } from '#domain/offer.ts';
+import { offerReference } from '#domain/ranking-reference.ts';
+import type { OfferCriteria } from '#domain/ranking.ts';
+import type { PriceAlertRecord } from '#store/automation-schema.ts';
 import { nextId, recordEvent, type AutomationContext } from './context.ts';
 
 /** An alert that fired re-arms once the price is this share above its threshold. */

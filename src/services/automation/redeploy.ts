@@ -1,9 +1,9 @@
 // Moving an instance's work to another machine: the same template on the cheapest equivalent offer
 // (the same GPU; the same provider first when asked), wait until it is ready, then destroy the old
 // one, so exactly one machine is left. Shared by watch (a restart is impossible) and a rule's migrate.
-import { UserError } from '../../core/errors.ts';
-import { formatUsd, usdToMicros } from '../../domain/ledger.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import { UserError } from '#core/errors.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 import type { FleetService } from '../fleet/index.ts';
 import type { DeployRequest } from '../fleet/deploy-plan.ts';
 import { findTemplate } from '../fleet/records.ts';

@@ -2,13 +2,13 @@
 // the rule was added) become a deploy request billed to the rule (`rule:r1`), run in the background
 // under a fresh token. The rule never targets what it deployed (the evaluator's offspring guard), the
 // org's hourly budget counts it, and one rule runs one deploy at a time.
-import { DURATION_SECONDS, type RuleAction } from '../../domain/rules/index.ts';
-import { formatUsd, usdToMicros } from '../../domain/ledger.ts';
+import { DURATION_SECONDS, type RuleAction } from '#domain/rules/index.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
 import { newDeployToken, type DeployRequest } from '../fleet/deploy-plan.ts';
 import { findProject } from '../projects.ts';
 import { setTimeLimit } from './time-limits.ts';
 import { auditAction, errorText, recordEvent, runInBackground, type AutomationContext } from './context.ts';
-import type { EventChannel } from '../../store/automation-schema.ts';
+import type { EventChannel } from '#store/automation-schema.ts';
 
 type DeployOptions = (RuleAction & { type: 'deploy' })['options'];
 

@@ -1,15 +1,15 @@
 // The rules of one org after a sync: snapshot → evaluate (pure) → take the fired actions through the
 // fleet → events and audit entries with the rule as actor → the next state persisted. A failed action
 // re-arms its rule (it retries after the cooldown); a rule that no longer compiles is skipped alone.
-import { adminOnlyActions, compileRule, evaluate, rearm, ORG_TARGET, type Decision, type Rule, type RuleAction, type RuleState } from '../../domain/rules/index.ts';
-import type { MetricSample, LedgerEntry } from '../../store/fleet-schema.ts';
-import type { RuleRecord } from '../../store/automation-schema.ts';
+import { adminOnlyActions, compileRule, evaluate, rearm, ORG_TARGET, type Decision, type Rule, type RuleAction, type RuleState } from '#domain/rules/index.ts';
+import type { MetricSample, LedgerEntry } from '#store/fleet-schema.ts';
+import type { RuleRecord } from '#store/automation-schema.ts';
 import { newDeployToken } from '../fleet/deploy-plan.ts';
 import { auditAction, errorText, recordEvent, runInBackground, type AutomationContext } from './context.ts';
 import { startRuleDeploy } from './rule-deploy.ts';
 import { redeploy } from './redeploy.ts';
 import { buildSnapshot, marketFacts, marketWindows, NO_MARKET } from './snapshot.ts';
-import { emptyRuleState } from '../../domain/rules/index.ts';
+import { emptyRuleState } from '#domain/rules/index.ts';
 
 export interface RuleInputs {
   sealedToday: readonly LedgerEntry[];

@@ -1,12 +1,12 @@
 // Builds what the rules look at for one org: every instance that is not destroyed, with its cost
 // from the ledger, its uptime and latest GPU metrics, and the market facts the org's rules read.
-import { canonicalGpu } from '../../domain/gpus.ts';
-import { billingRate } from '../../domain/fleet.ts';
-import { amountWithin, microsToUsd } from '../../domain/ledger.ts';
-import type { InstanceFacts, MarketFacts, Rule, RuleSnapshot } from '../../domain/rules/index.ts';
-import type { InstanceRecord, LedgerEntry, MetricSample } from '../../store/fleet-schema.ts';
-import type { Database } from '../../store/schema.ts';
-import { instanceCostMicros } from '../../store/series-ledger.ts';
+import { canonicalGpu } from '#domain/gpus.ts';
+import { billingRate } from '#domain/fleet.ts';
+import { amountWithin, microsToUsd } from '#domain/ledger.ts';
+import type { InstanceFacts, MarketFacts, Rule, RuleSnapshot } from '#domain/rules/index.ts';
+import type { InstanceRecord, LedgerEntry, MetricSample } from '#store/fleet-schema.ts';
+import type { Database } from '#store/schema.ts';
+import { instanceCostMicros } from '#store/series-ledger.ts';
 import { projectName } from '../fleet/records.ts';
 import type { MarketService } from '../market/index.ts';
 

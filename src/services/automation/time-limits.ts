@@ -1,8 +1,8 @@
 // deploy … stop-after=2h / destroy-after=: once the instance's time is up, the evaluation after the
 // next sync stops or destroys it (so it runs over by at most one sync interval) and records a
 // `cap-hit` event; a limit whose instance is gone is dropped.
-import { UserError } from '../../core/errors.ts';
-import type { TimeLimitRecord } from '../../store/automation-schema.ts';
+import { UserError } from '#core/errors.ts';
+import type { TimeLimitRecord } from '#store/automation-schema.ts';
 import { findInstance } from '../fleet/records.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 

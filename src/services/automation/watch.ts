@@ -4,13 +4,13 @@
 // offer (same provider first) and the old machine destroyed, so exactly one machine is left.
 import { providerOf } from '../fleet/deploy.ts';
 import { newDeployToken } from '../fleet/deploy-plan.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
-import type { WatchRecord } from '../../store/automation-schema.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
+import type { WatchRecord } from '#store/automation-schema.ts';
 import { auditAction, errorText, recordEvent, type AutomationContext } from './context.ts';
 import { redeploy } from './redeploy.ts';
 import { budgetRefusal, chargeBudget } from './budget.ts';
 import { downReason, intendedDown, lastIntent } from './down.ts';
-import { backoffMs, type BackoffPolicy } from '../../domain/backoff.ts';
+import { backoffMs, type BackoffPolicy } from '#domain/backoff.ts';
 
 const WATCH_ACTOR = 'watch';
 /** Restarts wait 1, 2, 4… minutes (at most `max` of them); the next attempt is stored, so no jitter. */

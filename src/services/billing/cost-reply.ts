@@ -1,7 +1,7 @@
 // The cost report as a Reply: headline, burn rate, forecast, balances, the table by group and the
 // stacked per-day chart. The `cost` answer, and a digest's cost section.
-import type { Reply } from '../../core/reply.ts';
-import type { Logger } from '../../log.ts';
+import type { Reply } from '#core/reply.ts';
+import type { Logger } from '#src/log.ts';
 import { describeChart, stackedBarChart, type ChartRenderer } from '../charts/index.ts';
 import type { CostReport } from './cost-report.ts';
 

@@ -1,9 +1,9 @@
 // The cost report: the ledger summed over a period by provider / project / GPU / user, the burn rate
 // now, a month-end forecast, and provider balances with the runway they leave.
-import { billingState, breakdown, formatDuration, forecastMonthEnd, microsToUsd, monthStartMs, periodWindow, runwayHours, usdToMicros, type Period } from '../../domain/ledger.ts';
-import type { Database } from '../../store/schema.ts';
-import type { LedgerEntry } from '../../store/fleet-schema.ts';
-import { ledgerEntries } from '../../store/series-ledger.ts';
+import { billingState, breakdown, formatDuration, forecastMonthEnd, microsToUsd, monthStartMs, periodWindow, runwayHours, usdToMicros, type Period } from '#domain/ledger.ts';
+import type { Database } from '#store/schema.ts';
+import type { LedgerEntry } from '#store/fleet-schema.ts';
+import { ledgerEntries } from '#store/series-ledger.ts';
 import type { FleetContext } from '../fleet/context.ts';
 
 export const COST_GROUPINGS = ['provider', 'project', 'gpu', 'user'] as const;

@@ -1,14 +1,14 @@
 // Gathers what the money-leak check (src/domain/leaks.ts) reads for one org: its instances that
 // still bill, their ledger of the last days, their GPU metrics of the last hours, and which of the
 // stopped interruptibles someone stopped on purpose (the audit log).
-import type { Reply } from '../../core/reply.ts';
-import { findLeaks, IDLE_BELOW_PERCENT, type LeakFinding } from '../../domain/leaks.ts';
-import { formatDuration } from '../../domain/ledger.ts';
-import type { LedgerEntry } from '../../domain/fleet-records.ts';
-import type { MetricReading } from '../../domain/monitoring.ts';
-import type { Db } from '../../store/db.ts';
-import { ledgerEntries } from '../../store/series-ledger.ts';
-import { metricHistory } from '../../store/series-metrics.ts';
+import type { Reply } from '#core/reply.ts';
+import { findLeaks, IDLE_BELOW_PERCENT, type LeakFinding } from '#domain/leaks.ts';
+import { formatDuration } from '#domain/ledger.ts';
+import type { LedgerEntry } from '#domain/fleet-records.ts';
+import type { MetricReading } from '#domain/monitoring.ts';
+import type { Db } from '#store/db.ts';
+import { ledgerEntries } from '#store/series-ledger.ts';
+import { metricHistory } from '#store/series-metrics.ts';
 import { intendedDown, lastIntent } from '../automation/down.ts';
 
 const MS_PER_HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 // Rendering through a QuickChart server (quickchart.io or a self-hosted one) with quickchart-js.
 import QuickChartModule from 'quickchart-js';
 import type { ChartConfiguration } from 'chart.js';
-import { withinDeadline } from '../../core/deadline.ts';
+import { withinDeadline } from '#core/deadline.ts';
 import { BACKGROUND_COLOR, type ChartSize } from './theme.ts';
 
 // Under NodeNext the default import types as the module namespace; at run time it is the class.

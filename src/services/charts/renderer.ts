@@ -1,7 +1,7 @@
 // Chooses the renderer: QuickChart when QUICKCHART_URL is set and answering, otherwise (or on any
 // failure) offline in-process, so a chart always comes back.
 import type { ChartConfiguration } from 'chart.js';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '#src/log.ts';
 import { isPng, pngSize } from './png.ts';
 import { renderWithQuickChart } from './quickchart.ts';
 import { DEFAULT_SIZE, type ChartSize } from './theme.ts';

@@ -1,9 +1,9 @@
 // What a digest posts, as chat messages: the cost of the last 7 days with its chart, the
 // automation's events of the day (or week) before it was due, and the money leaks now.
-import type { Reply } from '../../core/reply.ts';
-import { digestWindowMs, type DigestEvery } from '../../domain/digests.ts';
-import type { Logger } from '../../log.ts';
-import type { Db } from '../../store/db.ts';
+import type { Reply } from '#core/reply.ts';
+import { digestWindowMs, type DigestEvery } from '#domain/digests.ts';
+import type { Logger } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
 import type { EventLog } from '../automation/events.ts';
 import { costReport } from '../billing/cost-report.ts';
 import { costReply } from '../billing/cost-reply.ts';

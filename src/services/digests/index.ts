@@ -3,11 +3,11 @@
 // first records the period it covers, so a restart never sends a period twice; a bot that was down
 // when one was due sends it on start, within MISSED_DIGEST_GRACE_MS.
 import schedule from 'node-schedule';
-import { UserError } from '../../core/errors.ts';
-import type { Reply } from '../../core/reply.ts';
-import { describeSchedule, digestCron, lastDue, MISSED_DIGEST_GRACE_MS, nextDue, parseDigestSchedule, periodOf, type DigestSchedule } from '../../domain/digests.ts';
-import type { EventChannel } from '../../store/automation-schema.ts';
-import type { DigestRecord } from '../../store/digest-schema.ts';
+import { UserError } from '#core/errors.ts';
+import type { Reply } from '#core/reply.ts';
+import { describeSchedule, digestCron, lastDue, MISSED_DIGEST_GRACE_MS, nextDue, parseDigestSchedule, periodOf, type DigestSchedule } from '#domain/digests.ts';
+import type { EventChannel } from '#store/automation-schema.ts';
+import type { DigestRecord } from '#store/digest-schema.ts';
 import { digestMessages, type DigestSources } from './content.ts';
 
 /** Delivers a message to a chat channel; src/main.ts wires it to the chat platforms. */

@@ -1,8 +1,8 @@
 // Batch operations: one action over a set of instances. Each provider's share runs one at a time
 // (its rate limits hold, and its adapter paces calls); providers run side by side.
-import { UserError } from '../../core/errors.ts';
-import { deployTokenFor } from '../../domain/confirmations.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import { UserError } from '#core/errors.ts';
+import { deployTokenFor } from '#domain/confirmations.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import type { DeployService } from './deploy.ts';
 import { newDeployToken } from './deploy-plan.ts';

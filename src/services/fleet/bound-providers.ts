@@ -1,8 +1,8 @@
 // The providers an org can use, as the fleet sees them: services.providers.forOrg in the app; tests
 // build them from adapters aimed at the simulator.
-import type { Capability } from '../../../adapters/providers/types.ts';
-import { UnsupportedError } from '../../../adapters/providers/errors.ts';
-import { UserError } from '../../core/errors.ts';
+import type { Capability } from '#providers/types.ts';
+import { UnsupportedError } from '#providers/errors.ts';
+import { UserError } from '#core/errors.ts';
 import type { BoundProvider } from '../providers.ts';
 
 export type { BoundProvider };

@@ -1,9 +1,9 @@
 // Cleaning up after a failed deploy: destroy every machine carrying its label. The outcome is certain
 // only when the provider's listing answered and every destroy succeeded; otherwise the record stays
 // `cleanup-pending`, the user is told that nobody knows yet, and every sync tries again.
-import { markGone, tokenFromLabel } from '../../domain/fleet.ts';
-import type { Instance } from '../../domain/instance.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import { markGone, tokenFromLabel } from '#domain/fleet.ts';
+import type { Instance } from '#domain/instance.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import type { BoundProvider } from './bound-providers.ts';
 

@@ -1,7 +1,7 @@
 // What every fleet and billing operation needs; built once in app.ts.
-import type { Logger } from '../../log.ts';
-import type { Db } from '../../store/db.ts';
-import type { Vault } from '../../store/vault.ts';
+import type { Logger } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
+import type { Vault } from '#store/vault.ts';
 import type { LicenceService } from '../licence.ts';
 import type { CachedOffers } from './offers.ts';
 import type { ProvidersFor } from './bound-providers.ts';

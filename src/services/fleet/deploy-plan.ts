@@ -1,9 +1,9 @@
 // Planning a deploy before anything is rented: the template (Pro ones need a licence), the image,
 // the disk, the offer and the true $/h. Nothing here writes the store or calls create.
 import { randomBytes } from 'node:crypto';
-import { DeniedError, UsageError, UserError } from '../../core/errors.ts';
-import type { Offer } from '../../domain/offer.ts';
-import type { Template } from '../../domain/templates.ts';
+import { DeniedError, UsageError, UserError } from '#core/errors.ts';
+import type { Offer } from '#domain/offer.ts';
+import type { Template } from '#domain/templates.ts';
 import type { FleetContext } from './context.ts';
 import { chooseOffer, type OfferWanted } from './offers.ts';
 import type { BoundProvider } from './bound-providers.ts';

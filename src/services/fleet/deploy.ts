@@ -2,20 +2,20 @@
 // phase → on failure or timeout, destroy whatever carries our label. The deploy token in the
 // label makes a retried or double-clicked deploy, or one resumed after a restart, rent one machine.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProviderError } from '../../../adapters/providers/errors.ts';
-import type { LaunchSpec } from '../../../adapters/providers/types.ts';
-import { UserError } from '../../core/errors.ts';
-import { deployLabel, deployPhase, isDeploying, observe, tokenFromLabel } from '../../domain/fleet.ts';
-import type { Instance } from '../../domain/instance.ts';
-import { renderTemplate, type Template } from '../../domain/templates.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import { ProviderError } from '#providers/errors.ts';
+import type { LaunchSpec } from '#providers/types.ts';
+import { UserError } from '#core/errors.ts';
+import { deployLabel, deployPhase, isDeploying, observe, tokenFromLabel } from '#domain/fleet.ts';
+import type { Instance } from '#domain/instance.ts';
+import { renderTemplate, type Template } from '#domain/templates.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import { destroyByLabel, settleFailure } from './cleanup.ts';
 import { deployTemplate, newDeployToken, planDeploy, type DeployPlan, type DeployRequest } from './deploy-plan.ts';
 import { providerNamed, type BoundProvider } from './bound-providers.ts';
 import { allocateInstanceId, openAppSecret } from './records.ts';
-import { registerSecret } from '../../log.ts';
-import { appSecretPurpose } from '../../store/seal-secrets.ts';
+import { registerSecret } from '#src/log.ts';
+import { appSecretPurpose } from '#store/seal-secrets.ts';
 
 /** Called with the record each time the deploy moves to another phase. */
 export type DeployProgress = (record: InstanceRecord) => Promise<void>;

@@ -1,7 +1,7 @@
 // The fleet service: deploy, sync, lifecycle. Built once in app.ts; commands reach it as services.fleet.
-import type { Logger } from '../../log.ts';
-import type { Db } from '../../store/db.ts';
-import type { Vault } from '../../store/vault.ts';
+import type { Logger } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
+import type { Vault } from '#store/vault.ts';
 import type { LicenceService } from '../licence.ts';
 import { DEFAULT_TIMING, type FleetContext, type FleetTiming } from './context.ts';
 import { DeployService } from './deploy.ts';
@@ -10,7 +10,7 @@ import type { CachedOffers } from './offers.ts';
 import type { ProvidersFor } from './bound-providers.ts';
 import { syncFleet, type SyncReport } from './sync.ts';
 import { runApplyTemplate, runLifecycleBatch, type ApplyTemplateRequest } from './batch.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 
 export interface FleetServiceOptions {
   db: Db;

@@ -1,10 +1,10 @@
 // start, stop, restart, destroy one instance. A provider that cannot do an operation says so with
 // its reason and the alternative before anything is sent.
-import type { Capability } from '../../../adapters/providers/types.ts';
-import { UserError } from '../../core/errors.ts';
-import { markGone, observe } from '../../domain/fleet.ts';
-import { formatUsd, usdToMicros } from '../../domain/ledger.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
+import type { Capability } from '#providers/types.ts';
+import { UserError } from '#core/errors.ts';
+import { markGone, observe } from '#domain/fleet.ts';
+import { formatUsd, usdToMicros } from '#domain/ledger.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import { providerOf } from './deploy.ts';
 import { requireCapability } from './bound-providers.ts';

@@ -1,12 +1,12 @@
 // Finding the offer a deploy rents: a reference from `prices` (vast:12345), or the cheapest offer
 // that matches a GPU and fits the template right now, with the template's build for that GPU and
 // host driver (a Blackwell card only gets a CUDA 12.8+ image, and only on a host whose driver runs it).
-import { UsageError, UserError } from '../../core/errors.ts';
-import { matchGpuQuery } from '../../domain/gpus.ts';
-import type { Offer } from '../../domain/offer.ts';
-import { offerReference } from '../../domain/ranking-reference.ts';
-import { fitTemplate, type Template } from '../../domain/templates.ts';
-import type { Logger } from '../../log.ts';
+import { UsageError, UserError } from '#core/errors.ts';
+import { matchGpuQuery } from '#domain/gpus.ts';
+import type { Offer } from '#domain/offer.ts';
+import { offerReference } from '#domain/ranking-reference.ts';
+import { fitTemplate, type Template } from '#domain/templates.ts';
+import type { Logger } from '#src/log.ts';
 import { providerNamed, requireCapability, type BoundProvider } from './bound-providers.ts';
 
 export interface OfferWanted {

@@ -1,13 +1,13 @@
 // Reading the fleet's store sections: find an instance by what a user typed, allocate short ids,
 // look up templates and projects, and build the one instance view.
-import { UserError } from '../../core/errors.ts';
-import { instanceView, type InstanceView } from '../../domain/fleet.ts';
-import { appLinks, secretVariables, templateCatalogue, usesSecret, type AppLink, type Template } from '../../domain/templates.ts';
-import { appSecretPurpose } from '../../store/seal-secrets.ts';
-import type { Vault } from '../../store/vault.ts';
-import type { Database } from '../../store/schema.ts';
-import type { InstanceRecord } from '../../store/fleet-schema.ts';
-import { instanceCostMicros } from '../../store/series-ledger.ts';
+import { UserError } from '#core/errors.ts';
+import { instanceView, type InstanceView } from '#domain/fleet.ts';
+import { appLinks, secretVariables, templateCatalogue, usesSecret, type AppLink, type Template } from '#domain/templates.ts';
+import { appSecretPurpose } from '#store/seal-secrets.ts';
+import type { Vault } from '#store/vault.ts';
+import type { Database } from '#store/schema.ts';
+import type { InstanceRecord } from '#store/fleet-schema.ts';
+import { instanceCostMicros } from '#store/series-ledger.ts';
 
 /** i1, i2, ... per org; the counter only grows, so an id is never reused. */
 export function allocateInstanceId(data: Database, orgId: string): string {

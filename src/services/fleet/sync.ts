@@ -2,15 +2,15 @@
 // bot did not deploy appear as external; machines carrying our label are adopted, never duplicated.
 // A provider that cannot be listed this round changes nothing (no instance is marked gone on an error).
 // Failed deploys whose clean-up is not certain yet are retried on every provider that listed.
-import { deployPhase, isDeploying, markGone, observe, tokenFromLabel } from '../../domain/fleet.ts';
-import type { Instance } from '../../domain/instance.ts';
-import type { Database } from '../../store/schema.ts';
-import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
+import { deployPhase, isDeploying, markGone, observe, tokenFromLabel } from '#domain/fleet.ts';
+import type { Instance } from '#domain/instance.ts';
+import type { Database } from '#store/schema.ts';
+import type { InstanceRecord, MetricSample } from '#store/fleet-schema.ts';
 import type { FleetContext } from './context.ts';
 import type { BoundProvider } from './bound-providers.ts';
 import { retryPendingCleanups } from './cleanup.ts';
 import { allocateInstanceId } from './records.ts';
-import { ProviderError, type ProviderErrorKind } from '../../../adapters/providers/errors.ts';
+import { ProviderError, type ProviderErrorKind } from '#providers/errors.ts';
 
 export interface SyncReport {
   /** provider names listed successfully, per org */

@@ -2,9 +2,9 @@
 // exact GPU count, on-demand or interruptible, the disk to price for), and the cache key of that ask.
 // Everything else is filtered locally, so one cached answer serves many different searches. When a
 // provider's whole list is longer than it returns, the search's other conditions are pushed down too.
-import type { OfferNarrowing, OfferQuery } from '../../../adapters/providers/types.ts';
-import type { NumberTest, OfferCriteria } from '../../domain/ranking.ts';
-import { countriesOf, isCountryCode, parseContinent } from '../../domain/ranking-geography.ts';
+import type { OfferNarrowing, OfferQuery } from '#providers/types.ts';
+import type { NumberTest, OfferCriteria } from '#domain/ranking.ts';
+import { countriesOf, isCountryCode, parseContinent } from '#domain/ranking-geography.ts';
 import type { BoundProvider } from '../providers.ts';
 
 export interface FetchPlan {

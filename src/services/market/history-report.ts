@@ -1,9 +1,9 @@
 // `prices history`: a GPU's recorded prices as a chart (per provider: the cheapest offer, solid, and the
 // median offer, dashed) and one line of judgement on today's cheapest price against the period.
 import type { ChartConfiguration } from 'chart.js';
-import { providerLabel } from '../../domain/providers.ts';
-import { cheapestOverTime, judgePrice, ordinal, stepForWindow, type PriceJudgement } from '../../domain/history.ts';
-import { formatUsd } from '../../domain/pricing.ts';
+import { providerLabel } from '#domain/providers.ts';
+import { cheapestOverTime, judgePrice, ordinal, stepForWindow, type PriceJudgement } from '#domain/history.ts';
+import { formatUsd } from '#domain/pricing.ts';
 import { timeSeriesChart, type TimeSeries } from '../charts/index.ts';
 import type { SeriesPoints } from './price-history.ts';
 

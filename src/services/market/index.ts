@@ -1,6 +1,6 @@
 // The market service: live offers, their cache, price history and its report.
-import type { Config } from '../../config.ts';
-import type { Logger } from '../../log.ts';
+import type { Config } from '#src/config.ts';
+import type { Logger } from '#src/log.ts';
 import type { BoundProvider } from '../providers.ts';
 import { MarketService } from './market-service.ts';
 import { PriceHistory } from './price-history.ts';

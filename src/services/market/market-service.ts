@@ -1,12 +1,12 @@
 // The market: live offers from every provider an org may use, asked in parallel under one deadline,
 // cached per provider with a TTL, ranked by what the renter asked for, and recorded as price history.
 // It never knows which chat asked; commands turn its results into replies.
-import { DEFAULT_DISK_GB } from '../../../adapters/providers/common.ts';
-import type { OfferList, OfferNarrowing, ProviderName } from '../../../adapters/providers/types.ts';
-import type { Logger } from '../../log.ts';
-import type { Offer } from '../../domain/offer.ts';
-import { filterOffers, rankOffers, type OfferCriteria, type RankedOffer, type SortKey } from '../../domain/ranking.ts';
-import { offerReference } from '../../domain/ranking-reference.ts';
+import { DEFAULT_DISK_GB } from '#providers/common.ts';
+import type { OfferList, OfferNarrowing, ProviderName } from '#providers/types.ts';
+import type { Logger } from '#src/log.ts';
+import type { Offer } from '#domain/offer.ts';
+import { filterOffers, rankOffers, type OfferCriteria, type RankedOffer, type SortKey } from '#domain/ranking.ts';
+import { offerReference } from '#domain/ranking-reference.ts';
 import type { BoundProvider } from '../providers.ts';
 import { broadPlan, isBroad, narrowingFor, planKey, plansFor, toQuery, type FetchPlan } from './fetch-plan.ts';
 import type { PriceHistory } from './price-history.ts';

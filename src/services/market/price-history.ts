@@ -8,11 +8,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
-import { GPU_CATALOGUE } from '../../domain/gpus.ts';
-import { pointsSince, priceStats, recordSample, type HistoryPoint, type StoredPoint, type StoredSeries } from '../../domain/history.ts';
-import type { Offer } from '../../domain/offer.ts';
-import { writeFileAtomic } from '../../store/db.ts';
-import { Series } from '../../store/series.ts';
+import { GPU_CATALOGUE } from '#domain/gpus.ts';
+import { pointsSince, priceStats, recordSample, type HistoryPoint, type StoredPoint, type StoredSeries } from '#domain/history.ts';
+import type { Offer } from '#domain/offer.ts';
+import { writeFileAtomic } from '#store/db.ts';
+import { Series } from '#store/series.ts';
 
 const HISTORY_VERSION = 1;
 

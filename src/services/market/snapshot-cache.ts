@@ -2,9 +2,9 @@
 // background, shared by concurrent queries, and kept after a failure so a broken or slow provider
 // never blanks the price list — its last good snapshot is served, labelled with its age and the reason.
 // A list that arrives page by page is served from its first page on, marked partial until it is whole.
-import type { OfferList } from '../../../adapters/providers/types.ts';
-import type { Offer } from '../../domain/offer.ts';
-import { settlesWithin } from '../../core/deadline.ts';
+import type { OfferList } from '#providers/types.ts';
+import type { Offer } from '#domain/offer.ts';
+import { settlesWithin } from '#core/deadline.ts';
 
 export interface Snapshot {
   offers: Offer[];

@@ -1,14 +1,14 @@
 // Monitoring: GPU utilisation, VRAM, temperature and cost over time, for one instance or the whole
 // running fleet, read from the metrics series (sync resolution for short windows, hourly means for
 // long ones) and the ledger, and drawn as one image of panels.
-import type { ReplyImage } from '../../core/reply.ts';
-import { costCurve, extendOpenEntry, metricLines, summariseMetrics, type CostPoint, type MetricSummary } from '../../domain/monitoring.ts';
-import { billingState } from '../../domain/ledger.ts';
-import type { Logger } from '../../log.ts';
-import type { Db } from '../../store/db.ts';
-import type { InstanceRecord, MetricSample } from '../../store/fleet-schema.ts';
-import { ledgerEntries } from '../../store/series-ledger.ts';
-import { metricHistory } from '../../store/series-metrics.ts';
+import type { ReplyImage } from '#core/reply.ts';
+import { costCurve, extendOpenEntry, metricLines, summariseMetrics, type CostPoint, type MetricSummary } from '#domain/monitoring.ts';
+import { billingState } from '#domain/ledger.ts';
+import type { Logger } from '#src/log.ts';
+import type { Db } from '#store/db.ts';
+import type { InstanceRecord, MetricSample } from '#store/fleet-schema.ts';
+import { ledgerEntries } from '#store/series-ledger.ts';
+import { metricHistory } from '#store/series-metrics.ts';
 import { describePanels, renderPanels, type ChartRenderer, type PanelGrid } from '../charts/index.ts';
 import { findInstance } from '../fleet/records.ts';
 import { fleetGrid, instanceGrid } from './panels.ts';

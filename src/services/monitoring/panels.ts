@@ -1,7 +1,7 @@
 // The monitoring images as panel grids: four panels for one instance (GPU utilisation, VRAM,
 // temperature, cost), a small utilisation-and-VRAM panel per running instance for the fleet.
 import type { ChartConfiguration } from 'chart.js';
-import type { MetricLines, Point } from '../../domain/monitoring.ts';
+import type { MetricLines, Point } from '#domain/monitoring.ts';
 import { timeSeriesChart, type PanelGrid, type TimeSeries, type TimeSeriesChart } from '../charts/index.ts';
 import type { FleetMonitor, InstanceMonitor, MonitoredInstance } from './index.ts';
 

@@ -12,7 +12,7 @@ import {
   type AlertEvent,
   type AlertState,
   type Delivery,
-} from '../../../src/domain/alerts/index.ts';
+} from '#domain/alerts/index.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const SECOND = 1_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, compileRule, type InstanceFacts, type MarketFacts, type RuleSnapshot } from '../../../src/domain/rules/index.ts';
+import { backtest, compileRule, type InstanceFacts, type MarketFacts, type RuleSnapshot } from '#domain/rules/index.ts';
 import { instance, market, MINUTE, snapshot, T0 } from './fixtures.ts';
-import { createRandom } from '../../../src/sim/random.ts';
+import { createRandom } from '#sim/random.ts';
 
 /** The simulator's deterministic stream, so the recorded data is the same every run. */
 const random = (seed: number) => createRandom(seed).next;

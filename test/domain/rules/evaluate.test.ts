@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { authorRefusal, compileRule, emptyRuleState, evaluate, inspectRule, rearm, ruleStateSchema, type Decision, type InstanceFacts, type Rule, type RuleState } from '../../../src/domain/rules/index.ts';
+import { authorRefusal, compileRule, emptyRuleState, evaluate, inspectRule, rearm, ruleStateSchema, type Decision, type InstanceFacts, type Rule, type RuleState } from '#domain/rules/index.ts';
 import { instance, market, MINUTE, snapshot, T0 } from './fixtures.ts';
 
 /** Drives a clock through evaluations, carrying the state the way the store would (through JSON). */

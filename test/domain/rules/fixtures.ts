@@ -1,5 +1,5 @@
 // Builders of rule snapshots for the rule tests and the benchmark.
-import type { InstanceFacts, MarketFacts, RuleSnapshot } from '../../../src/domain/rules/index.ts';
+import type { InstanceFacts, MarketFacts, RuleSnapshot } from '#domain/rules/index.ts';
 
 export const T0 = Date.parse('2026-03-02T00:00:00Z');
 export const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileRule, parseRule, RuleError, type Rule } from '../../../src/domain/rules/index.ts';
+import { compileRule, parseRule, RuleError, type Rule } from '#domain/rules/index.ts';
 
 function errorOf(text: string): RuleError {
   try {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isoTime } from './fleet-records.ts';
+import { formatUsd, usdToMicros } from './ledger.ts';
 
 /** What a preview fixed beyond the command's options, checked again when Confirm is pressed. */
 export interface Pins {
@@ -18,9 +19,15 @@ export function deployTokenFor(confirmationId: string, part = ''): string {
   return BigInt(`0x${digest.subarray(0, 8).toString('hex')}`).toString(36).padStart(13, '0').slice(-10);
 }
 
-/** Whether a price shown in a preview has risen by the time it is confirmed (to the micro-dollar). */
+/**
+ * Whether a price shown in a preview has risen by the time it is confirmed, as the person would see it:
+ * at the precision the preview printed (formatUsd: cents, or four decimals under a cent), so a new
+ * preview never says "rose from $0.41/h to $0.41/h" over a fraction of a cent nobody was shown.
+ */
 export function priceRose(previewed: number | undefined, now: number): boolean {
-  return previewed !== undefined && Math.round(now * 1e6) > Math.round(previewed * 1e6);
+  if (previewed === undefined) return false;
+  const shown = (usd: number) => Number(formatUsd(usdToMicros(usd)).slice(1));
+  return now > previewed && shown(now) > shown(previewed);
 }
 
 /** A pending confirmation as the store keeps it (src/store/confirmation-schema.ts) and the registry carries it out. */

@@ -28,6 +28,10 @@ const confirmLine = (execution: Execution) => execution.reply.buttons!.find((but
 const cancelLine = (execution: Execution) => execution.reply.buttons!.find((button) => button.label === 'Cancel')!.command;
 const live = () => world.app.services.db.data.instances.filter((record) => !record.destroyedAt).map((record) => record.id);
 
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 async function deployed(line: string): Promise<string> {
   const result = await world.run(`${line} --yes`);
   expect(result.outcome).toBe('ok');
@@ -113,7 +117,9 @@ describe('a Confirm button acts on what its preview showed', () => {
     offer.baseDph *= 1.5;
     const creates = world.sim.requests.filter((request) => request.endpoint === 'create').length;
 
-    const pressed = await world.run(confirmLine(ask));
+    // Simulated time stands still from this preview to the press below: the simulated market's prices
+    // drift with time, and only the rise made here may count.
+    const pressed = await world.app.run(confirmLine(ask));
     expect(pressed.outcome).toBe('confirm');
     expect(pressed.reply.text).toMatch(/^The price rose from \$[\d.]+\/h to \$[\d.]+\/h since the preview; nothing was rented\./);
     const repriced = pressed.reply.data as { offer: string; pricePerHour: number };
@@ -122,7 +128,10 @@ describe('a Confirm button acts on what its preview showed', () => {
     expect(world.sim.requests.filter((request) => request.endpoint === 'create')).toHaveLength(creates);
     expect(confirmLine(pressed)).not.toBe(confirmLine(ask));
 
-    const rented = await world.run(confirmLine(pressed));
+    let answered = false;
+    const renting = world.app.run(confirmLine(pressed)).finally(() => (answered = true));
+    await until(() => answered || world.sim.requests.filter((request) => request.endpoint === 'create').length > creates);
+    const rented = await world.drive(renting);
     expect(rented.outcome).toBe('ok');
     expect((rented.reply.data as InstanceView).pricePerHour).toBeCloseTo(repriced.pricePerHour, 3);
     await world.run(`destroy ${(rented.reply.data as InstanceView).id} --yes`);

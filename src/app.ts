@@ -94,14 +94,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   for (const secret of configSecrets(config)) registerSecret(secret);
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: config.LOG_FILE });
   const now = options.now ?? (() => new Date());
-  const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
-  const db = await openDatabase(dataDir, now, {
-    retention: { metricsDays: config.METRICS_RETENTION_DAYS, metricsHourlyDays: config.METRICS_HOURLY_RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS, ledgerDays: config.LEDGER_RETENTION_DAYS },
-    report: (problem) => log.warn({ service: 'store' }, problem),
-    writeFile: options.storeWriteFile,
-  });
-  const vault = await Vault.open({ secretKey: config.COMPUTEHUB_SECRET_KEY, dataDir });
-  await sealClearSecrets(db, vault);
+  const { db, vault, dataDir } = await openStorage(config, options, log, now);
   const identity = new IdentityService(db, now);
   await identity.ensureAdmins(config.COMPUTEHUB_ADMINS);
   const providers = new ProviderService({
@@ -126,6 +119,37 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const charts = createChartRenderer({ quickchartUrl: config.QUICKCHART_URL, log: log.child({ service: 'charts' }) });
   const confirmations = new ConfirmationService(db, now, config.CONFIRM_TIMEOUT_SECONDS * 1000);
   const services = { config, log, db, vault, identity, claim, licence, providers, charts, confirmations, dataDir, now } as Services;
+  await addFleetAndMarket(services, providersFor, options);
+  services.automation = await AutomationService.open({ db, fleet: services.fleet, market: services.market, identity, log: log.child({ service: 'automation' }), now, dataDir });
+  services.monitoring = new MonitoringService({ db, charts, log: log.child({ service: 'monitoring' }), now });
+  addAlertsAndDigests(services, providersFor);
+  services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services, options.rateLimit);
+  return {
+    services,
+    async close() {
+      services.fleet.close();
+      services.alerts.close();
+      services.digests.stop();
+      await Promise.all([db.flush(), db.series.flush(), services.market.history.flush(), services.automation.close()]);
+    },
+  };
+}
+
+/** The database (validated, migrated, retention applied) and the vault, with any clear-text secret sealed. */
+async function openStorage(config: Config, options: AppOptions, log: Logger, now: () => Date): Promise<{ db: Db; vault: Vault; dataDir: string }> {
+  const dataDir = path.resolve(config.COMPUTEHUB_DATA_DIR);
+  const db = await openDatabase(dataDir, now, {
+    retention: { metricsDays: config.METRICS_RETENTION_DAYS, metricsHourlyDays: config.METRICS_HOURLY_RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS, ledgerDays: config.LEDGER_RETENTION_DAYS },
+    report: (problem) => log.warn({ service: 'store' }, problem),
+    writeFile: options.storeWriteFile,
+  });
+  const vault = await Vault.open({ secretKey: config.COMPUTEHUB_SECRET_KEY, dataDir });
+  await sealClearSecrets(db, vault);
+  return { db, vault, dataDir };
+}
+
+async function addFleetAndMarket(services: Services, providersFor: ProvidersFor, options: AppOptions): Promise<void> {
+  const { config, db, vault, log, now, licence, dataDir } = services;
   services.fleet = createFleetService({
     db,
     vault,
@@ -145,8 +169,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     providers: providersFor,
     now: () => now().getTime(),
   });
-  services.automation = await AutomationService.open({ db, fleet: services.fleet, market: services.market, identity, log: log.child({ service: 'automation' }), now, dataDir });
-  services.monitoring = new MonitoringService({ db, charts, log: log.child({ service: 'monitoring' }), now });
+}
+
+/** Alerts hear automation events and deploy outcomes; digests read the fleet and the events. */
+function addAlertsAndDigests(services: Services, providersFor: ProvidersFor): void {
+  const { config, db, vault, log, now, licence, charts } = services;
   const licenceExpiry = () => {
     const check = licence.check();
     return check?.valid ? check.licence.expiresAt : undefined;
@@ -165,14 +192,4 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   services.automation.onEvent((event) => services.alerts.hear(event));
   services.fleet.deployments.outcomeListeners.push((record) => services.alerts.deployOutcome(record));
   services.digests = new DigestService({ db, fleet: services.fleet.context, charts, events: services.automation.events, log: log.child({ service: 'digests' }), now });
-  services.commands = new CommandRegistry([...COMMANDS, ...(options.commands ?? [])], [...GROUPS, ...(options.groups ?? [])], services, options.rateLimit);
-  return {
-    services,
-    async close() {
-      services.fleet.close();
-      services.alerts.close();
-      services.digests.stop();
-      await Promise.all([db.flush(), db.series.flush(), services.market.history.flush(), services.automation.close()]);
-    },
-  };
 }

@@ -55,19 +55,39 @@ function fieldsOf(selectionSet: SelectionSetNode, document: DocumentNode): Field
   });
 }
 
+/** A query text once parsed and validated: the document, or the errors that refuse it. */
+type Checked = { document: DocumentNode; invalid: readonly GraphQLError[] } | { parseError: GraphQLError };
+
+/**
+ * Clients send the same few query texts again and again, and parsing plus validating the offers query
+ * was about a quarter of its cost; a small cache of checked documents, oldest dropped first, skips that.
+ */
+const CHECKED_LIMIT = 64;
+const checkedQueries = new Map<string, Checked>();
+
+function checked(query: string): Checked {
+  const known = checkedQueries.get(query);
+  if (known) return known;
+  let result: Checked;
+  try {
+    const document = parse(query);
+    result = { document, invalid: validate(RUNPOD_SCHEMA, document) };
+  } catch (error) {
+    result = { parseError: error as GraphQLError };
+  }
+  if (checkedQueries.size >= CHECKED_LIMIT) checkedQueries.delete(checkedQueries.keys().next().value!);
+  checkedQueries.set(query, result);
+  return result;
+}
+
 export function createRunpodGraphql(state: RunpodState) {
   function handle(context: RequestContext): Answer {
     const request = requestOf(context);
     if (!request.query) return refused([new GraphQLError('Must provide query string.')], 'BAD_USER_INPUT');
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (error) {
-      return refused([error as GraphQLError], 'GRAPHQL_PARSE_FAILED');
-    }
-    const invalid = validate(RUNPOD_SCHEMA, document);
-    if (invalid.length) return refused(invalid, 'GRAPHQL_VALIDATION_FAILED');
-    const result = executeSync({ schema: RUNPOD_SCHEMA, document, rootValue: RUNPOD_RESOLVERS, contextValue: state, variableValues: request.variables, operationName: request.operationName });
+    const query = checked(request.query);
+    if ('parseError' in query) return refused([query.parseError], 'GRAPHQL_PARSE_FAILED');
+    if (query.invalid.length) return refused(query.invalid, 'GRAPHQL_VALIDATION_FAILED');
+    const result = executeSync({ schema: RUNPOD_SCHEMA, document: query.document, rootValue: RUNPOD_RESOLVERS, contextValue: state, variableValues: request.variables, operationName: request.operationName });
     // No data: the variables or the operation name did not fit, so nothing ran.
     if (result.data === undefined) return refused(result.errors ?? [], 'BAD_USER_INPUT');
     const errors = result.errors?.map((error) => ({ ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', ...error.extensions } }));
@@ -77,12 +97,9 @@ export function createRunpodGraphql(state: RunpodState) {
   /** Tags a GraphQL request by its root field; catalogue-only queries may come without a key. */
   function classify(context: RequestContext): Classified {
     const request = requestOf(context);
-    let document: DocumentNode;
-    try {
-      document = parse(request.query ?? '');
-    } catch {
-      return { endpoint: 'other' };
-    }
+    const query = checked(request.query ?? '');
+    if ('parseError' in query) return { endpoint: 'other' };
+    const { document } = query;
     const operation = getOperationAST(document, request.operationName);
     if (!operation) return { endpoint: 'other' };
     const fields = fieldsOf(operation.selectionSet, document);

@@ -59,4 +59,18 @@ describe('RunPod GraphQL language', () => {
     expect(reply.json.data).toEqual({ gone: null });
     expect(reply.json.errors[0]).toMatchObject({ message: 'pod not found to terminate', path: ['gone'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
+
+  it('answers a repeated query text as the first time, with new variables and the market as it is now', async () => {
+    const query = 'query Q($id: String) { gpuTypes(input: {id: $id}) { id } }';
+    expect((await graphql(sim.urls.runpod, query, { id: RTX })).json.data.gpuTypes).toEqual([{ id: RTX }]);
+    expect((await graphql(sim.urls.runpod, query, { id: 'NVIDIA A100 80GB PCIe' })).json.data.gpuTypes).toEqual([{ id: 'NVIDIA A100 80GB PCIe' }]);
+    for (const broken of ['{ gpuTypes { id }', '{ gpuTypes { id pricePerHour } }']) {
+      const first = await graphql(sim.urls.runpod, broken);
+      expect((await graphql(sim.urls.runpod, broken)).json, broken).toEqual(first.json);
+    }
+    const pods = '{ myself { pods { id } } }';
+    const before = (await graphql(sim.urls.runpod, pods)).json.data.myself.pods.length;
+    await graphql(sim.urls.runpod, `mutation { podFindAndDeployOnDemand(input: {name: "again", imageName: "ubuntu:22.04", gpuTypeId: "${RTX}"}) { id } }`);
+    expect((await graphql(sim.urls.runpod, pods)).json.data.myself.pods).toHaveLength(before + 1);
+  });
 });

@@ -6,18 +6,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '#test/support/app.ts';
 import { alertApp, clock, START_MS, tickFor, WEBHOOK_SECRET, WebhookReceiver } from './support.ts';
+import { until } from '#test/support/wait.ts';
 
 const ALERTS = 20;
 let receiver: WebhookReceiver | undefined;
 afterEach(() => receiver?.stop());
-
-async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function outboxOnDisk(dataDir: string): number {
   try {

@@ -3,17 +3,14 @@
 // channel. A watched instance crashes (a simulator fault): each channel gets one alert with the GPU
 // chart and buttons; Restart pressed by a viewer is refused on every platform, pressed by a dev it
 // restarts exactly that instance at the provider, and the alerts are then edited to "resolved".
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type Where } from '#test/fakes/discord.ts';
 import { FakeSlack } from '#test/fakes/slack.ts';
 import { findButton, SlackSender } from '#test/fakes/slack-requests.ts';
 import { FakeTelegram, type ApiCall } from '#test/fakes/telegram.ts';
-import { tempDir } from '#test/support/app.ts';
+import { fakePlatformsEnv, simulatorAdmin, startBotProcess, type BotProcess } from '#test/support/bot-process.ts';
 import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { freePort } from '#test/support/wait.ts';
 
 const APPLICATION_ID = '810000000000000201';
 const TELEGRAM = { admin: { id: 5301, first_name: 'Ada' }, viewer: { id: 5302, first_name: 'Vic' }, group: -100530 };
@@ -25,39 +22,10 @@ let telegram: FakeTelegram;
 let discord: FakeDiscord;
 let slack: FakeSlack;
 let sender: SlackSender;
-let bot: ChildProcessWithoutNullStreams;
-let output = '';
-/** The bot logs to the suite's LOG_FILE (scanned for secrets at the end); its lines start at this offset. */
-let logFrom = 0;
-const logFile = () => process.env.LOG_FILE ?? '';
-const botLog = () => (existsSync(logFile()) ? readFileSync(logFile()).subarray(logFrom).toString() : '');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Bot output:\n${output.slice(-1500)}\nLog:\n${botLog().slice(-2500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function admin(url: string, route: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${url}${route}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return response.json();
-}
+let bot: BotProcess;
 
 async function simRequests(url: string, endpoint: string): Promise<number> {
-  const { requests } = (await admin(url, '/requests?provider=vast&limit=1000')) as { requests: { endpoint: string }[] };
+  const { requests } = (await simulatorAdmin(url, '/requests?provider=vast&limit=1000')) as { requests: { endpoint: string }[] };
   return requests.filter((request) => request.endpoint === endpoint).length;
 }
 
@@ -86,49 +54,28 @@ beforeAll(async () => {
   slack.conversations.set(SLACK.team.id, { member: true });
   const slackPort = await freePort();
   sender = new SlackSender(`http://127.0.0.1:${slackPort}/slack/events`, TEST_SECRETS.slackSigningSecret, slack);
-  const dataDir = tempDir();
-  logFrom = existsSync(logFile()) ? statSync(logFile()).size : 0;
-  bot = spawn(process.execPath, [path.resolve('src/bin/computehub.js'), 'start'], {
-    cwd: dataDir,
-    env: {
-      ...process.env,
-      COMPUTEHUB_DATA_DIR: dataDir,
-      COMPUTEHUB_CONSOLE: 'off',
-      COMPUTEHUB_ADMINS: `telegram:${TELEGRAM.admin.id},discord:${DISCORD.admin.id},slack:${SLACK.admin.id}`,
-      TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      DISCORD_TOKEN: TEST_SECRETS.discordToken,
-      DISCORD_APPLICATION_ID: APPLICATION_ID,
-      DISCORD_API_URL: discord.apiUrl,
-      SLACK_BOT_TOKEN: TEST_SECRETS.slackBotToken,
-      SLACK_SIGNING_SECRET: TEST_SECRETS.slackSigningSecret,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_PORT: String(slackPort),
-      SYNC_INTERVAL_SECONDS: '2',
-      ALERT_GROUP_WAIT_SECONDS: '1',
-      ALERT_GROUP_INTERVAL_SECONDS: '2',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-    },
+  bot = startBotProcess({
+    ...fakePlatformsEnv({ telegram, discord: { fake: discord, applicationId: APPLICATION_ID }, slack: { fake: slack, port: slackPort } }),
+    COMPUTEHUB_CONSOLE: 'off',
+    COMPUTEHUB_ADMINS: `telegram:${TELEGRAM.admin.id},discord:${DISCORD.admin.id},slack:${SLACK.admin.id}`,
+    SYNC_INTERVAL_SECONDS: '2',
+    ALERT_GROUP_WAIT_SECONDS: '1',
+    ALERT_GROUP_INTERVAL_SECONDS: '2',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
   });
-  bot.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  bot.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until('the bot to start', () => /"msg":"started"/.test(botLog()), 40_000);
-  await until('Discord commands to be registered', () => discord.commands.size > 0, 40_000);
+  await bot.until('the bot to start', () => /"msg":"started"/.test(bot.log()), 40_000);
+  await bot.until('Discord commands to be registered', () => discord.commands.size > 0, 40_000);
 }, 60_000);
 
 afterAll(async () => {
-  if (bot && bot.exitCode === null) {
-    bot.kill('SIGTERM');
-    await new Promise((resolve) => bot.once('exit', resolve));
-  }
+  await bot?.stop();
   await Promise.all([telegram?.close(), discord?.close(), slack?.stop()]);
 });
 
 describe('alerts on every platform in one bot process', () => {
   it('a crashed watched instance: one alert with chart and buttons per platform; Restart refused to viewers, done for a dev', async () => {
-    const started = botLog().split('\n').find((line) => line.includes('"msg":"started"'))!;
-    const simulator = (JSON.parse(started) as { simulator: { admin: string } }).simulator.admin;
+    const simulator = bot.simulatorAdmin();
 
     await telegramAdmin(`/member add telegram:${TELEGRAM.viewer.id} role=viewer name=Vic`, /./);
     await telegramAdmin(`/member add discord:${DISCORD.viewer.id} role=viewer name=Val`, /Val/);
@@ -148,14 +95,14 @@ describe('alerts on every platform in one bot process', () => {
     await telegram.waitFor('editMessageText', (call) => /ssh -p \d+/.test(String(call.payload.text)), { from: mark, timeoutMs: 60_000 });
     await telegramAdmin('/watch i1 restart=off', /Watching i1/);
 
-    const state = await admin(simulator, '/state');
+    const state = await simulatorAdmin(simulator, '/state');
     const machine = (state.instances as { provider: string; id: string }[]).find((instance) => instance.provider === 'vast')!;
-    await admin(simulator, '/faults', { provider: 'vast', kind: 'crash', instanceId: machine.id });
+    await simulatorAdmin(simulator, '/faults', { provider: 'vast', kind: 'crash', instanceId: machine.id });
 
     // One alert per platform, each with the chart and the buttons.
-    const [photo] = await until('the Telegram alert', () => (telegramAlerts().length ? telegramAlerts() : undefined));
-    const posted = await until('the Discord alert', () => (discordAlerts().length ? discordAlerts() : undefined));
-    const slacked = await until('the Slack alert', () => (slackAlerts().length ? slackAlerts() : undefined));
+    const [photo] = await bot.until('the Telegram alert', () => (telegramAlerts().length ? telegramAlerts() : undefined));
+    const posted = await bot.until('the Discord alert', () => (discordAlerts().length ? discordAlerts() : undefined));
+    const slacked = await bot.until('the Slack alert', () => (slackAlerts().length ? slackAlerts() : undefined));
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect([telegramAlerts().length, discordAlerts().length, slackAlerts().length]).toEqual([1, 1, 1]);
     expect(photo!.files[String(photo!.payload.photo).slice('attach://'.length)]!.bytes.subarray(1, 4).toString()).toBe('PNG');
@@ -183,14 +130,14 @@ describe('alerts on every platform in one bot process', () => {
 
     // A dev's press restarts exactly that instance, at the provider.
     await discord.answer(await discord.pressButton(DISCORD.dev, DISCORD_TEAM, 'Restart i1'));
-    await until('the restart to reach Vast', async () => (await simRequests(simulator, 'restart')) === restartsBefore + 1);
-    const { requests } = (await admin(simulator, '/requests?provider=vast&limit=1000')) as { requests: { endpoint: string; path?: string }[] };
+    await bot.until('the restart to reach Vast', async () => (await simRequests(simulator, 'restart')) === restartsBefore + 1);
+    const { requests } = (await simulatorAdmin(simulator, '/requests?provider=vast&limit=1000')) as { requests: { endpoint: string; path?: string }[] };
     expect(JSON.stringify(requests.filter((request) => request.endpoint === 'restart'))).toContain(machine.id);
 
     // Running again: each alert is edited in place to say so, its buttons gone.
-    await until('the Telegram alert to be resolved', () => telegram.callsOf('editMessageMedia').some((call) => /Resolved/.test(String((call.payload.media as { caption?: string }).caption))), 40_000);
-    await until('the Discord alert to be resolved', () => /Resolved/.test(discord.message(posted[0]!.id)!.embeds[0].title), 20_000);
-    await until('the Slack alert to be resolved', () => /Resolved/.test(slacked[0]!.text), 20_000);
+    await bot.until('the Telegram alert to be resolved', () => telegram.callsOf('editMessageMedia').some((call) => /Resolved/.test(String((call.payload.media as { caption?: string }).caption))), 40_000);
+    await bot.until('the Discord alert to be resolved', () => /Resolved/.test(discord.message(posted[0]!.id)!.embeds[0].title), 20_000);
+    await bot.until('the Slack alert to be resolved', () => /Resolved/.test(slacked[0]!.text), 20_000);
     expect(discord.message(posted[0]!.id)!.components).toEqual([]);
     expect(slacked[0]!.blocks!.some((block) => block.type === 'actions')).toBe(false);
   }, 180_000);

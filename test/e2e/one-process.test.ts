@@ -1,16 +1,14 @@
 // The bot as a user runs it: `computehub start` in a child process, with Telegram, Discord and
 // Slack configured against loopback fakes, the terminal chat on its stdin, and the built-in
 // simulator behind `prices`. One platform going down must not stop the others from answering.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type Where } from '#test/fakes/discord.ts';
 import { FakeSlack } from '#test/fakes/slack.ts';
 import { SlackSender } from '#test/fakes/slack-requests.ts';
 import { FakeTelegram } from '#test/fakes/telegram.ts';
-import { tempDir } from '#test/support/app.ts';
+import { fakePlatformsEnv, startBotProcess, type BotProcess } from '#test/support/bot-process.ts';
 import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { freePort } from '#test/support/wait.ts';
 
 const APPLICATION_ID = '810000000000000001';
 const DISCORD_USER = { id: '110000000000000001', username: 'dora' };
@@ -23,34 +21,7 @@ let telegram: FakeTelegram;
 let discord: FakeDiscord;
 let slack: FakeSlack;
 let sender: SlackSender;
-let bot: ChildProcessWithoutNullStreams;
-let stdout = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Bot output so far:\n${stdout.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Types a line into the terminal chat and waits for the text it should print. */
-async function terminal(line: string, expected: RegExp): Promise<string> {
-  const from = stdout.length;
-  bot.stdin.write(`${line}\n`);
-  return until(`the terminal to answer '${line}'`, () => (expected.test(stdout.slice(from)) ? stdout.slice(from) : undefined));
-}
+let bot: BotProcess;
 
 async function telegramAnswer(text: string): Promise<string> {
   const mark = telegram.calls.length;
@@ -63,7 +34,7 @@ async function slackAnswer(text: string): Promise<string> {
   const before = slack.messages.length;
   const delivered = await sender.slashCommand(text, SLACK_USER, SLACK_DM);
   expect(delivered.status).toBe(200);
-  const message = await until('a Slack message', () => slack.messages.slice(before).find((candidate) => candidate.channel === SLACK_DM.id));
+  const message = await bot.until('a Slack message', () => slack.messages.slice(before).find((candidate) => candidate.channel === SLACK_DM.id));
   return JSON.stringify(message);
 }
 
@@ -82,36 +53,17 @@ beforeAll(async () => {
   slack.conversations.set(SLACK_DM.id, { member: true });
   const slackPort = await freePort();
   sender = new SlackSender(`http://127.0.0.1:${slackPort}/slack/events`, TEST_SECRETS.slackSigningSecret, slack);
-  const dataDir = tempDir();
-  bot = spawn(process.execPath, [path.resolve('src/bin/computehub.js'), 'start'], {
-    cwd: dataDir,
-    env: {
-      ...process.env,
-      COMPUTEHUB_DATA_DIR: dataDir,
-      COMPUTEHUB_CONSOLE: 'on',
-      COMPUTEHUB_ADMINS: `telegram:${TELEGRAM_USER.id},discord:${DISCORD_USER.id},slack:${SLACK_USER.id}`,
-      TELEGRAM_BOT_TOKEN: TEST_SECRETS.telegramToken,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      DISCORD_TOKEN: TEST_SECRETS.discordToken,
-      DISCORD_APPLICATION_ID: APPLICATION_ID,
-      DISCORD_API_URL: discord.apiUrl,
-      SLACK_BOT_TOKEN: TEST_SECRETS.slackBotToken,
-      SLACK_SIGNING_SECRET: TEST_SECRETS.slackSigningSecret,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_PORT: String(slackPort),
-    },
+  bot = startBotProcess({
+    ...fakePlatformsEnv({ telegram, discord: { fake: discord, applicationId: APPLICATION_ID }, slack: { fake: slack, port: slackPort } }),
+    COMPUTEHUB_CONSOLE: 'on',
+    COMPUTEHUB_ADMINS: `telegram:${TELEGRAM_USER.id},discord:${DISCORD_USER.id},slack:${SLACK_USER.id}`,
   });
-  bot.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  bot.stderr.on('data', () => undefined);
-  await until('the start-up banner', () => (/Platforms: terminal, telegram, discord, slack/.test(stdout) ? true : undefined), 40_000);
-  await until('Discord commands to be registered', () => (discord.commands.size > 0 ? true : undefined), 40_000);
+  await bot.until('the start-up banner', () => /Platforms: terminal, telegram, discord, slack/.test(bot.stdout()), 40_000);
+  await bot.until('Discord commands to be registered', () => discord.commands.size > 0, 40_000);
 }, 60_000);
 
 afterAll(async () => {
-  if (bot.exitCode === null) {
-    bot.kill('SIGTERM');
-    await new Promise((resolve) => bot.once('exit', resolve));
-  }
+  await bot.stop();
   await Promise.all([telegram.close(), discord.close(), slack.stop()]);
 });
 
@@ -131,7 +83,7 @@ describe('all platforms in one process', () => {
     expect(fromSlack).toContain('RTX 4090');
     expect(fromSlack).toContain('"type":"actions"');
 
-    const fromTerminal = await terminal('prices gpu=4090', /\[1\] More/);
+    const fromTerminal = await bot.type('prices gpu=4090', /\[1\] More/);
     expect(fromTerminal).toContain('RTX 4090');
     expect(fromTerminal).toMatch(/simulated/i);
   });
@@ -151,14 +103,12 @@ describe('all platforms in one process', () => {
     await telegram.down();
     expect(await discordAnswer('help')).toContain('prices');
     expect(await slackAnswer('whoami')).toContain('admin');
-    expect(await terminal('whoami', /Role:\s+admin/)).toContain('console:local');
+    expect(await bot.type('whoami', /Role:\s+admin/)).toContain('console:local');
     await telegram.up();
     expect(await telegramAnswer('/whoami')).toContain('admin');
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    bot.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => bot.once('exit', (exitCode) => resolve(exitCode)));
-    expect(code).toBe(0);
+    expect(await bot.stop()).toBe(0);
   });
 });

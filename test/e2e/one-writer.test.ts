@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '#test/support/app.ts';
+import { until as waitUntil } from '#test/support/wait.ts';
 
 const CLI = path.resolve('src/bin/computehub.js');
 
@@ -26,15 +27,7 @@ function computehub(args: string[], dir = dataDir) {
   });
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Bot output so far:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined, timeoutMs = 40_000) => waitUntil(what, probe, { timeoutMs, context: () => `Bot output so far:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}` });
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 const logText = () => readFileSync(logFile, 'utf8');

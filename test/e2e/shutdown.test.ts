@@ -11,6 +11,7 @@ import { FakeTelegram } from '#test/fakes/telegram.ts';
 import { liveMachines } from '#test/fleet/world.ts';
 import { tempDir } from '#test/support/app.ts';
 import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { until as waitUntil } from '#test/support/wait.ts';
 
 let sim: Simulator;
 let dataDir: string;
@@ -41,15 +42,8 @@ function start(): ChildProcessWithoutNullStreams {
   return child;
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Bot output so far:\n${output.slice(-3000)}\nTelegram calls: ${telegram.calls.map((call) => call.method).join(", ")}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined, timeoutMs = 30_000) =>
+  waitUntil(what, probe, { timeoutMs, context: () => `Bot output so far:\n${output.slice(-3000)}\nTelegram calls: ${telegram.calls.map((call) => call.method).join(', ')}` });
 
 function storedInstances(): { id: string; phase: string | null; providerInstanceId: string | null }[] {
   return JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')).instances;

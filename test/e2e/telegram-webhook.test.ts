@@ -1,6 +1,5 @@
 // Webhook mode: the bot registers its URL and secret with setWebhook, then the fake Bot API POSTs
 // updates to it as Telegram does; a request without the right secret header is turned away.
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramPlatform } from '#platforms/telegram/telegram.ts';
 import type { ChatPlatform } from '#platforms/platform.ts';
@@ -8,16 +7,9 @@ import { loadConfig } from '#src/config.ts';
 import { FakeTelegram, type FakeUser } from '#test/fakes/telegram.ts';
 import { testApp, type TestApp } from '#test/support/app.ts';
 import { TEST_SECRETS } from '#test/support/secrets.ts';
+import { freePort } from '#test/support/wait.ts';
 
 const ADMIN: FakeUser = { id: 1001, first_name: 'Ada' };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let fake: FakeTelegram;
 let app: TestApp;

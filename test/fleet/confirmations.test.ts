@@ -28,10 +28,6 @@ const confirmLine = (execution: Execution) => execution.reply.buttons!.find((but
 const cancelLine = (execution: Execution) => execution.reply.buttons!.find((button) => button.label === 'Cancel')!.command;
 const live = () => world.app.services.db.data.instances.filter((record) => !record.destroyedAt).map((record) => record.id);
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 async function deployed(line: string): Promise<string> {
   const result = await world.run(`${line} --yes`);
   expect(result.outcome).toBe('ok');
@@ -128,10 +124,7 @@ describe('a Confirm button acts on what its preview showed', () => {
     expect(world.sim.requests.filter((request) => request.endpoint === 'create')).toHaveLength(creates);
     expect(confirmLine(pressed)).not.toBe(confirmLine(ask));
 
-    let answered = false;
-    const renting = world.app.run(confirmLine(pressed)).finally(() => (answered = true));
-    await until(() => answered || world.sim.requests.filter((request) => request.endpoint === 'create').length > creates);
-    const rented = await world.drive(renting);
+    const rented = await world.driveFromCreate(world.app.run(confirmLine(pressed)));
     expect(rented.outcome).toBe('ok');
     expect((rented.reply.data as InstanceView).pricePerHour).toBeCloseTo(repriced.pricePerHour, 3);
     await world.run(`destroy ${(rented.reply.data as InstanceView).id} --yes`);

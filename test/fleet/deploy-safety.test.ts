@@ -97,13 +97,14 @@ describe('one machine per deploy', () => {
   });
 
   it('a double-clicked Confirm rents what was shown, once', async () => {
-    const preview = await world.run('deploy gpu=4090 template=jupyter');
+    // Simulated time stands still from the preview to the presses (world.driveFromCreate).
+    const preview = await world.app.run('deploy gpu=4090 template=jupyter');
     expect(preview.outcome).toBe('confirm');
     expect(preview.reply.title).toMatch(/^Rent 1× RTX 4090 on \w+ for \$\d+\.\d+\/h\?$/);
     const confirm = preview.reply.buttons!.find((button) => button.label === 'Confirm')!.command;
     expect(confirm).toMatch(/^confirm [a-z0-9]{10}$/);
     const shown = (preview.reply.data as { offer: string; pricePerHour: number; token: string });
-    const [first, second] = await world.drive(Promise.all([world.app.run(confirm), world.app.run(confirm)]));
+    const [first, second] = await world.driveFromCreate(Promise.all([world.app.run(confirm), world.app.run(confirm)]));
     expect(first.outcome).toBe('ok');
     expect(second.outcome).toBe('denied');
     expect(second.reply.text).toMatch(/^Already done: 'deploy offer=\S+:\S+ .*' was confirmed/);

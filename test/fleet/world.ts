@@ -21,6 +21,11 @@ export interface World {
   run(line: string, who?: { actor?: Actor; channel?: Channel }): Promise<Execution>;
   /** Advances simulated time while a promise is pending. */
   drive<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Holds simulated time still until the provider is asked to create (or the work ends), then drives it:
+   * the simulated market's prices drift with time, so a press right after its preview sees the prices shown.
+   */
+  driveFromCreate<T>(work: Promise<T>): Promise<T>;
   /** Advances simulated time an hour at a time, syncing the fleet after each. */
   syncHours(hours: number): Promise<void>;
   /** A fresh app on the same data folder and simulator, as after a bot restart. */
@@ -59,6 +64,13 @@ export async function startWorld(options: { seed?: number; providers?: readonly 
     dataDir,
     bound,
     drive: (work) => driveClock(sim, work),
+    async driveFromCreate(work) {
+      const creates = sim.requests.filter((request) => request.endpoint === 'create').length;
+      let ended = false;
+      const watched = work.finally(() => (ended = true));
+      while (!ended && sim.requests.filter((request) => request.endpoint === 'create').length === creates) await new Promise((resolve) => setTimeout(resolve, 5));
+      return driveClock(sim, watched);
+    },
     async syncHours(hours) {
       for (let hour = 0; hour < hours; hour++) {
         sim.clock.advance(3_600_000);
@@ -82,7 +94,6 @@ export async function startWorld(options: { seed?: number; providers?: readonly 
 
 const ENDED = new Set(['unloaded', 'TERMINATED', 'terminated', 'terminating', 'deleted', 'deleting']);
 
-/** Machines the simulated providers still hold (running, stopped or on the way): what still bills. */
 /** Runs work while simulated time moves a second every few real milliseconds. */
 export async function driveClock<T>(sim: Simulator, work: Promise<T>): Promise<T> {
   let settled = false;
@@ -96,6 +107,7 @@ export async function driveClock<T>(sim: Simulator, work: Promise<T>): Promise<T
   return done;
 }
 
+/** Machines the simulated providers still hold (running, stopped or on the way): what still bills. */
 export function liveMachines(sim: Simulator, provider?: ProviderName) {
   return sim.market.instances(provider).filter((instance) => !ENDED.has(instance.status));
 }

@@ -3,9 +3,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FakeDiscord } from '../fakes/discord.ts';
-import type { FakeSlack } from '../fakes/slack.ts';
-import type { FakeTelegram } from '../fakes/telegram.ts';
+import type { FakeDiscord } from '#test/fakes/discord.ts';
+import type { FakeSlack } from '#test/fakes/slack.ts';
+import type { FakeTelegram } from '#test/fakes/telegram.ts';
 import { tempDir } from './app.ts';
 import { TEST_SECRETS } from './secrets.ts';
 import { until } from './wait.ts';

@@ -19,7 +19,6 @@ import { LOCAL_CHANNEL } from '#core/command.ts';
 import type { ChatPlatform } from '#platforms/platform.ts';
 import { configuredPlatforms, PLATFORMS, startPlatforms, type PlatformEntry, type RunningPlatforms } from '#platforms/index.ts';
 import type { ChatSender } from '#services/alerts/index.ts';
-import type { Reply } from '#core/reply.ts';
 import { settlesWithin } from '#core/deadline.ts';
 import { PROVIDER_NAMES } from '#domain/providers.ts';
 

@@ -6,7 +6,7 @@ import { providerEntry } from '#domain/providers.ts';
 import type { Offer } from '#domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { shellQuote } from './cloud-init.ts';
-import { asArray, asObject, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, num, str } from './common.ts';
+import { asObject, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, num, str } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
 import { parseRunpodV2Pod, runpodV2CreateBody } from './runpod-v2.ts';

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyDatabase, SCHEMA_VERSION } from '#store/schema.ts';
+import { emptyDatabase } from '#store/schema.ts';
 import { signLicence } from '#services/licence.ts';
 import { tempDir, testApp, testLicenceKeys } from '#test/support/app.ts';
 

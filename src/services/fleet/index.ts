@@ -1,43 +1,17 @@
 // The fleet service: deploy, sync, lifecycle. Built once in app.ts; commands reach it as services.fleet.
-import type { Logger } from '#src/log.ts';
-import type { Db } from '#store/db.ts';
-import type { Vault } from '#store/vault.ts';
-import type { LicenceService } from '../licence.ts';
 import { DEFAULT_TIMING, type FleetContext, type FleetTiming } from './context.ts';
 import { DeployService } from './deploy.ts';
 import { applyAction, checkAction, type LifecycleAction } from './lifecycle.ts';
-import type { CachedOffers } from './offers.ts';
-import type { ProvidersFor } from './bound-providers.ts';
 import { syncFleet, type SyncReport } from './sync.ts';
 import { runApplyTemplate, runLifecycleBatch, type ApplyTemplateRequest } from './batch.ts';
 import type { InstanceRecord } from '#store/fleet-schema.ts';
 
-export interface FleetServiceOptions {
-  db: Db;
-  vault: Vault;
-  log: Logger;
-  now: () => Date;
-  providersFor: ProvidersFor;
-  licence: LicenceService;
-  timing?: Partial<FleetTiming>;
-  sshPublicKey?: string | undefined;
-  cachedOffer?: CachedOffers | undefined;
-}
+/** What the fleet is built from: its context, with default timings and without the close signal it owns. */
+export type FleetServiceOptions = Omit<FleetContext, 'timing' | 'closed' | 'sshPublicKey'> & { timing?: Partial<FleetTiming>; sshPublicKey?: string | undefined };
 
 export function createFleetService(options: FleetServiceOptions) {
   const stop = new AbortController();
-  const context: FleetContext = {
-    db: options.db,
-    vault: options.vault,
-    log: options.log,
-    now: options.now,
-    providersFor: options.providersFor,
-    licence: options.licence,
-    timing: { ...DEFAULT_TIMING, ...options.timing },
-    sshPublicKey: options.sshPublicKey,
-    cachedOffer: options.cachedOffer,
-    closed: stop.signal,
-  };
+  const context: FleetContext = { ...options, timing: { ...DEFAULT_TIMING, ...options.timing }, sshPublicKey: options.sshPublicKey, closed: stop.signal };
   const deployments = new DeployService(context);
   /** When each org's fleet was last checked with its providers (in this process), and what failed then. */
   const lastSyncs = new Map<string, LastSync>();

@@ -7,17 +7,16 @@ import { providerLabel } from '#domain/providers.ts';
 import { ProviderError } from './errors.ts';
 import type { ProviderName } from './types.ts';
 
-/** A number, or a numeric string ("0.74" appears in RunPod examples); anything else reads as absent. */
-export const wireNumber = z
-  .union([z.number().refine(Number.isFinite), z.string().refine((text) => text.trim() !== '' && Number.isFinite(Number(text))).transform(Number)])
-  .optional()
-  .catch(undefined);
+// Each reads the usual type and tries the other spelling only when that fails, which is a third
+// cheaper than a union on Vast's 20,000-offer answers.
+const numericText = z.string().refine((text) => text.trim() !== '' && Number.isFinite(Number(text))).transform(Number);
+const numberAsText = z.number().transform(String);
+
+/** A number, or a numeric string ("0.74" appears in RunPod examples); anything else reads as absent (zod's number is finite). */
+export const wireNumber = z.number().optional().catch((failed) => numericText.safeParse(failed.value).data);
 
 /** A non-empty string (a number is read as its digits, as ids sometimes are); anything else reads as absent. */
-export const wireString = z
-  .union([z.string().min(1), z.number().transform(String)])
-  .optional()
-  .catch(undefined);
+export const wireString = z.string().min(1).optional().catch((failed) => numberAsText.safeParse(failed.value).data);
 
 export const wireBoolean = z.boolean().optional().catch(undefined);
 
@@ -27,10 +26,7 @@ export const wireObject = <Shape extends z.ZodRawShape>(shape: Shape) => z.objec
 /** An object where one is optional: absent, null or not an object reads as `{}` run through the shape. */
 export const wireOptionalObject = <Shape extends z.ZodRawShape>(shape: Shape) => {
   const object = z.object(shape);
-  return z.unknown().optional().transform((value) => {
-    const read = object.safeParse(value);
-    return read.success ? read.data : object.parse({});
-  });
+  return object.catch(() => object.parse({}));
 };
 
 /** A list whose unreadable items are skipped (as a provider's one odd record should not hide the rest). */
@@ -49,11 +45,21 @@ export const wireOptionalList = <Item extends z.ZodType>(item: Item) => wireList
 export function readWire<Schema extends z.ZodType>(provider: ProviderName, what: string, schema: Schema, body: unknown): z.output<Schema> {
   const read = schema.safeParse(body);
   if (read.success) return read.data;
-  const issue = read.error.issues[0]!;
+  const issue = furthest(read.error.issues[0]!, []);
   const where = issue.path.length ? issue.path.join('.') : 'the answer';
   throw new ProviderError(
     provider,
     'bad-response',
     `${providerLabel(provider)} answered ${what} in a shape ComputeHub cannot read (${where}: ${issue.message}). Try again in a minute; if it keeps happening, ${providerLabel(provider)} has changed its API.`,
   );
+}
+
+/** The issue to name: for a shape that may take several forms, the form that fitted furthest into the answer, when one did. */
+function furthest(issue: z.core.$ZodIssue, outer: PropertyKey[]): { path: PropertyKey[]; message: string } {
+  const path = [...outer, ...issue.path];
+  if (issue.code !== 'invalid_union') return { path, message: issue.message };
+  const forms = issue.errors.flat().map((inner) => furthest(inner, path));
+  const depth = Math.max(...forms.map((form) => form.path.length));
+  const deepest = forms.filter((form) => form.path.length === depth);
+  return depth > path.length && deepest.length === 1 ? deepest[0]! : { path, message: issue.message };
 }

@@ -1,11 +1,49 @@
 // Pure Vast.ai normalisation: offers (MB → GB, dph_total incl. storage), instances (three status
 // fields → one), SSH (direct mapped 22 or the proxy) and error bodies. No I/O here.
+// The wire shapes are zod schemas (docs/providers.md §1; field names and types as in the official
+// CLI's offer and instance records, https://github.com/vast-ai/vast-cli, vastai/data/).
+import { z } from 'zod';
 import type { GpuMetrics, Instance, InstanceStatus, PortMapping, SshEndpoint } from '#domain/instance.ts';
 import type { Offer } from '#domain/offer.ts';
 import { canonicalGpu } from '#domain/gpus.ts';
-import { asArray, asObject, HOURS_PER_MONTH, isoFromUnix, num, str, usd, type Json } from './common.ts';
+import { HOURS_PER_MONTH, isoFromUnix, usd } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';
+import { readWire, wireBoolean, wireList, wireNumber, wireObject, wireOptionalList, wireOptionalObject, wireString } from './wire.ts';
+
+// gpu_ram and cpu_ram (the whole host's) are MB; dph_* and storage_total_cost US$/h; disk_space GB (§1.2).
+const offerSchema = wireOptionalObject({
+  id: wireNumber, gpu_name: wireString, num_gpus: wireNumber, gpu_ram: wireNumber,
+  dph_base: wireNumber, dph_total: wireNumber, storage_total_cost: wireNumber, min_bid: wireNumber,
+  cpu_cores: wireNumber, cpu_cores_effective: wireNumber, cpu_ram: wireNumber,
+  geolocation: wireString, reliability: wireNumber, reliability2: wireNumber,
+  disk_space: wireNumber, cuda_max_good: wireNumber, inet_down: wireNumber, inet_up: wireNumber,
+});
+/** One row of a search answer; a row that is not an object reads as empty, so a page keeps its length for the price cursor. */
+export type VastOfferRow = z.output<typeof offerSchema>;
+
+const searchSchema = wireObject({ offers: z.array(offerSchema) });
+
+/** `"22/tcp": [{"HostIp": "0.0.0.0", "HostPort": "41022"}]`, present only while running (§1.4). */
+const portsSchema = z.record(z.string(), wireOptionalList(wireOptionalObject({ HostPort: wireNumber }))).optional().catch(undefined);
+
+// storage_cost is US$ per GB-month; the metrics (gpu_util, gpu_temp, vmem_usage) are null until running.
+const instanceSchema = wireObject({
+  id: wireString, label: wireString, image_uuid: wireString, image_runtype: wireString,
+  actual_status: wireString, intended_status: wireString, cur_state: wireString, status_msg: wireString,
+  gpu_name: wireString, gpu_ram: wireNumber, gpu_totalram: wireNumber, num_gpus: wireNumber,
+  dph_total: wireNumber, storage_total_cost: wireNumber, storage_cost: wireNumber, disk_space: wireNumber, is_bid: wireBoolean,
+  geolocation: wireString, public_ipaddr: wireString, ssh_host: wireString, ssh_port: wireNumber, ports: portsSchema,
+  gpu_util: wireNumber, gpu_temp: wireNumber, vmem_usage: wireNumber, start_date: wireNumber,
+});
+type VastInstance = z.output<typeof instanceSchema>;
+
+const instancePageSchema = wireObject({ instances: wireList(instanceSchema), next_token: wireString });
+/** The key is plural but holds one object, or null once the instance is gone (§1.4). */
+const oneInstanceSchema = wireObject({ instances: z.union([z.null(), wireList(instanceSchema), instanceSchema]) });
+const userSchema = wireOptionalObject({ id: wireString, username: wireString, email: wireString, credit: wireNumber });
+const rentalSchema = wireOptionalObject({ new_contract: wireString });
+const errorSchema = wireOptionalObject({ success: wireBoolean, error: wireString, msg: wireString, detail: wireString, message: wireString });
 
 const MB_PER_GB = 1024;
 
@@ -14,16 +52,21 @@ export function vastGpuName(raw: string, gpuRamMb: number | undefined): string {
   return canonicalGpu(raw, vram)?.name ?? raw;
 }
 
+/** `POST /bundles/`: every row of the answer, in Vast's order. */
+export function readVastOfferRows(body: unknown): VastOfferRow[] {
+  return readWire('vast', 'the offer search', searchSchema, body).offers;
+}
+
+/** One offer object as Vast writes it. */
 export function parseVastOffer(raw: unknown, context: { interruptible: boolean; fetchedAt: string; simulated: boolean }): Offer | undefined {
-  const offer = asObject(raw);
-  const id = str(offer.id);
-  const gpuRaw = str(offer.gpu_name);
-  const gpuCount = num(offer.num_gpus);
-  if (!id || !gpuRaw || !gpuCount) return undefined;
-  const gpuRamMb = num(offer.gpu_ram);
-  const storage = num(offer.storage_total_cost) ?? 0;
-  const base = num(offer.dph_base);
-  const minBid = num(offer.min_bid);
+  return vastOffer(offerSchema.parse(raw), context);
+}
+
+/** The offer a search row describes; undefined without an id, a GPU or the price asked for. */
+export function vastOffer(offer: VastOfferRow, context: { interruptible: boolean; fetchedAt: string; simulated: boolean }): Offer | undefined {
+  const { id, gpu_name: gpuRaw, num_gpus: gpuCount, gpu_ram: gpuRamMb, dph_base: base, min_bid: minBid } = offer;
+  if (id === undefined || !gpuRaw || !gpuCount) return undefined;
+  const storage = offer.storage_total_cost ?? 0;
   let pricePerHour: number;
   let priceBreakdown: Record<string, number>;
   if (context.interruptible) {
@@ -32,20 +75,17 @@ export function parseVastOffer(raw: unknown, context: { interruptible: boolean; 
     pricePerHour = usd(minBid + storage);
     priceBreakdown = { 'minimum bid': usd(minBid), disk: usd(storage) };
   } else {
-    const total = num(offer.dph_total) ?? (base === undefined ? undefined : base + storage);
+    const total = offer.dph_total ?? (base === undefined ? undefined : base + storage);
     if (total === undefined) return undefined;
     pricePerHour = usd(total);
     priceBreakdown = { gpu: usd(base ?? total - storage), disk: usd(storage) };
   }
-  const cores = num(offer.cpu_cores);
-  const effective = num(offer.cpu_cores_effective);
-  const hostRamMb = num(offer.cpu_ram);
+  const { cpu_cores: cores, cpu_cores_effective: effective, cpu_ram: hostRamMb, geolocation } = offer;
   // cpu_ram is the whole host's RAM; the renter gets the share matching its share of cores.
   const ramGb = hostRamMb !== undefined && cores && effective ? Math.round(((hostRamMb * effective) / cores / MB_PER_GB) * 10) / 10 : undefined;
-  const geolocation = str(offer.geolocation);
   const result: Offer = {
     provider: 'vast',
-    offerId: id,
+    offerId: String(id),
     gpu: vastGpuName(gpuRaw, gpuRamMb),
     gpuRaw,
     gpuCount,
@@ -61,28 +101,22 @@ export function parseVastOffer(raw: unknown, context: { interruptible: boolean; 
   if (context.interruptible && minBid !== undefined) result.minBidPerHour = usd(minBid);
   const country = countryCode(geolocation);
   if (country) result.country = country;
-  const reliability = num(offer.reliability2) ?? num(offer.reliability);
+  const reliability = offer.reliability2 ?? offer.reliability;
   if (reliability !== undefined) result.reliability = reliability;
   if (effective !== undefined) result.vcpus = effective;
   if (ramGb !== undefined) result.ramGb = ramGb;
-  const disk = num(offer.disk_space);
-  if (disk !== undefined) result.diskGb = disk;
-  const cuda = num(offer.cuda_max_good);
-  if (cuda !== undefined) result.cudaVersion = cuda;
-  const down = num(offer.inet_down);
-  if (down !== undefined) result.inetDownMbps = down;
-  const up = num(offer.inet_up);
-  if (up !== undefined) result.inetUpMbps = up;
+  if (offer.disk_space !== undefined) result.diskGb = offer.disk_space;
+  if (offer.cuda_max_good !== undefined) result.cudaVersion = offer.cuda_max_good;
+  if (offer.inet_down !== undefined) result.inetDownMbps = offer.inet_down;
+  if (offer.inet_up !== undefined) result.inetUpMbps = offer.inet_up;
   return result;
 }
 
 /** One status from Vast's actual_status (container), intended_status (goal) and cur_state (contract). */
-export function vastStatus(instance: Json): InstanceStatus {
-  const actual = str(instance.actual_status);
-  const intended = str(instance.intended_status);
-  const current = str(instance.cur_state);
-  if (current === 'unloaded') return 'terminated';
-  if (actual === 'created' && /OCI runtime create failed/i.test(str(instance.status_msg) ?? '')) return 'failed';
+function vastStatus(instance: VastInstance): InstanceStatus {
+  const { actual_status: actual, intended_status: intended } = instance;
+  if (instance.cur_state === 'unloaded') return 'terminated';
+  if (actual === 'created' && /OCI runtime create failed/i.test(instance.status_msg ?? '')) return 'failed';
   switch (actual) {
     case undefined:
     case 'created':
@@ -105,35 +139,30 @@ export function vastStatus(instance: Json): InstanceStatus {
   }
 }
 
-function vastRawStatus(instance: Json): string {
-  const actual = str(instance.actual_status) ?? 'null';
-  const intended = str(instance.intended_status);
+function vastRawStatus(instance: VastInstance): string {
+  const actual = instance.actual_status ?? 'null';
+  const intended = instance.intended_status;
   return intended && intended !== actual ? `${actual} (intended ${intended})` : actual;
 }
 
-function hostPort(ports: Json, key: string): number | undefined {
-  return num(asObject(asArray(ports[key])[0]).HostPort);
-}
-
-export function vastSsh(instance: Json): SshEndpoint | undefined {
-  const ip = str(instance.public_ipaddr);
-  const direct = hostPort(asObject(instance.ports), '22/tcp');
+function vastSsh(instance: VastInstance): SshEndpoint | undefined {
+  const ip = instance.public_ipaddr;
+  const direct = instance.ports?.['22/tcp']?.[0]?.HostPort;
   if (ip && direct) return { host: ip, port: direct, user: 'root' };
-  const proxyHost = str(instance.ssh_host);
-  const proxyPort = num(instance.ssh_port);
+  const { ssh_host: proxyHost, ssh_port: proxyPort } = instance;
   if (!proxyHost || !proxyPort) return undefined;
   // The CLI connects one port higher when the runtype also starts Jupyter.
-  const jupyter = (str(instance.image_runtype) ?? '').includes('jupyter');
+  const jupyter = (instance.image_runtype ?? '').includes('jupyter');
   return { host: proxyHost, port: jupyter ? proxyPort + 1 : proxyPort, user: 'root' };
 }
 
-export function vastPorts(instance: Json): PortMapping[] {
-  const ip = str(instance.public_ipaddr);
+function vastPorts(instance: VastInstance): PortMapping[] {
+  const ip = instance.public_ipaddr;
   if (!ip) return [];
   const mappings: PortMapping[] = [];
-  for (const [key, value] of Object.entries(asObject(instance.ports))) {
+  for (const [key, bindings] of Object.entries(instance.ports ?? {})) {
     const match = /^(\d+)\/(tcp|udp)$/.exec(key);
-    const published = num(asObject(asArray(value)[0]).HostPort);
+    const published = bindings[0]?.HostPort;
     if (!match || published === undefined) continue;
     const containerPort = Number(match[1]);
     const mapping: PortMapping = { containerPort, protocol: 'tcp', host: ip, hostPort: published };
@@ -143,37 +172,50 @@ export function vastPorts(instance: Json): PortMapping[] {
   return mappings.sort((a, b) => a.containerPort - b.containerPort);
 }
 
+/** `GET /api/v1/instances/`: one page of instances and the token of the next, if any. */
+export function parseVastInstancePage(body: unknown, context: { fetchedAt: string; simulated: boolean }): { instances: Instance[]; nextToken?: string } {
+  const page = readWire('vast', 'the instance list', instancePageSchema, body);
+  const instances = page.instances.flatMap((instance) => vastInstance(instance, context) ?? []);
+  return page.next_token ? { instances, nextToken: page.next_token } : { instances };
+}
+
+/** `GET /api/v0/instances/{id}/`: the instance, or undefined once it is gone. */
+export function parseVastInstanceAnswer(body: unknown, context: { fetchedAt: string; simulated: boolean }): Instance | undefined {
+  const { instances: one } = readWire('vast', 'the instance', oneInstanceSchema, body);
+  const instance = Array.isArray(one) ? one[0] : one;
+  return instance ? vastInstance(instance, context) : undefined;
+}
+
+/** One instance object as Vast writes it. */
 export function parseVastInstance(raw: unknown, context: { fetchedAt: string; simulated: boolean }): Instance | undefined {
-  const instance = asObject(raw);
-  const id = str(instance.id);
+  return vastInstance(readWire('vast', 'the instance', instanceSchema, raw), context);
+}
+
+function vastInstance(instance: VastInstance, context: { fetchedAt: string; simulated: boolean }): Instance | undefined {
+  const id = instance.id;
   if (!id) return undefined;
   const status = vastStatus(instance);
-  const gpuRaw = str(instance.gpu_name) ?? 'unknown';
-  const gpuRamMb = num(instance.gpu_ram) ?? num(instance.gpu_totalram);
+  const gpuRaw = instance.gpu_name ?? 'unknown';
+  const gpuRamMb = instance.gpu_ram ?? instance.gpu_totalram;
   const result: Instance = {
     provider: 'vast',
     providerInstanceId: id,
     status,
     rawStatus: vastRawStatus(instance),
     gpu: vastGpuName(gpuRaw, gpuRamMb),
-    gpuCount: num(instance.num_gpus) ?? 1,
-    pricePerHour: usd(num(instance.dph_total) ?? 0),
+    gpuCount: instance.num_gpus ?? 1,
+    pricePerHour: usd(instance.dph_total ?? 0),
     ports: status === 'running' ? vastPorts(instance) : [],
     interruptible: instance.is_bid === true,
     simulated: context.simulated,
   };
-  const label = str(instance.label);
-  if (label) result.name = label;
-  const message = str(instance.status_msg);
-  if (message) result.statusMessage = message;
-  const storageHourly = num(instance.storage_total_cost) ?? storageFromMonthly(instance);
+  if (instance.label) result.name = instance.label;
+  if (instance.status_msg) result.statusMessage = instance.status_msg;
+  const storageHourly = instance.storage_total_cost ?? storageFromMonthly(instance);
   if (storageHourly !== undefined) result.stoppedPricePerHour = usd(storageHourly);
-  const image = str(instance.image_uuid);
-  if (image) result.image = image;
-  const region = str(instance.geolocation);
-  if (region) result.region = region;
-  const ip = str(instance.public_ipaddr);
-  if (ip) result.publicIp = ip;
+  if (instance.image_uuid) result.image = instance.image_uuid;
+  if (instance.geolocation) result.region = instance.geolocation;
+  if (instance.public_ipaddr) result.publicIp = instance.public_ipaddr;
   if (status === 'running') {
     const ssh = vastSsh(instance);
     if (ssh) result.ssh = ssh;
@@ -185,16 +227,13 @@ export function parseVastInstance(raw: unknown, context: { fetchedAt: string; si
   return result;
 }
 
-function storageFromMonthly(instance: Json): number | undefined {
-  const perGbMonth = num(instance.storage_cost);
-  const disk = num(instance.disk_space);
+function storageFromMonthly(instance: VastInstance): number | undefined {
+  const { storage_cost: perGbMonth, disk_space: disk } = instance;
   return perGbMonth === undefined || disk === undefined ? undefined : (perGbMonth * disk) / HOURS_PER_MONTH;
 }
 
-function vastMetrics(instance: Json, gpuRamMb: number | undefined, at: string): GpuMetrics | undefined {
-  const util = num(instance.gpu_util);
-  const temp = num(instance.gpu_temp);
-  const vram = num(instance.vmem_usage);
+function vastMetrics(instance: VastInstance, gpuRamMb: number | undefined, at: string): GpuMetrics | undefined {
+  const { gpu_util: util, gpu_temp: temp, vmem_usage: vram } = instance;
   if (util === undefined && temp === undefined && vram === undefined) return undefined;
   const metrics: GpuMetrics = { at };
   if (util !== undefined) metrics.gpuUtilPercent = util;
@@ -204,14 +243,26 @@ function vastMetrics(instance: Json, gpuRamMb: number | undefined, at: string): 
   return metrics;
 }
 
+/** `GET /users/current/`: the account's id, name and credit. */
+export function parseVastUser(body: unknown): { id: string; name?: string; credit?: number } {
+  const user = userSchema.parse(body);
+  const name = user.email ?? user.username;
+  return { id: user.id ?? user.username ?? 'unknown', ...(name ? { name } : {}), ...(user.credit !== undefined ? { credit: user.credit } : {}) };
+}
+
+/** The instance a rental created: `new_contract` of its answer, or of an error body when a failed rental left one behind (§1.3). */
+export function parseVastNewContract(body: unknown): string | undefined {
+  return rentalSchema.parse(body).new_contract;
+}
+
 /** Vast error bodies: {success:false,error,msg}, {detail}, {message}, or plain text (429s). */
 export function vastFault(body: unknown, status: number): ProviderFault | undefined {
   const ok = status >= 200 && status < 300;
   if (typeof body === 'string') return ok ? undefined : withKind({ message: body });
-  const object = asObject(body);
-  if (ok && object.success !== false) return undefined;
-  const code = str(object.error);
-  const message = str(object.msg) ?? str(object.detail) ?? str(object.message) ?? code;
+  const answer = errorSchema.parse(body);
+  if (ok && answer.success !== false) return undefined;
+  const code = answer.error;
+  const message = answer.msg ?? answer.detail ?? answer.message ?? code;
   return withKind({ ...(message ? { message } : {}), ...(code ? { code } : {}) });
 }
 

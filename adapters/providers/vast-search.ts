@@ -4,8 +4,9 @@
 // from the last price (minus the offers already seen at it) walks the list.
 // Search language: Vast's OpenAPI (search_offers) in https://github.com/vast-ai/docs under api-reference/.
 import { GPU_CATALOGUE, matchGpuQuery } from '#domain/gpus.ts';
-import { asObject, DEFAULT_DISK_GB, num } from './common.ts';
+import { asObject, DEFAULT_DISK_GB } from './common.ts';
 import type { OfferNarrowing, OfferQuery } from './types.ts';
+import type { VastOfferRow } from './vast-parse.ts';
 
 /** Offers per answer: what gpuhunt asks for when it cannot narrow by GPU name. */
 export const VAST_PAGE_LIMIT = 3000;
@@ -71,16 +72,12 @@ function narrowing(narrow: OfferNarrowing, interruptible: boolean): VastFilter {
 }
 
 /** The cursor after an answer of `rows`, or undefined when the answer was the last one (short). */
-export function nextCursor(rows: readonly unknown[], previous: VastCursor | undefined): VastCursor | undefined {
+export function nextCursor(rows: readonly VastOfferRow[], previous: VastCursor | undefined): VastCursor | undefined {
   if (rows.length < VAST_PAGE_LIMIT) return undefined;
-  const price = num(asObject(rows.at(-1)).dph_total);
+  const price = rows.at(-1)!.dph_total;
   if (price === undefined) return undefined;
   const seenAtPrice = previous && previous.price === price ? [...previous.seenAtPrice] : [];
-  for (const row of rows) {
-    const offer = asObject(row);
-    const id = num(offer.id);
-    if (id !== undefined && num(offer.dph_total) === price) seenAtPrice.push(id);
-  }
+  for (const { id, dph_total: rowPrice } of rows) if (id !== undefined && rowPrice === price) seenAtPrice.push(id);
   return { price, seenAtPrice };
 }
 

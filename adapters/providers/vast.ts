@@ -6,12 +6,11 @@ import { providerEntry } from '#domain/providers.ts';
 import type { Logger } from '#src/log.ts';
 import type { Offer } from '#domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
-import { asArray, asObject, num, str } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
 import type { EndpointIntervals } from './throttle.ts';
 import type { Account, Balance, Capabilities, LaunchSpec, OfferList, OfferQuery, ProviderAdapter } from './types.ts';
-import { parseVastInstance, parseVastOffer, vastFault } from './vast-parse.ts';
+import { parseVastInstanceAnswer, parseVastInstancePage, parseVastNewContract, parseVastUser, readVastOfferRows, vastFault, vastOffer } from './vast-parse.ts';
 import { nextCursor, VAST_MAX_PAGES, vastSearchBody, type VastCursor } from './vast-search.ts';
 
 /** Vast's documented minimum seconds between calls, per endpoint (search: 10 per minute). */
@@ -58,9 +57,7 @@ export class VastAdapter implements ProviderAdapter {
 
   async verifyKey(): Promise<Account> {
     const { body } = await this.http.request({ method: 'GET', path: '/api/v0/users/current/', endpoint: 'account' });
-    const user = asObject(body);
-    const id = str(user.id) ?? str(user.username) ?? 'unknown';
-    const name = str(user.email) ?? str(user.username);
+    const { id, name } = parseVastUser(body);
     return name ? { id, name } : { id };
   }
 
@@ -89,10 +86,10 @@ export class VastAdapter implements ProviderAdapter {
     const body = vastSearchBody(query, cursor);
     const { body: answer, simulated } = await this.http.request({ method: 'POST', path: '/api/v0/bundles/', body, endpoint: 'offers', idempotent: true });
     const fetchedAt = this.now().toISOString();
-    const rows = asArray(asObject(answer).offers);
+    const rows = readVastOfferRows(answer);
     const wanted = query.gpus?.length ? new Set(query.gpus) : undefined;
     const offers = rows
-      .map((raw) => parseVastOffer(raw, { interruptible, fetchedAt, simulated }))
+      .map((row) => vastOffer(row, { interruptible, fetchedAt, simulated }))
       .filter((offer): offer is Offer => offer !== undefined && (!wanted || wanted.has(offer.gpu)));
     const next = nextCursor(rows, cursor);
     return next ? { offers, next } : { offers };
@@ -108,13 +105,9 @@ export class VastAdapter implements ProviderAdapter {
         query: { limit: 25, ...(token ? { after_token: token } : {}) },
         endpoint: 'list',
       });
-      const fetchedAt = this.now().toISOString();
-      const answer = asObject(body);
-      for (const raw of asArray(answer.instances)) {
-        const instance = parseVastInstance(raw, { fetchedAt, simulated });
-        if (instance) instances.push(instance);
-      }
-      token = str(answer.next_token);
+      const page = parseVastInstancePage(body, { fetchedAt: this.now().toISOString(), simulated });
+      instances.push(...page.instances);
+      token = page.nextToken;
       if (!token) break;
     }
     return instances;
@@ -123,10 +116,7 @@ export class VastAdapter implements ProviderAdapter {
   async getInstance(id: string): Promise<Instance | undefined> {
     const { status, body, simulated } = await this.http.request({ method: 'GET', path: `/api/v0/instances/${encodeURIComponent(id)}/`, endpoint: 'get', expect: [404] });
     if (status === 404) return undefined;
-    // The key is plural but holds one object, or null once the instance is gone.
-    const one = asObject(body).instances;
-    if (one === null || one === undefined) return undefined;
-    return parseVastInstance(Array.isArray(one) ? one[0] : one, { fetchedAt: this.now().toISOString(), simulated });
+    return parseVastInstanceAnswer(body, { fetchedAt: this.now().toISOString(), simulated });
   }
 
   async create(spec: LaunchSpec): Promise<Instance> {
@@ -149,7 +139,7 @@ export class VastAdapter implements ProviderAdapter {
     let simulated = false;
     try {
       const { body: answer, simulated: fromSimulator } = await this.http.request({ method: 'PUT', path: `/api/v0/asks/${encodeURIComponent(spec.offerId)}/`, body, endpoint: 'create', idempotent: false });
-      contract = str(asObject(answer).new_contract);
+      contract = parseVastNewContract(answer);
       simulated = fromSimulator;
     } catch (error) {
       throw await this.cleanUpFailedCreate(spec, error);
@@ -167,7 +157,7 @@ export class VastAdapter implements ProviderAdapter {
   private async cleanUpFailedCreate(spec: LaunchSpec, error: unknown): Promise<unknown> {
     if (!(error instanceof ProviderError)) return error;
     const leftovers = new Set<string>();
-    const named = str(asObject(error.body).new_contract);
+    const named = parseVastNewContract(error.body);
     if (named) leftovers.add(named);
     try {
       for (const instance of await this.listInstances()) if (instance.name === spec.name && instance.status !== 'terminated') leftovers.add(instance.providerInstanceId);
@@ -221,8 +211,7 @@ export class VastAdapter implements ProviderAdapter {
 
   async balance(): Promise<Balance> {
     const { body } = await this.http.request({ method: 'GET', path: '/api/v0/users/current/', endpoint: 'account' });
-    const user = asObject(body);
-    const credit = num(user.credit);
+    const { credit } = parseVastUser(body);
     if (credit === undefined) throw new ProviderError('vast', 'bad-response', 'Vast.ai did not report a credit balance for this account (no `credit` in /users/current). Check the balance on the Vast.ai console.');
     return { creditUsd: credit };
   }

@@ -81,3 +81,38 @@ describe('RunPod answers of the wrong shape', () => {
     expect(offers.map((offer) => offer.offerId)).toEqual(['COMMUNITY:NVIDIA A40']);
   });
 });
+
+describe('Vast.ai answers of the wrong shape', () => {
+  it('offers that are not a list are a bad-response naming Vast and the field', async () => {
+    answers.set('/api/v0/bundles/', { offers: { 21876543: {} } });
+    const error = await failure(adapter('vast').listOffers());
+    expect(error).toMatchObject({ provider: 'vast', kind: 'bad-response' });
+    expect(error.message).toMatch(/^Vast\.ai answered the offer search in a shape ComputeHub cannot read \(offers: /);
+  });
+
+  it('an instance page without its list, or an instance that is neither an object nor null, is a bad-response, not "gone"', async () => {
+    answers.set('/api/v1/instances/', { success: true, next_token: null });
+    expect(await failure(adapter('vast').listInstances())).toMatchObject({ kind: 'bad-response', message: expect.stringMatching(/the instance list in a shape ComputeHub cannot read \(instances: /) });
+    answers.set('/api/v0/instances/7/', { instances: 'gone' });
+    expect(await failure(adapter('vast').getInstance('7'))).toMatchObject({ kind: 'bad-response', message: expect.stringMatching(/the instance in a shape ComputeHub cannot read \(instances: /) });
+    answers.set('/api/v0/instances/7/', { instances: null });
+    expect(await adapter('vast').getInstance('7')).toBeUndefined();
+  });
+
+  it('keeps every readable offer: nulls, numeric strings and unknown fields are fine, an unreadable row is skipped', async () => {
+    const offer = { id: 1, gpu_name: 'RTX 4090', num_gpus: 1, gpu_ram: 24564, dph_total: 0.4, geolocation: 'Oregon, US' };
+    answers.set('/api/v0/bundles/', {
+      offers: [
+        { ...offer, reliability2: null, cluster_id: null, cuda_max_good: '12.8', search: { totalHour: 0.4 } },
+        'not an offer',
+        { ...offer, id: 2, dph_total: 'cheap' },
+        { ...offer, id: 3, gpu_name: 'A100 SXM4', num_gpus: 2, gpu_ram: 81920, dph_total: undefined, dph_base: 1.2, storage_total_cost: 0.01, inet_up: null },
+      ],
+    });
+    const offers = await adapter('vast').listOffers();
+    expect(offers.map((row) => row.offerId)).toEqual(['1', '3']);
+    expect(offers[0]).toMatchObject({ gpu: 'RTX 4090', pricePerHour: 0.4, cudaVersion: 12.8, country: 'US' });
+    expect(offers[0]!.reliability).toBeUndefined();
+    expect(offers[1]).toMatchObject({ gpu: 'A100 80GB SXM', gpuCount: 2, pricePerHour: 1.21 });
+  });
+});

@@ -1,7 +1,7 @@
 // The pure normalisation functions against fixtures built from the documented field lists
 // (the examples in docs/providers.md and the providers' public documentation), independent of the simulator.
 import { describe, expect, it } from 'vitest';
-import { parseVastInstance, parseVastOffer, vastFault, vastStatus } from '#providers/vast-parse.ts';
+import { parseVastInstance, parseVastOffer, vastFault } from '#providers/vast-parse.ts';
 import { parseRunpodDataCenters, parseRunpodGpuType, parseRunpodOfferId, parseRunpodPod, runpodFault, RUNPOD_DISK_USD_PER_GB_MONTH } from '#providers/runpod-parse.ts';
 import { lambdaFault, lambdaPortTags, parseLambdaGpuDescription, parseLambdaInstance, parseLambdaInstanceTypes } from '#providers/lambda-parse.ts';
 import {
@@ -91,7 +91,7 @@ describe('Vast.ai', () => {
     [{ actual_status: 'created', status_msg: 'Error: OCI runtime create failed: bad image' }, 'failed'],
     [{ actual_status: 'stopped', cur_state: 'unloaded' }, 'terminated'],
   ])('status %j → %s', (fields, expected) => {
-    expect(vastStatus(fields)).toBe(expected);
+    expect(parseVastInstance({ id: 1, ...fields }, live)!.status).toBe(expected);
   });
 
   it('has no SSH or ports until running', () => {

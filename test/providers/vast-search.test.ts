@@ -3,6 +3,7 @@
 // and the cursor walks a list longer than one answer without losing or repeating an offer.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readVastOfferRows } from '#providers/vast-parse.ts';
 import { nextCursor, VAST_PAGE_LIMIT, vastSearchBody, type VastCursor } from '#providers/vast-search.ts';
 import { matches, parseVastSearch, sortRows } from '#sim/vast-query.ts';
 import { narrowingFor } from '#services/market/fetch-plan.ts';
@@ -78,4 +79,12 @@ describe('Vast search body', () => {
       { numRuns: 15 },
     );
   });
+});
+
+it('keeps an unreadable row in its place, so a full page still leads to the next', () => {
+  const price = (index: number) => 0.1 + index / 10_000;
+  const rows = Array.from({ length: VAST_PAGE_LIMIT }, (_, index) => (index === 10 ? 'not an offer' : { id: 1_000 + index, dph_total: price(index) }));
+  const read = readVastOfferRows({ offers: rows });
+  expect(read).toHaveLength(VAST_PAGE_LIMIT);
+  expect(nextCursor(read, undefined)).toEqual({ price: price(VAST_PAGE_LIMIT - 1), seenAtPrice: [1_000 + VAST_PAGE_LIMIT - 1] });
 });

@@ -1,24 +1,85 @@
 // Pure TensorDock (v2) normalisation: locations → offers priced from components (GPU + vCPU + RAM +
 // storage, respecting minimums), instances (case-insensitive status, port forwards as array or map),
-// JSON:API-ish envelopes unwrapped defensively, and error bodies.
+// JSON:API-ish envelopes unwrapped, and error bodies.
+// The wire shapes are zod schemas (https://dashboard.tensordock.com/api/docs, docs/providers.md §4).
+import { z } from 'zod';
 import type { Instance, InstanceStatus, PortMapping } from '#domain/instance.ts';
 import type { Offer } from '#domain/offer.ts';
 import { canonicalGpu } from '#domain/gpus.ts';
-import { asArray, asObject, num, str, usd, type Json } from './common.ts';
+import { usd } from './common.ts';
 import { countryCode } from './countries.ts';
 import type { ProviderFault } from './http.ts';
+import { readWire, wireBoolean, wireList, wireNumber, wireObject, wireOptionalList, wireOptionalObject, wireString } from './wire.ts';
 
 export const TENSORDOCK_MIN_STORAGE_GB = 100;
 const VCPUS_PER_GPU = 4;
 const RAM_GB_PER_GPU = 16;
 
-/** `{data:{attributes:{...}}}`, `{data:{...}}` or the object itself → the object with its id. */
-export function unwrap(value: unknown): Json {
-  const outer = asObject(value);
-  const data = 'data' in outer ? asObject(outer.data) : outer;
-  const attributes = asObject(data.attributes);
-  return { ...data, ...attributes, ...(data.id !== undefined ? { id: data.id } : {}) };
+const jsonObject = z.record(z.string(), z.unknown());
+const attributesOf = jsonObject.catch({});
+
+/**
+ * A JSON:API-style resource as one object: its fields with its `attributes` over them, its own `id`
+ * kept. TensorDock sends both `{type, id, attributes: {…}}` and flat objects (§4.1).
+ */
+const resource = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  jsonObject.transform(({ attributes, ...fields }) => ({ ...fields, ...attributesOf.parse(attributes), ...(fields.id !== undefined ? { id: fields.id } : {}) })).pipe(wireObject(shape));
+
+/**
+ * A list answer: the list under `key` in the `data` resource (as the docs show; also inside its
+ * attributes) or in the answer itself, or `data` itself the list.
+ */
+function listAnswer<Item extends z.ZodType>(key: string, item: Item): z.ZodType<z.output<Item>[]> {
+  const list = wireList(item);
+  const holder = resource({ [key]: list });
+  return z.union([wireObject({ data: holder }).transform(({ data }) => data[key]!), holder.transform((answer) => answer[key]!), wireObject({ data: list }).transform(({ data }) => data)]);
 }
+
+const gpuEntrySchema = wireObject({
+  v0Name: wireString, displayName: wireString, max_count: wireNumber, price_per_hr: wireNumber,
+  resources: wireOptionalObject({ max_vcpus: wireNumber, max_ram_gb: wireNumber, max_storage_gb: wireNumber }),
+  pricing: wireOptionalObject({ per_vcpu_hr: wireNumber, per_gb_ram_hr: wireNumber, per_gb_storage_hr: wireNumber }),
+});
+const locationSchema = resource({ id: wireString, city: wireString, stateprovince: wireString, country: wireString, gpus: wireOptionalList(gpuEntrySchema) });
+const locationsAnswerSchema = listAnswer('locations', locationSchema);
+
+type Forward = { internal: number | undefined; external: number | undefined };
+/** Port forwards as [{internal_port, external_port}] (docs) or {"<external>": "<internal>"} (v0 style); null reads as absent. */
+const forwardsSchema = z
+  .union([
+    wireList(wireObject({ internal_port: wireNumber, internalPort: wireNumber, external_port: wireNumber, externalPort: wireNumber })).transform((list) =>
+      list.map((entry): Forward => ({ internal: entry.internal_port ?? entry.internalPort, external: entry.external_port ?? entry.externalPort })),
+    ),
+    z.record(z.string(), wireNumber).transform((map) => Object.entries(map).map(([external, internal]): Forward => ({ internal, external: wireNumber.parse(external) }))),
+  ])
+  .nullish()
+  .catch([]);
+
+const gpuCountSchema = wireOptionalObject({ gpuV0Name: wireString, v0Name: wireString, count: wireNumber });
+/** The instance's GPUs as a list of {gpuV0Name, count} or a map keyed by v0Name (the create body's form, §4.3). */
+const instanceGpusSchema = z
+  .union([
+    z.array(gpuCountSchema).transform((list) => list.map((gpu) => ({ v0Name: gpu.gpuV0Name ?? gpu.v0Name, count: gpu.count }))),
+    z.record(z.string(), gpuCountSchema).transform((map) => Object.entries(map).map(([v0Name, gpu]) => ({ v0Name, count: gpu.count }))),
+  ])
+  .catch([]);
+
+const instanceSchema = resource({
+  id: wireString, name: wireString, status: wireString, image: wireString, location_id: wireString,
+  ipAddress: wireString, ip_address: wireString, ip: wireString, portForwards: forwardsSchema, port_forwards: forwardsSchema,
+  resources: wireOptionalObject({ gpus: instanceGpusSchema }),
+  rateHourly: wireNumber, rate_hourly: wireNumber, total_price: wireNumber,
+});
+type TensordockInstance = z.output<typeof instanceSchema>;
+/** One instance, in its `data` envelope or bare. */
+const instanceAnswerSchema = z.union([wireObject({ data: instanceSchema }).transform(({ data }) => data), instanceSchema]);
+const instanceListSchema = listAnswer('instances', instanceAnswerSchema);
+
+const errorSchema = wireOptionalObject({
+  success: wireBoolean, message: wireString, detail: wireString,
+  error: z.union([wireObject({ message: wireString }).transform((error) => error.message), wireString]),
+  errors: wireOptionalList(wireOptionalObject({ title: wireString, detail: wireString })),
+});
 
 // RAM sizes TensorDock accepts (a client-observed list; unverified) that are also 8 GB multiples.
 const RAM_STEPS_GB = [8, 16, 32, 48, 64, 96, 128, 192, 256, 384, 512];
@@ -59,37 +120,24 @@ export function parseTensordockLocations(
   body: unknown,
   context: { gpuCount: number; diskGb: number; fetchedAt: string; simulated: boolean },
 ): Offer[] {
-  const root = unwrap(body);
-  const locations = Array.isArray(root.locations) ? root.locations : asArray(asObject(body).data);
   const offers: Offer[] = [];
-  for (const locationRaw of locations) {
-    const location = unwrap(locationRaw);
-    const locationId = str(location.id);
+  for (const location of readWire('tensordock', 'the locations', locationsAnswerSchema, body)) {
+    const { id: locationId, city, stateprovince: state, country: countryName } = location;
     if (!locationId) continue;
-    const city = str(location.city);
-    const state = str(location.stateprovince);
-    const countryName = str(location.country);
-    for (const gpuRaw of asArray(location.gpus)) {
-      const gpuEntry = asObject(gpuRaw);
-      const v0Name = str(gpuEntry.v0Name);
-      const perGpu = num(gpuEntry.price_per_hr);
-      const maxCount = num(gpuEntry.max_count);
+    for (const gpuEntry of location.gpus) {
+      const { v0Name, price_per_hr: perGpu, max_count: maxCount, resources, pricing } = gpuEntry;
       if (!v0Name || perGpu === undefined || (maxCount !== undefined && maxCount < context.gpuCount)) continue;
-      const resources = asObject(gpuEntry.resources);
-      const pricing = asObject(gpuEntry.pricing);
-      const maxVcpus = num(resources.max_vcpus);
-      const maxRamGb = num(resources.max_ram_gb);
+      const { max_vcpus: maxVcpus, max_ram_gb: maxRamGb } = resources;
       const size = tensordockSizing(context.gpuCount, context.diskGb, { ...(maxVcpus !== undefined ? { maxVcpus } : {}), ...(maxRamGb !== undefined ? { maxRamGb } : {}) });
-      const maxStorage = num(resources.max_storage_gb);
-      if (maxStorage !== undefined && maxStorage < size.storageGb) continue;
+      if (resources.max_storage_gb !== undefined && resources.max_storage_gb < size.storageGb) continue;
       const breakdown = {
         gpu: usd(perGpu * context.gpuCount),
-        cpu: usd(size.vcpus * (num(pricing.per_vcpu_hr) ?? 0)),
-        ram: usd(size.ramGb * (num(pricing.per_gb_ram_hr) ?? 0)),
-        disk: usd(size.storageGb * (num(pricing.per_gb_storage_hr) ?? 0)),
+        cpu: usd(size.vcpus * (pricing.per_vcpu_hr ?? 0)),
+        ram: usd(size.ramGb * (pricing.per_gb_ram_hr ?? 0)),
+        disk: usd(size.storageGb * (pricing.per_gb_storage_hr ?? 0)),
       };
       const total = usd(breakdown.gpu + breakdown.cpu + breakdown.ram + breakdown.disk);
-      const { gpu, vramGb } = tensordockGpuName(v0Name, str(gpuEntry.displayName));
+      const { gpu, vramGb } = tensordockGpuName(v0Name, gpuEntry.displayName);
       const offer: Offer = {
         provider: 'tensordock',
         offerId: tensordockOfferId({ locationId, v0Name, vcpus: size.vcpus, ramGb: size.ramGb }),
@@ -148,61 +196,61 @@ export function tensordockStatus(raw: string | undefined): InstanceStatus {
 
 /** Port forwards as [{internal_port, external_port}] (docs) or {"<external>": "<internal>"} (v0 style). */
 export function tensordockForwards(value: unknown): { internal: number; external: number }[] {
-  if (Array.isArray(value)) {
-    return value
-      .map(asObject)
-      .map((entry) => ({ internal: num(entry.internal_port) ?? num(entry.internalPort), external: num(entry.external_port) ?? num(entry.externalPort) }))
-      .filter((entry): entry is { internal: number; external: number } => entry.internal !== undefined && entry.external !== undefined);
-  }
-  return Object.entries(asObject(value))
-    .map(([external, internal]) => ({ internal: num(internal), external: num(external) }))
-    .filter((entry): entry is { internal: number; external: number } => entry.internal !== undefined && entry.external !== undefined);
+  return usableForwards(forwardsSchema.parse(value) ?? []);
 }
 
-function firstGpu(resources: Json): string | undefined {
-  const gpus = resources.gpus;
-  if (Array.isArray(gpus)) return str(asObject(gpus[0]).gpuV0Name) ?? str(asObject(gpus[0]).v0Name);
-  return Object.keys(asObject(gpus))[0];
+function usableForwards(forwards: Forward[]): { internal: number; external: number }[] {
+  return forwards.filter((entry): entry is { internal: number; external: number } => entry.internal !== undefined && entry.external !== undefined);
 }
 
-function gpuCountOf(resources: Json): number | undefined {
-  const gpus = resources.gpus;
-  const counts = Array.isArray(gpus) ? gpus.map((gpu) => num(asObject(gpu).count)) : Object.values(asObject(gpus)).map((gpu) => num(asObject(gpu).count));
-  const known = counts.filter((count): count is number => count !== undefined);
+function gpuCountOf(gpus: TensordockInstance['resources']['gpus']): number | undefined {
+  const known = gpus.map((gpu) => gpu.count).filter((count): count is number => count !== undefined);
   return known.length ? known.reduce((sum, count) => sum + count, 0) : undefined;
 }
 
 /** Default login on TensorDock's Ubuntu images. */
 export const TENSORDOCK_SSH_USER = 'user';
 
+/** `GET /instances`: every instance with an id. */
+export function parseTensordockInstances(body: unknown, context: { simulated: boolean }): Instance[] {
+  return readWire('tensordock', 'the instance list', instanceListSchema, body).flatMap((instance) => tensordockInstance(instance, context) ?? []);
+}
+
+/** One instance, in its `data` envelope or bare; undefined without an id. */
 export function parseTensordockInstance(raw: unknown, context: { simulated: boolean }): Instance | undefined {
-  const instance = unwrap(raw);
-  const id = str(instance.id);
+  return tensordockInstance(readWire('tensordock', 'the instance', instanceAnswerSchema, raw), context);
+}
+
+/** The id a create answers with, if any (an answer without one is reported by the adapter). */
+export function parseTensordockCreatedId(body: unknown): string | undefined {
+  const read = instanceAnswerSchema.safeParse(body);
+  return read.success ? read.data.id : undefined;
+}
+
+function tensordockInstance(instance: TensordockInstance, context: { simulated: boolean }): Instance | undefined {
+  const id = instance.id;
   if (!id) return undefined;
-  const rawStatus = str(instance.status) ?? 'unknown';
+  const rawStatus = instance.status ?? 'unknown';
   const status = tensordockStatus(rawStatus);
-  const resources = asObject(instance.resources);
-  const v0Name = firstGpu(resources);
-  const ip = str(instance.ipAddress) ?? str(instance.ip_address) ?? str(instance.ip);
-  const forwards = tensordockForwards(instance.portForwards ?? instance.port_forwards);
+  const { gpus } = instance.resources;
+  const v0Name = gpus[0]?.v0Name;
+  const ip = instance.ipAddress ?? instance.ip_address ?? instance.ip;
+  const forwards = usableForwards(instance.portForwards ?? instance.port_forwards ?? []);
   const result: Instance = {
     provider: 'tensordock',
     providerInstanceId: id,
     status,
     rawStatus,
     gpu: v0Name ? tensordockGpuName(v0Name).gpu : 'unknown',
-    gpuCount: gpuCountOf(resources) ?? 1,
-    pricePerHour: usd(num(instance.rateHourly) ?? num(instance.rate_hourly) ?? num(instance.total_price) ?? 0),
+    gpuCount: gpuCountOf(gpus) ?? 1,
+    pricePerHour: usd(instance.rateHourly ?? instance.rate_hourly ?? instance.total_price ?? 0),
     ports: [],
     interruptible: false,
     simulated: context.simulated,
   };
-  const name = str(instance.name);
-  if (name) result.name = name;
-  const region = str(instance.location_id);
-  if (region) result.region = region;
-  const image = str(instance.image);
-  if (image) result.image = image;
+  if (instance.name) result.name = instance.name;
+  if (instance.location_id) result.region = instance.location_id;
+  if (instance.image) result.image = instance.image;
   if (ip) {
     result.publicIp = ip;
     if (status === 'running') {
@@ -219,13 +267,11 @@ export function parseTensordockInstance(raw: unknown, context: { simulated: bool
 
 /** Errors: {errors:[{status,title,detail}]}, {success:false,error}, {error}, {message} or text. */
 export function tensordockFault(body: unknown, status: number): ProviderFault | undefined {
-  const object = asObject(body);
+  const answer = errorSchema.parse(body);
   const ok = status >= 200 && status < 300;
-  const errors = asArray(object.errors);
-  if (ok && errors.length === 0 && object.success !== false) return undefined;
-  const first = asObject(errors[0]);
-  const message =
-    str(first.detail) ?? str(first.title) ?? str(object.error) ?? str(asObject(object.error).message) ?? str(object.message) ?? str(object.detail) ?? (typeof body === 'string' ? body : undefined);
+  if (ok && answer.errors.length === 0 && answer.success !== false) return undefined;
+  const first = answer.errors[0];
+  const message = first?.detail ?? first?.title ?? answer.error ?? answer.message ?? answer.detail ?? (typeof body === 'string' ? body : undefined);
   const fault: ProviderFault = message ? { message } : {};
   const text = message ?? '';
   if (/already (been )?(terminated|deleted)|not found|does not exist/i.test(text)) return { ...fault, kind: 'not-found' };

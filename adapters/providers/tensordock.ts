@@ -5,16 +5,17 @@ import { providerEntry } from '#domain/providers.ts';
 import type { Offer } from '#domain/offer.ts';
 import { clientOptions, type AdapterOptions } from './adapter-options.ts';
 import { cloudConfig } from './cloud-init.ts';
-import { asArray, COMMON_GPU_COUNTS, DEFAULT_DISK_GB, requireCapability, str, unsupported } from './common.ts';
+import { COMMON_GPU_COUNTS, DEFAULT_DISK_GB, requireCapability, unsupported } from './common.ts';
 import { ProviderError } from './errors.ts';
 import { ProviderHttpClient } from './http.ts';
 import {
+  parseTensordockCreatedId,
   parseTensordockInstance,
+  parseTensordockInstances,
   parseTensordockLocations,
   parseTensordockOfferId,
   tensordockFault,
   tensordockSizing,
-  unwrap,
 } from './tensordock-parse.ts';
 import type { EndpointIntervals } from './throttle.ts';
 import type { Account, Balance, Capabilities, LaunchSpec, OfferQuery, ProviderAdapter } from './types.ts';
@@ -48,8 +49,8 @@ export class TensordockAdapter implements ProviderAdapter {
 
   async verifyKey(): Promise<Account> {
     // v2 has no documented "who am I"; listing instances needs a valid token and changes nothing.
-    const { body } = await this.http.request({ method: 'GET', path: '/api/v2/instances', endpoint: 'account' });
-    const count = instancesOf(body).length;
+    const { body, simulated } = await this.http.request({ method: 'GET', path: '/api/v2/instances', endpoint: 'account' });
+    const count = parseTensordockInstances(body, { simulated }).length;
     return { id: 'tensordock-organisation', name: `TensorDock organisation (${count} instance${count === 1 ? '' : 's'})` };
   }
 
@@ -64,9 +65,7 @@ export class TensordockAdapter implements ProviderAdapter {
 
   async listInstances(): Promise<Instance[]> {
     const { body, simulated } = await this.http.request({ method: 'GET', path: '/api/v2/instances', endpoint: 'list' });
-    return instancesOf(body)
-      .map((raw) => parseTensordockInstance(raw, { simulated }))
-      .filter((instance): instance is Instance => instance !== undefined);
+    return parseTensordockInstances(body, { simulated });
   }
 
   async getInstance(id: string): Promise<Instance | undefined> {
@@ -100,8 +99,7 @@ export class TensordockAdapter implements ProviderAdapter {
       endpoint: 'create',
       idempotent: false,
     });
-    const created = unwrap(body);
-    const id = str(created.id);
+    const id = parseTensordockCreatedId(body);
     if (!id) throw new ProviderError('tensordock', 'bad-response', 'TensorDock accepted the VM but returned no id. Check `instances` before trying again.');
     const instance = await this.getInstance(id).catch(() => undefined);
     return instance ?? parseTensordockInstance(body, { simulated }) ?? {
@@ -133,11 +131,4 @@ export class TensordockAdapter implements ProviderAdapter {
   async balance(): Promise<Balance> {
     throw unsupported('tensordock', this.capabilities, 'balance');
   }
-}
-
-function instancesOf(body: unknown): unknown[] {
-  const root = unwrap(body);
-  if (Array.isArray(root.instances)) return root.instances;
-  const data = (body as { data?: unknown } | undefined)?.data;
-  return asArray(data);
 }

@@ -116,3 +116,27 @@ describe('Vast.ai answers of the wrong shape', () => {
     expect(offers[1]).toMatchObject({ gpu: 'A100 80GB SXM', gpuCount: 2, pricePerHour: 1.21 });
   });
 });
+
+describe('TensorDock answers of the wrong shape', () => {
+  it('locations that are not a list are a bad-response naming TensorDock and the field', async () => {
+    answers.set('/api/v2/locations', { data: { locations: 'none today' } });
+    const error = await failure(adapter('tensordock').listOffers({ gpuCount: 1 }));
+    expect(error).toMatchObject({ provider: 'tensordock', kind: 'bad-response' });
+    expect(error.message).toMatch(/^TensorDock answered the locations in a shape ComputeHub cannot read \(data\.locations: /);
+  });
+
+  it('an instance list without its list is a bad-response, not "no instances"', async () => {
+    answers.set('/api/v2/instances', { data: { type: 'list', id: 'instances' } });
+    expect(await failure(adapter('tensordock').listInstances())).toMatchObject({ kind: 'bad-response', message: expect.stringContaining('the instance list') });
+  });
+
+  it('reads the list in either envelope, attributes or flat, and skips an unreadable item', async () => {
+    const vm = { name: 'train-42', status: 'Running', ipAddress: '203.0.113.7', portForwards: { 20001: '22' }, resources: { gpus: { 'geforcertx4090-pcie-24gb': { count: 2 } } }, novel: true };
+    answers.set('/api/v2/instances', { data: { type: 'list', id: 'instances', attributes: { instances: [{ type: 'virtualmachine', id: 'a1', attributes: vm }, 42, { id: 'b2', ...vm, status: 'stopped' }] } } });
+    const instances = await adapter('tensordock').listInstances();
+    expect(instances.map((instance) => [instance.providerInstanceId, instance.status])).toEqual([['a1', 'running'], ['b2', 'stopped']]);
+    expect(instances[0]).toMatchObject({ gpu: 'RTX 4090', gpuCount: 2, ssh: { host: '203.0.113.7', port: 20001 } });
+    answers.set('/api/v2/instances', { data: [{ id: 'c3', ...vm }] });
+    expect((await adapter('tensordock').listInstances()).map((instance) => instance.providerInstanceId)).toEqual(['c3']);
+  });
+});

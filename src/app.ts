@@ -159,7 +159,7 @@ async function addFleetAndMarket(services: Services, providersFor: ProvidersFor,
     providersFor,
     sshPublicKey: config.SSH_PUBLIC_KEY,
     // The market is built just below; by the time anyone deploys it is there.
-    cachedOffer: (reference) => services.market.findOffer(reference),
+    cachedOffer: (orgId, reference) => services.market.findOffer(orgId, reference),
     timing: { deployTimeoutMs: config.DEPLOY_TIMEOUT_SECONDS * 1000, ...options.fleetTiming },
   });
   services.market = await createMarketService({

@@ -73,7 +73,7 @@ export async function planDeploy(context: FleetContext, request: DeployRequest):
   // an explicit TensorDock request gets the explanation below.
   const explicit = request.provider === 'tensordock' || request.reference?.toLowerCase().startsWith('tensordock:');
   const providers = context.sshPublicKey || explicit ? bound : bound.filter((provider) => provider.name !== 'tensordock');
-  const { provider, offer, image: build, cuda } = await chooseOffer(providers, request, template, diskGb, { log: context.log, cached: context.cachedOffer });
+  const { provider, offer, image: build, cuda } = await chooseOffer(providers, request, template, diskGb, { log: context.log, cached: (reference) => context.cachedOffer?.(request.orgId, reference) });
   const image = build ?? namedOrDefault;
   if (request.bidPerHour !== undefined && offer.minBidPerHour !== undefined && request.bidPerHour < offer.minBidPerHour) {
     throw new UserError(`A bid of $${request.bidPerHour}/h is below this offer's minimum of $${offer.minBidPerHour}/h. Bid at least that, or leave bid out for on-demand.`);

@@ -37,15 +37,17 @@ export function parseOfferReference(reference: string): { provider: string; offe
   return { provider: reference.slice(0, colon).toLowerCase(), offerId: reference.slice(colon + 1) };
 }
 
-/** Offers seen recently (the prices cache), by reference. */
-export type CachedOffers = (reference: string) => Offer | undefined;
+/** Offers an org's providers answered recently (the prices cache), by reference. */
+export type CachedOffers = (orgId: string, reference: string) => Offer | undefined;
+/** The same, for the org that deploys. */
+type OrgCachedOffers = (reference: string) => Offer | undefined;
 
 export async function chooseOffer(
   providers: readonly BoundProvider[],
   wanted: OfferWanted,
   template: Template,
   diskGb: number,
-  context: { log: Logger; cached?: CachedOffers | undefined },
+  context: { log: Logger; cached?: OrgCachedOffers | undefined },
 ): Promise<ChosenOffer> {
   if (wanted.reference) return referencedOffer(providers, wanted.reference, wanted, template, diskGb, context.cached);
   if (!wanted.gpu) {
@@ -61,7 +63,7 @@ async function referencedOffer(
   wanted: OfferWanted,
   template: Template,
   diskGb: number,
-  cached: CachedOffers | undefined,
+  cached: OrgCachedOffers | undefined,
 ): Promise<ChosenOffer> {
   const reference = written.trim().toLowerCase();
   const { provider: name, offerId } = parseOfferReference(reference);

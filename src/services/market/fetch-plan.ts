@@ -95,7 +95,15 @@ export function toQuery(plan: FetchPlan): OfferQuery {
  * Cache key. Offers from the environment's keys or the simulator are the same for every org; a key an
  * org bound in chat gets its own entries, since its account may see a different market.
  */
-export function planKey(provider: BoundProvider, orgId: string, plan: FetchPlan): string {
+/**
+ * Whose market a cached answer is: the provider, simulated or real, and whose key asked (an org's own
+ * key, or the environment's shared by every org). Answers are shared only under the same source.
+ */
+export function sourceKey(provider: BoundProvider, orgId: string): string {
   const owner = provider.source === 'chat' ? `org=${orgId}` : provider.source;
-  return [provider.name, provider.mode, owner, plan.gpus?.join(',') ?? '*', plan.gpuCount ?? '*', plan.interruptible ? 'bid' : 'on-demand', `${plan.diskGb}GB`, plan.narrow ? JSON.stringify(plan.narrow) : '*'].join('|');
+  return [provider.name, provider.mode, owner].join('|');
+}
+
+export function planKey(provider: BoundProvider, orgId: string, plan: FetchPlan): string {
+  return [sourceKey(provider, orgId), plan.gpus?.join(',') ?? '*', plan.gpuCount ?? '*', plan.interruptible ? 'bid' : 'on-demand', `${plan.diskGb}GB`, plan.narrow ? JSON.stringify(plan.narrow) : '*'].join('|');
 }

@@ -8,7 +8,7 @@ import type { Offer } from '#domain/offer.ts';
 import { filterOffers, rankOffers, type OfferCriteria, type RankedOffer, type SortKey } from '#domain/ranking.ts';
 import { offerReference } from '#domain/ranking-reference.ts';
 import type { BoundProvider } from '../providers.ts';
-import { broadPlan, isBroad, narrowingFor, planKey, plansFor, toQuery, type FetchPlan } from './fetch-plan.ts';
+import { broadPlan, isBroad, narrowingFor, planKey, plansFor, sourceKey, toQuery, type FetchPlan } from './fetch-plan.ts';
 import type { PriceHistory } from './price-history.ts';
 import { errorMessage, SnapshotCache, type SnapshotRead } from './snapshot-cache.ts';
 
@@ -142,11 +142,16 @@ export class MarketService {
     await this.ask(orgId, this.options.providers(orgId).map((provider) => ({ provider, plans: [broadPlan(DEFAULT_DISK_GB)] })), waitMs, true);
   }
 
-  /** An offer from a recent answer by its reference (`vast:21876543`, `runpod:k3x9q2`), for deploy. */
-  findOffer(reference: string): Offer | undefined {
+  /**
+   * An offer by its reference (`vast:21876543`, `runpod:k3x9q2`) from a recent answer to this org's own
+   * providers, for deploy: never one another org's key saw, nor a simulated offer for a real rental.
+   */
+  findOffer(orgId: string, reference: string): Offer | undefined {
     const wanted = reference.trim().toLowerCase();
+    const sources = this.options.providers(orgId).map((provider) => `${sourceKey(provider, orgId)}|`);
     let newest: { offer: Offer; at: number } | undefined;
-    for (const [, snapshot] of this.cache.snapshots()) {
+    for (const [key, snapshot] of this.cache.snapshots()) {
+      if (!sources.some((source) => key.startsWith(source))) continue;
       for (const offer of snapshot.offers) {
         if (offerReference(offer).toLowerCase() === wanted && (!newest || snapshot.fetchedAt > newest.at)) newest = { offer, at: snapshot.fetchedAt };
       }

@@ -102,9 +102,8 @@ export class TensordockAdapter implements ProviderAdapter {
     const id = parseTensordockCreatedId(body);
     if (!id) throw new ProviderError('tensordock', 'bad-response', 'TensorDock accepted the VM but returned no id. Check `instances` before trying again.');
     const instance = await this.getInstance(id).catch(() => undefined);
-    return instance ?? parseTensordockInstance(body, { simulated }) ?? {
-      provider: 'tensordock', providerInstanceId: id, name: spec.name, status: 'creating', rawStatus: 'unknown', gpu: 'unknown', gpuCount: spec.gpuCount, pricePerHour: 0, ports: [], interruptible: false, simulated,
-    };
+    // The create answer carries the id, so it reads as an instance when the follow-up read fails.
+    return instance ?? parseTensordockInstance(body, { simulated })!;
   }
 
   async start(id: string): Promise<void> {

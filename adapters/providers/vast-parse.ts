@@ -47,7 +47,7 @@ const errorSchema = wireOptionalObject({ success: wireBoolean, error: wireString
 
 const MB_PER_GB = 1024;
 
-export function vastGpuName(raw: string, gpuRamMb: number | undefined): string {
+function vastGpuName(raw: string, gpuRamMb: number | undefined): string {
   const vram = gpuRamMb === undefined ? undefined : gpuRamMb / MB_PER_GB;
   return canonicalGpu(raw, vram)?.name ?? raw;
 }

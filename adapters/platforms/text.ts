@@ -38,7 +38,9 @@ export function renderText(message: Reply, options: TextRenderOptions = {}): str
   if (message.text) parts.push(message.title ? message.text : `${mark}${message.text}`);
   if (message.fields?.length) {
     const size = Math.max(...message.fields.map((field) => width(field.name)));
-    parts.push(message.fields.map((field) => `${pad(`${field.name}:`, size + 1)} ${field.value}`).join('\n'));
+    // A value of several lines keeps its column: the lines after the first are indented under it.
+    const indent = ' '.repeat(size + 2);
+    parts.push(message.fields.map((field) => `${pad(`${field.name}:`, size + 1)} ${field.value.split('\n').join(`\n${indent}`)}`).join('\n'));
   }
   if (message.table) parts.push(renderTable(message.table));
   if (message.code) parts.push(message.code.split('\n').map((line) => `    ${line}`).join('\n'));

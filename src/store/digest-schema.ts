@@ -8,7 +8,7 @@ const isoTime = z.string().datetime({ offset: true });
 
 export const digestRecordSchema = z.object({
   orgId: z.string(),
-  /** d1, d2, … per org: one past the highest in use. */
+  /** d1, d2, … per org; never reused (schema.ts `digestCounters`). */
   id: z.string(),
   every: z.enum(DIGEST_EVERY),
   /** 0 = Sunday … 6 = Saturday for a weekly digest; null for a daily one. */

@@ -113,6 +113,8 @@ export const dbSchema = z.object({
   alerts: alertsSchema.default(emptyAlertsStore),
   /** Scheduled digests (cost, events, money leaks) posted to the chat each was added in. */
   digests: z.array(digestRecordSchema).default([]),
+  /** The highest digest number given per org, so a removed digest's id is never given again. */
+  digestCounters: z.record(z.string(), z.number().int()).default({}),
 });
 
 export type Database = z.infer<typeof dbSchema>;
@@ -149,5 +151,6 @@ export function emptyDatabase(now: Date): Database {
     notifyChannels: [],
     alerts: emptyAlertsStore(),
     digests: [],
+    digestCounters: {},
   };
 }

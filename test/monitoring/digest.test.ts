@@ -83,6 +83,9 @@ describe('digest', () => {
     expect((await w.app.run('digest remove d1', { actor: DEV, channel: ROOM })).outcome).toBe('denied');
     expect((await w.app.run('digest remove d1', { actor: ADA, channel: ROOM })).outcome).toBe('ok');
     expect((await w.app.run('digest list --json')).reply.data).toEqual({ digests: [] });
+    // A removed digest's id is never given again: an old "digest remove d1" cannot hit a new digest.
+    const again = await w.app.run('digest add daily 09:00 tz=Europe/Berlin', { actor: ADA, channel: ROOM });
+    expect((again.reply.data as { id: string }).id).toBe('d2');
   });
 
   it('reads weekly schedules and explains a wrong one; the free edition refuses digests', async () => {

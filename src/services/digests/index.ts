@@ -45,7 +45,9 @@ export class DigestService {
     const parsed = parseDigestSchedule(text, timeZone);
     if ('problem' in parsed) throw new UserError(parsed.problem);
     const record = await this.sources.db.update((data) => {
-      const highest = Math.max(0, ...data.digests.filter((digest) => digest.orgId === orgId).map((digest) => Number(digest.id.slice(1))));
+      // Digests made before the counter existed count too: the next number is past all of them.
+      const highest = Math.max(data.digestCounters[orgId] ?? 0, ...data.digests.filter((digest) => digest.orgId === orgId).map((digest) => Number(digest.id.slice(1))));
+      data.digestCounters[orgId] = highest + 1;
       const added: DigestRecord = { orgId, id: `d${highest + 1}`, ...parsed, channel: author.channel, createdBy: author.by, createdAt: this.sources.now().toISOString(), lastSentPeriod: null };
       data.digests.push(added);
       return added;

@@ -32,7 +32,11 @@ describe('chart builders', () => {
   const originalTz = process.env.TZ;
   // Labels must not follow the server's time zone.
   beforeEach(() => void (process.env.TZ = 'America/New_York'));
-  afterEach(() => void (process.env.TZ = originalTz));
+  afterEach(() => {
+    // Assigning undefined would set the text "undefined": put back exactly what was there.
+    if (originalTz === undefined) delete process.env.TZ;
+    else process.env.TZ = originalTz;
+  });
 
   it('build configs that survive a JSON round trip unchanged (no functions, dates or undefined)', () => {
     const configs = [

@@ -3,7 +3,9 @@
 import { defineCommand, defineGroup, opt, type CommandContext } from '#core/command.ts';
 import { UsageError } from '#core/errors.ts';
 import type { Reply } from '#core/reply.ts';
+import { providersThat } from '#domain/providers.ts';
 import { describeDuration } from '#domain/rules/index.ts';
+import { inWords } from '#domain/words.ts';
 import type { IdleRecord } from '#store/automation-schema.ts';
 import { idleScope } from '#services/automation/idle.ts';
 import { findProject } from '#services/projects.ts';
@@ -32,7 +34,7 @@ export const idleAdd = defineCommand({
   name: 'idle add',
   summary: 'Act on an instance (or a project, or the org) whose GPU util stays under a threshold for a while',
   description:
-    'Read at every sync from the GPU metrics the provider reports (Vast and RunPod report them): idle means under the threshold at every sync for the whole duration. The action runs once per idle stretch, not again within 30 minutes, and counts against the org budget of 20 automatic actions per hour. `idle` alone lists the checks. The word add may be left out.',
+    `Read at every sync from the GPU metrics the provider reports (${inWords(providersThat('gpuMetrics', true), 'and')} report them): idle means under the threshold at every sync for the whole duration. The action runs once per idle stretch, not again within 30 minutes, and counts against the org budget of 20 automatic actions per hour. \`idle\` alone lists the checks. The word add may be left out.`,
   examples: ['idle i3 util<5 for=30m action=stop', 'idle project=ml util<10 for=2h action=notify', 'idle add org util<5 for=1h action=destroy'],
   options: {
     target: opt.string('an instance id (i3), or org', { positional: true, complete: 'instance' }),
@@ -61,9 +63,11 @@ export const idleAdd = defineCommand({
       createdBy: `${context.actor.platform}:${context.actor.userId}`,
       channel: { platform: context.channel.platform, id: context.channel.id },
     });
+    const blind = providersThat('gpuMetrics', false);
+    const unchecked = record.instanceId === null && blind.length ? ` ${inWords(blind, 'and')} instances are not checked: their APIs report no GPU metrics.` : '';
     return {
       kind: 'success',
-      text: `Added ${record.id}: when ${idleScope(record)} has its GPU under ${record.belowPct}% for ${describeDuration(record.forSeconds)}, ${record.action === 'notify' ? 'I tell this chat' : `I ${record.action} it and tell this chat`}. Checked after every sync. Remove with: idle remove ${record.id}`,
+      text: `Added ${record.id}: when ${idleScope(record)} has its GPU under ${record.belowPct}% for ${describeDuration(record.forSeconds)}, ${record.action === 'notify' ? 'I tell this chat' : `I ${record.action} it and tell this chat`}. Checked after every sync.${unchecked} Remove with: idle remove ${record.id}`,
       data: idleJson(record),
     };
   },

@@ -1,7 +1,7 @@
 // What the rest of the code reads about providers, derived from the one table (provider-table.ts):
 // the name union and list, the zod enum the store validates with, labels, environment variables.
 import { z } from 'zod';
-import { PROVIDER_TABLE, type ProviderEntry } from './provider-table.ts';
+import { PROVIDER_TABLE, type Capability, type ProviderEntry } from './provider-table.ts';
 import { inWords } from './words.ts';
 
 export type { Capabilities, Capability, ProviderEntry } from './provider-table.ts';
@@ -43,3 +43,8 @@ export const providerNameSchema = z.enum(PROVIDER_NAMES);
 export const PROVIDER_TABLE_KEY_HELP = PROVIDER_TABLE.map((entry) => entry.keyHelp).join('; ');
 
 export const PROVIDER_KEY_VARIABLES: readonly ProviderKeyVariable[] = PROVIDER_TABLE.map((entry) => entry.keyVariable);
+
+/** The labels of the providers that can (true) or cannot (false) do something, in table order. */
+export function providersThat(capability: Capability, can: boolean): string[] {
+  return PROVIDER_TABLE.filter((entry) => (entry.capabilities[capability] === true) === can).map((entry) => entry.label);
+}

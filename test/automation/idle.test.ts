@@ -69,6 +69,19 @@ describe('idle', () => {
     expect((await events(w)).map((event) => `${event.kind} ${event.action}`)).toEqual(['idle notify']);
   });
 
+  it('refuses an instance whose provider reports no GPU metrics, and says where idle checks work', async () => {
+    const world = await startProWorld({ providers: ['lambda', 'runpod'] });
+    const deployed = await world.run('deploy gpu=a10 provider=lambda template=pytorch --yes');
+    expect(deployed.outcome, deployed.reply.text).toBe('ok');
+    const refused = await world.run('idle i1 util<5 for=30m action=stop');
+    expect(refused.outcome).toBe('failed');
+    expect(refused.reply.text).toMatch(/^i1 is on Lambda: Lambda's API reports no per-instance GPU metrics, so an idle check could never see it idle\. Idle checks work on Vast\.ai and RunPod instances; for this one, run nvidia-smi over SSH\.$/);
+    expect(((await world.run('idle list --json')).reply.data as { idles: unknown[] }).idles).toEqual([]);
+
+    const org = await world.run('idle org util<5 for=1h action=notify');
+    expect(org.reply.text).toContain('Lambda and TensorDock instances are not checked: their APIs report no GPU metrics.');
+  });
+
   it('refuses a threshold that is not util<n, saying how to write it', async () => {
     const world = await startProWorld();
     const result = await world.run('idle i1 util>5');

@@ -5,6 +5,8 @@ import { DEFAULT_COOLDOWN_SECONDS, describeDuration } from '#domain/rules/index.
 import type { IdleRecord } from '#store/automation-schema.ts';
 import type { InstanceRecord, MetricSample } from '#store/fleet-schema.ts';
 import { UserError } from '#core/errors.ts';
+import { providerEntry, providerLabel, providersThat } from '#domain/providers.ts';
+import { inWords } from '#domain/words.ts';
 import { findInstance } from '../fleet/records.ts';
 import { auditAction, errorText, nextId, recordEvent, type AutomationContext } from './context.ts';
 import { budgetRefusal, chargeBudget } from './budget.ts';
@@ -84,6 +86,16 @@ async function actOnIdle(context: AutomationContext, idle: IdleRecord, record: I
   }
 }
 
+/** Idle is read from the GPU metrics the provider reports: on a provider that reports none it could never fire. */
+function refuseWithoutGpuMetrics(instance: InstanceRecord): void {
+  const metrics = providerEntry(instance.provider).capabilities.gpuMetrics;
+  if (metrics === true) return;
+  throw new UserError(
+    `${instance.id} is on ${providerLabel(instance.provider)}: ${metrics.reason}, so an idle check could never see it idle. ` +
+      `Idle checks work on ${inWords(providersThat('gpuMetrics', true), 'and')} instances${metrics.alternative ? `; for this one, ${metrics.alternative}` : ''}.`,
+  );
+}
+
 /** The org's idle checks: added, listed, removed (checkIdles runs them). */
 export class IdleChecks {
   constructor(private readonly context: AutomationContext) {}
@@ -93,7 +105,9 @@ export class IdleChecks {
   }
 
   add(orgId: string, settings: Pick<IdleRecord, 'belowPct' | 'forSeconds' | 'action' | 'createdBy' | 'channel'> & { instance: string | null; projectId: string | null }): Promise<IdleRecord> {
-    const instanceId = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance).id : null;
+    const instance = settings.instance ? findInstance(this.context.db.data, orgId, settings.instance) : undefined;
+    if (instance) refuseWithoutGpuMetrics(instance);
+    const instanceId = instance?.id ?? null;
     const { belowPct, forSeconds, action, createdBy, channel } = settings;
     return this.context.db.update((data) => {
       const idle: IdleRecord = { orgId, id: nextId(data, `idles:${orgId}`, 'idle'), instanceId, projectId: settings.projectId, belowPct, forSeconds, action, targets: {}, createdBy, createdAt: this.context.now().toISOString(), channel };

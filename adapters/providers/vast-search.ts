@@ -74,7 +74,9 @@ function narrowing(narrow: OfferNarrowing, interruptible: boolean): VastFilter {
 /** The cursor after an answer of `rows`, or undefined when the answer was the last one (short). */
 export function nextCursor(rows: readonly VastOfferRow[], previous: VastCursor | undefined): VastCursor | undefined {
   if (rows.length < VAST_PAGE_LIMIT) return undefined;
-  const price = rows.at(-1)!.dph_total;
+  // The answer is sorted by price: the last row that has one says where the next starts (an unreadable
+  // last row must not end the list early).
+  const price = rows.findLast((row) => row.dph_total !== undefined)?.dph_total;
   if (price === undefined) return undefined;
   const seenAtPrice = previous && previous.price === price ? [...previous.seenAtPrice] : [];
   for (const { id, dph_total: rowPrice } of rows) if (id !== undefined && rowPrice === price) seenAtPrice.push(id);

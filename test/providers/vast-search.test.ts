@@ -88,3 +88,9 @@ it('keeps an unreadable row in its place, so a full page still leads to the next
   expect(read).toHaveLength(VAST_PAGE_LIMIT);
   expect(nextCursor(read, undefined)).toEqual({ price: price(VAST_PAGE_LIMIT - 1), seenAtPrice: [1_000 + VAST_PAGE_LIMIT - 1] });
 });
+
+it('pages on past a full page whose last row is unreadable, from the last price it could read', () => {
+  const price = (index: number) => 0.1 + index / 10_000;
+  const rows = Array.from({ length: VAST_PAGE_LIMIT }, (_, index) => (index === VAST_PAGE_LIMIT - 1 ? { id: 'x', dph_total: 'garbage' } : { id: 1_000 + index, dph_total: price(index) }));
+  expect(nextCursor(readVastOfferRows({ offers: rows }), undefined)).toEqual({ price: price(VAST_PAGE_LIMIT - 2), seenAtPrice: [1_000 + VAST_PAGE_LIMIT - 2] });
+});

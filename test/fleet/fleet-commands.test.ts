@@ -92,8 +92,12 @@ describe('lifecycle', () => {
     const listed = await world.run('instances provider=vast');
     expect(listed.reply.table?.rows[0]?.[5]).toMatch(/^\$\d+\.\d+\/h disk$/);
     expect(listed.reply.text).toMatch(/i1 is stopped but its disk still bills/);
-    expect((await world.run(`start ${ids.vast}`)).outcome).toBe('ok');
-    expect((await world.run(`restart ${ids.vast}`)).outcome).toBe('ok');
+    const started = await world.run(`start ${ids.vast}`);
+    expect(started.outcome, started.reply.text).toBe('ok');
+    // Vast reboots only a running machine: let it finish starting (the run drives only as long as it takes).
+    world.sim.clock.advance(30_000);
+    const restarted = await world.run(`restart ${ids.vast}`);
+    expect(restarted.outcome, restarted.reply.text).toBe('ok');
   });
 
   it('destroy asks first, then destroys; the cost stays in the report', async () => {

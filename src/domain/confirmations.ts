@@ -11,8 +11,6 @@ export interface Pins {
   pricePerHour?: number | undefined;
 }
 
-export type ConfirmationState = 'pending' | 'confirmed' | 'cancelled';
-
 /** The deploy token a confirmation stands for: two presses, or a press after a restart, rent once. */
 export function deployTokenFor(confirmationId: string, part = ''): string {
   const digest = createHash('sha256').update(`deploy:${confirmationId}:${part}`).digest();

@@ -54,9 +54,6 @@ export const RETENTION = {
   daily: { stepMs: DAY, keepMs: 365 * DAY },
 } as const;
 
-/** Most points one series can hold. */
-export const MAX_POINTS_PER_SERIES = (Object.values(RETENTION) as { stepMs: number; keepMs: number }[]).reduce((sum, tier) => sum + tier.keepMs / tier.stepMs + 1, 0);
-
 /**
  * One point, stored compactly as a tuple: [bucket start (unix seconds), min, p10, median (each in
  * 1/10,000 USD per GPU-hour), offer count, samples merged]. A folded point holds the averages of the

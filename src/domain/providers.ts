@@ -10,7 +10,6 @@ type Table = typeof PROVIDER_TABLE;
 export type ProviderName = Table[number]['name'];
 /** Each provider's key variable, e.g. VAST_API_KEY | … (config entries are typed from these). */
 export type ProviderKeyVariable = Table[number]['keyVariable'];
-export type ProviderUrlVariable = Table[number]['urlVariable'];
 
 /** Every provider name, in table order (the order lists and answers show them in). */
 export const PROVIDER_NAMES = PROVIDER_TABLE.map((entry) => entry.name) as readonly ProviderName[] as readonly [ProviderName, ...ProviderName[]];

@@ -7,7 +7,7 @@ import { formatUsd, usdToMicros } from './ledger.ts';
 
 /** What a preview fixed beyond the command's options, checked again when Confirm is pressed. */
 export interface Pins {
-  /** The $/h the deploy preview showed: a higher price at confirm time asks again. */
+  /** The $/h the deploy preview showed: a rise it could show (priceRose) asks again at confirm time. */
   pricePerHour?: number | undefined;
 }
 
